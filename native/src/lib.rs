@@ -1,0 +1,7 @@
+//! refute's native core: the Rust side of the toolkit, exported through a C ABI
+//! that Python loads with cffi (built by maturin with `bindings = "cffi"`).
+//!
+//! The ABI conventions (buffers, status codes, panics) are in [`ffi`].
+
+pub mod ffi;
+pub mod zkvm;

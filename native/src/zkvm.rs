@@ -1,0 +1,407 @@
+//! RISC Zero host operations: pack, image ID, execute, prove, verify.
+//!
+//! Each `refute_*` function here is a thin C-ABI shell (see [`crate::ffi`]) over a
+//! plain Rust function, so the logic can be unit-tested without the ABI.
+
+use std::time::Instant;
+
+use risc0_binfmt::ProgramBinary;
+use risc0_zkvm::{
+    sha::Digest, sha::Digestible, ExecutorEnv, ExecutorImpl, ExitCode, InnerReceipt, LocalProver,
+    Prover, ProverOpts, Receipt, ReceiptKind, VerifierContext,
+};
+use serde::Serialize;
+
+use crate::ffi::{self, FfiError, FfiResult, RefuteResult};
+
+/// Receipt kinds this build can produce without network access.
+///
+/// `groth16` is listed separately because it additionally needs a running Docker
+/// engine (RISC Zero's `shrink_wrap` runs its prover image) or the CUDA prover.
+pub const OFFLINE_RECEIPT_KINDS: [&str; 2] = ["composite", "succinct"];
+
+/// Refuse guest binaries larger than this (the zkVM's whole address space is 3 GiB;
+/// real programs are a few MiB).
+const MAX_PROGRAM_BYTES: usize = 256 * 1024 * 1024;
+
+#[derive(Serialize)]
+struct VersionInfo {
+    refute_native: &'static str,
+    risc0_zkvm: &'static str,
+    receipt_kinds: Vec<&'static str>,
+    groth16_available: bool,
+}
+
+fn docker_engine_running() -> bool {
+    std::process::Command::new("docker")
+        .args(["info", "--format", "{{.ServerVersion}}"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+fn version_info() -> VersionInfo {
+    let groth16 = docker_engine_running();
+    let mut kinds: Vec<&'static str> = OFFLINE_RECEIPT_KINDS.to_vec();
+    if groth16 {
+        kinds.push("groth16");
+    }
+    VersionInfo {
+        refute_native: env!("CARGO_PKG_VERSION"),
+        risc0_zkvm: risc0_zkvm::VERSION,
+        receipt_kinds: kinds,
+        groth16_available: groth16,
+    }
+}
+
+/// Wraps a user ELF with the v1compat kernel into a RISC Zero program binary.
+pub fn pack_elf(user_elf: &[u8]) -> FfiResult<Vec<u8>> {
+    if user_elf.len() > MAX_PROGRAM_BYTES {
+        return Err(FfiError::invalid(format!("ELF is {} bytes; the limit is {MAX_PROGRAM_BYTES}", user_elf.len())));
+    }
+    if user_elf.len() < 4 || &user_elf[..4] != b"\x7fELF" {
+        return Err(FfiError::invalid("ELF: missing \\x7fELF magic at offset 0"));
+    }
+    let blob = ProgramBinary::new(user_elf, risc0_zkos_v1compat::V1COMPAT_ELF).encode();
+    // Computing the image ID fully parses both ELFs, so a bad one is rejected here
+    // rather than at prove time.
+    image_id(&blob)?;
+    Ok(blob)
+}
+
+/// The image ID (32 bytes) of a program binary.
+pub fn image_id(program: &[u8]) -> FfiResult<Digest> {
+    if program.len() > MAX_PROGRAM_BYTES {
+        return Err(FfiError::invalid(format!("program is {} bytes; the limit is {MAX_PROGRAM_BYTES}", program.len())));
+    }
+    risc0_binfmt::compute_image_id(program).map_err(|e| FfiError::invalid(format!("program binary: {e:#}")))
+}
+
+fn exit_code_name(code: &ExitCode) -> String {
+    match code {
+        ExitCode::Halted(0) => "halted(0)".to_string(),
+        ExitCode::Halted(n) => format!("halted({n})"),
+        ExitCode::Paused(n) => format!("paused({n})"),
+        ExitCode::SystemSplit => "system_split".to_string(),
+        ExitCode::SessionLimit => "session_limit".to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct SegmentReport {
+    index: u32,
+    po2: u32,
+}
+
+#[derive(Serialize)]
+struct ExecuteReport {
+    image_id: String,
+    journal: String,
+    exit_code: String,
+    user_cycles: u64,
+    paging_cycles: u64,
+    reserved_cycles: u64,
+    total_cycles: u64,
+    segments: Vec<SegmentReport>,
+    claim_digest: String,
+    execute_seconds: f64,
+}
+
+fn executor_env(input: &[u8], segment_limit_po2: u32) -> FfiResult<ExecutorEnv<'static>> {
+    let mut builder = ExecutorEnv::builder();
+    builder.write_slice(input);
+    if segment_limit_po2 != 0 {
+        builder.segment_limit_po2(segment_limit_po2);
+    }
+    builder.build().map_err(|e| FfiError::internal(format!("executor environment: {e:#}")))
+}
+
+fn ensure_halted_ok(exit: &ExitCode) -> FfiResult<()> {
+    match exit {
+        ExitCode::Halted(0) => Ok(()),
+        other => Err(FfiError::invalid(format!("guest did not halt successfully: exit code {}", exit_code_name(other)))),
+    }
+}
+
+/// Executes a program without proving: journal, cycles and segments.
+pub fn execute(program: &[u8], input: &[u8], segment_limit_po2: u32) -> FfiResult<Vec<u8>> {
+    let id = image_id(program)?;
+    let env = executor_env(input, segment_limit_po2)?;
+    let started = Instant::now();
+    let mut exec = ExecutorImpl::from_elf(env, program)
+        .map_err(|e| FfiError::invalid(format!("program binary: {e:#}")))?;
+    let mut segments = Vec::new();
+    let session = exec
+        .run_with_callback(|segment| {
+            segments.push(SegmentReport { index: segment.index, po2: segment.po2() as u32 });
+            Ok(Box::new(risc0_zkvm::NullSegmentRef))
+        })
+        .map_err(|e| FfiError::invalid(format!("guest execution failed: {e:#}")))?;
+    let elapsed = started.elapsed().as_secs_f64();
+    ensure_halted_ok(&session.exit_code)?;
+    let claim = session.claim().map_err(|e| FfiError::internal(format!("receipt claim: {e:#}")))?;
+    let journal = session.journal.map(|j| j.bytes).unwrap_or_default();
+    ffi::json(&ExecuteReport {
+        image_id: hex::encode(id.as_bytes()),
+        journal: hex::encode(&journal),
+        exit_code: exit_code_name(&session.exit_code),
+        user_cycles: session.user_cycles,
+        paging_cycles: session.paging_cycles,
+        reserved_cycles: session.reserved_cycles,
+        total_cycles: session.total_cycles,
+        segments,
+        claim_digest: hex::encode(claim.digest().as_bytes()),
+        execute_seconds: elapsed,
+    })
+}
+
+#[derive(Serialize)]
+struct ProveReport {
+    image_id: String,
+    journal: String,
+    receipt_kind: String,
+    dev_mode: bool,
+    user_cycles: u64,
+    total_cycles: u64,
+    segments: usize,
+    prove_seconds: f64,
+    receipt_bytes: usize,
+    claim_digest: String,
+    /// The on-chain seal (selector || seal) for Groth16 and dev-mode receipts; empty otherwise.
+    seal: String,
+    /// bincode-serialised `risc0_zkvm::Receipt`, hex.
+    receipt: String,
+}
+
+fn parse_kind(kind: &str) -> FfiResult<ReceiptKind> {
+    match kind {
+        "composite" => Ok(ReceiptKind::Composite),
+        "succinct" => Ok(ReceiptKind::Succinct),
+        "groth16" => Ok(ReceiptKind::Groth16),
+        other => Err(FfiError::bad_argument(format!(
+            "receipt kind {other:?} unknown; expected composite, succinct or groth16"
+        ))),
+    }
+}
+
+/// The kind of an inner receipt, as the CLI names it.
+pub fn receipt_kind_name(receipt: &Receipt) -> &'static str {
+    match &receipt.inner {
+        InnerReceipt::Composite(_) => "composite",
+        InnerReceipt::Succinct(_) => "succinct",
+        InnerReceipt::Groth16(_) => "groth16",
+        InnerReceipt::Fake(_) => "fake",
+        _ => "unknown",
+    }
+}
+
+/// The seal as the L1 verifier router takes it: a 4-byte selector then the seal.
+///
+/// Groth16: selector = first 4 bytes of the verifier parameters digest.
+/// Fake (dev mode): selector 0xFFFFFFFF then the claim digest, as RISC Zero's mock
+/// verifier expects. Other kinds have no on-chain form.
+pub fn onchain_seal(receipt: &Receipt) -> Option<Vec<u8>> {
+    match &receipt.inner {
+        InnerReceipt::Groth16(inner) => {
+            let mut out = inner.verifier_parameters.as_bytes()[..4].to_vec();
+            out.extend_from_slice(&inner.seal);
+            Some(out)
+        }
+        InnerReceipt::Fake(inner) => {
+            let mut out = vec![0xFF; 4];
+            out.extend_from_slice(inner.claim.digest().as_bytes());
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Proves a program run; returns the report with the receipt embedded.
+pub fn prove(program: &[u8], input: &[u8], kind: &str, dev_mode: bool, segment_limit_po2: u32) -> FfiResult<Vec<u8>> {
+    let kind = parse_kind(kind)?;
+    let id = image_id(program)?;
+    if kind == ReceiptKind::Groth16 && !dev_mode && !docker_engine_running() {
+        return Err(FfiError::internal(
+            "groth16 receipts are not available here: RISC Zero wraps the succinct receipt into Groth16 \
+             with its prover image run by a Docker engine (or with the CUDA prover and the risc0-groth16 \
+             proving key from rzup), and this machine has neither a running Docker engine nor CUDA. \
+             Use --receipt succinct or --receipt composite.",
+        ));
+    }
+    let opts = ProverOpts::default().with_receipt_kind(kind).with_dev_mode(dev_mode);
+    let env = executor_env(input, segment_limit_po2)?;
+    let ctx = VerifierContext::default().with_dev_mode(dev_mode);
+    let started = Instant::now();
+    let info = LocalProver::new("refute")
+        .prove_with_ctx(env, &ctx, program, &opts)
+        .map_err(|e| FfiError::invalid(format!("proving failed: {e:#}")))?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let receipt = info.receipt;
+    let encoded = bincode::serialize(&receipt).map_err(|e| FfiError::internal(format!("receipt encoding: {e}")))?;
+    let claim = receipt.claim().map_err(|e| FfiError::internal(format!("receipt claim: {e:#}")))?;
+    ffi::json(&ProveReport {
+        image_id: hex::encode(id.as_bytes()),
+        journal: hex::encode(&receipt.journal.bytes),
+        receipt_kind: receipt_kind_name(&receipt).to_string(),
+        dev_mode,
+        user_cycles: info.stats.user_cycles,
+        total_cycles: info.stats.total_cycles,
+        segments: info.stats.segments,
+        prove_seconds: elapsed,
+        receipt_bytes: encoded.len(),
+        claim_digest: hex::encode(claim.digest().as_bytes()),
+        seal: onchain_seal(&receipt).map(hex::encode).unwrap_or_default(),
+        receipt: hex::encode(&encoded),
+    })
+}
+
+#[derive(Serialize)]
+struct VerifyReport {
+    receipt_kind: &'static str,
+    dev_mode: bool,
+    journal: String,
+    claim_digest: String,
+}
+
+/// Largest receipt accepted for decoding (a composite receipt of a long run is tens of MiB).
+const MAX_RECEIPT_BYTES: usize = 512 * 1024 * 1024;
+
+/// Decodes a bincode receipt, rejecting oversized or malformed input.
+pub fn decode_receipt(bytes: &[u8]) -> FfiResult<Receipt> {
+    if bytes.len() > MAX_RECEIPT_BYTES {
+        return Err(FfiError::invalid(format!("receipt is {} bytes; the limit is {MAX_RECEIPT_BYTES}", bytes.len())));
+    }
+    use bincode::Options;
+    // Same encoding as bincode::serialize (fixint, little endian), plus a size limit so a
+    // forged length prefix cannot make us allocate gigabytes.
+    bincode::DefaultOptions::new()
+        .with_fixint_encoding()
+        .allow_trailing_bytes()
+        .with_limit(bytes.len() as u64 * 4 + 1024)
+        .deserialize::<Receipt>(bytes)
+        .map_err(|e| FfiError::invalid(format!("receipt: not a bincode risc0_zkvm::Receipt: {e}")))
+}
+
+/// Verifies a receipt against an image ID. Fake (dev-mode) receipts pass only with `allow_dev`.
+pub fn verify(receipt_bytes: &[u8], image_id: &[u8], allow_dev: bool) -> FfiResult<Vec<u8>> {
+    let id: [u8; 32] = image_id
+        .try_into()
+        .map_err(|_| FfiError::bad_argument(format!("image ID must be 32 bytes, got {}", image_id.len())))?;
+    let receipt = decode_receipt(receipt_bytes)?;
+    let is_fake = matches!(receipt.inner, InnerReceipt::Fake(_));
+    if is_fake && !allow_dev {
+        return Err(FfiError::invalid(
+            "receipt is a dev-mode (fake) receipt: it proves nothing; refusing it without --allow-dev",
+        ));
+    }
+    let ctx = VerifierContext::default().with_dev_mode(allow_dev);
+    receipt
+        .verify_with_context(&ctx, Digest::from(id))
+        .map_err(|e| FfiError::invalid(format!("receipt does not verify: {e}")))?;
+    let claim = receipt.claim().map_err(|e| FfiError::internal(format!("receipt claim: {e:#}")))?;
+    ffi::json(&VerifyReport {
+        receipt_kind: receipt_kind_name(&receipt),
+        dev_mode: is_fake,
+        journal: hex::encode(&receipt.journal.bytes),
+        claim_digest: hex::encode(claim.digest().as_bytes()),
+    })
+}
+
+// ---- C ABI ----------------------------------------------------------------
+
+/// JSON: `{"refute_native", "risc0_zkvm", "receipt_kinds", "groth16_available"}`.
+#[no_mangle]
+pub extern "C" fn refute_version() -> RefuteResult {
+    ffi::run(|| ffi::json(&version_info()))
+}
+
+/// Wraps a user ELF with the v1compat kernel; returns the program binary bytes.
+///
+/// # Safety
+/// `elf` must point to `elf_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn refute_pack_elf(elf: *const u8, elf_len: usize) -> RefuteResult {
+    ffi::run(|| pack_elf(ffi::input(elf, elf_len, "elf")?))
+}
+
+/// Returns the 32-byte image ID of a program binary.
+///
+/// # Safety
+/// `program` must point to `program_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn refute_image_id(program: *const u8, program_len: usize) -> RefuteResult {
+    ffi::run(|| Ok(image_id(ffi::input(program, program_len, "program")?)?.as_bytes().to_vec()))
+}
+
+/// Executes without proving. JSON report (see `ExecuteReport`).
+/// `segment_limit_po2` 0 means the default.
+///
+/// # Safety
+/// Pointers must point to the given number of readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn refute_execute(
+    program: *const u8,
+    program_len: usize,
+    input: *const u8,
+    input_len: usize,
+    segment_limit_po2: u32,
+) -> RefuteResult {
+    ffi::run(|| {
+        execute(
+            ffi::input(program, program_len, "program")?,
+            ffi::input(input, input_len, "input")?,
+            segment_limit_po2,
+        )
+    })
+}
+
+/// Proves. `kind` is UTF-8 `composite`, `succinct` or `groth16`. JSON report with the
+/// receipt (bincode, hex) under `"receipt"`.
+///
+/// # Safety
+/// Pointers must point to the given number of readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn refute_prove(
+    program: *const u8,
+    program_len: usize,
+    input: *const u8,
+    input_len: usize,
+    kind: *const u8,
+    kind_len: usize,
+    dev_mode: bool,
+    segment_limit_po2: u32,
+) -> RefuteResult {
+    ffi::run(|| {
+        prove(
+            ffi::input(program, program_len, "program")?,
+            ffi::input(input, input_len, "input")?,
+            ffi::input_str(kind, kind_len, "kind")?,
+            dev_mode,
+            segment_limit_po2,
+        )
+    })
+}
+
+/// Verifies a bincode receipt against a 32-byte image ID. Status 0 with a JSON report
+/// when it verifies; status 1 with the reason when it does not.
+///
+/// # Safety
+/// Pointers must point to the given number of readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn refute_verify(
+    receipt: *const u8,
+    receipt_len: usize,
+    image_id: *const u8,
+    image_id_len: usize,
+    allow_dev: bool,
+) -> RefuteResult {
+    ffi::run(|| {
+        verify(
+            ffi::input(receipt, receipt_len, "receipt")?,
+            ffi::input(image_id, image_id_len, "image_id")?,
+            allow_dev,
+        )
+    })
+}
