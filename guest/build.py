@@ -128,7 +128,16 @@ def run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None =
 
 
 def build_pack_tool() -> Path:
-    """Builds `refute-pack-guest` with the host toolchain (rustup's, first on PATH)."""
+    """Builds `refute-pack-guest` with the host toolchain (rustup's, first on PATH).
+
+    ``REFUTE_PACK_GUEST`` names an already built tool instead (tests use it to
+    build guests from a copy of the sources without rebuilding the native crate).
+    """
+    prebuilt = os.environ.get("REFUTE_PACK_GUEST")
+    if prebuilt:
+        if not Path(prebuilt).is_file():
+            raise GuestBuildError(f"REFUTE_PACK_GUEST={prebuilt} is not a file")
+        return Path(prebuilt)
     target_dir = Path(os.environ.get("CARGO_TARGET_DIR") or cache_dir() / "target")
     env = dict(os.environ, CARGO_TARGET_DIR=str(target_dir))
     run(

@@ -39,11 +39,11 @@ def parse_hex(text: object, what: str = "value") -> bytes:
     s = text.strip()
     if s[:2] in ("0x", "0X"):
         s = s[2:]
-    if len(s) % 2:
-        raise MalformedInputError(f"{what}: hex has an odd number of digits ({len(s)})")
     for i, ch in enumerate(s):
         if ch not in _HEXDIGITS:
             raise MalformedInputError(f"{what}: invalid hex character {ch!r} at position {i}")
+    if len(s) % 2:
+        raise MalformedInputError(f"{what}: hex has an odd number of digits ({len(s)})")
     return bytes.fromhex(s)
 
 

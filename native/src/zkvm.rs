@@ -32,7 +32,13 @@ struct VersionInfo {
     groth16_available: bool,
 }
 
+/// Whether a Docker engine answers (checked once per process: it spawns `docker info`).
 fn docker_engine_running() -> bool {
+    static RUNNING: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *RUNNING.get_or_init(probe_docker_engine)
+}
+
+fn probe_docker_engine() -> bool {
     std::process::Command::new("docker")
         .args(["info", "--format", "{{.ServerVersion}}"])
         .stdout(std::process::Stdio::null())

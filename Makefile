@@ -1,0 +1,73 @@
+# refute — setup, build and test. Two commands on a fresh machine:
+#   make demo   # installs everything missing, builds, proves and verifies on the devnet
+#   make test   # the whole suite
+#
+# Build caches live outside the clone (REFUTE_CACHE_DIR, default ~/.cache/refute)
+# so CI runs and later sessions reuse them.
+
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+REFUTE_CACHE_DIR ?= $(HOME)/.cache/refute
+export REFUTE_CACHE_DIR
+export CARGO_TARGET_DIR ?= $(REFUTE_CACHE_DIR)/target
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+REFUTE := $(VENV)/bin/refute
+# Debian packages: the guest toolchain (rustc/cargo 1.96 + std source; rust-lld
+# is a symlink to lld-22) and what building the native core needs.
+APT_PACKAGES := rustc-web cargo-web rust-web-src lld-19 lld-22 pkg-config libssl-dev
+STAMP := $(REFUTE_CACHE_DIR)/stamps
+
+.PHONY: all deps venv guests native install develop test test-fast demo bench clean-guests ci
+
+all: install
+
+$(STAMP):
+	mkdir -p $(STAMP)
+
+## deps: Debian packages (idempotent; skips apt when everything is present)
+deps: | $(STAMP)
+	missing=""
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done
+	if [ -n "$$missing" ]; then
+	  echo "installing Debian packages:$$missing"
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo
+	  $$SUDO apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing
+	fi
+
+## venv: the project's virtualenv with build and test tools
+venv: $(VENV)/.ready
+$(VENV)/.ready: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q "maturin>=1.5,<2" "cffi>=1.16" pytest hypothesis pyyaml
+	touch $@
+
+## guests: build the zkVM guests with Debian's rustc (-Zbuild-std, no rzup)
+guests: deps
+	python3 guest/build.py
+
+## install: the native core (maturin, cffi) + the Python packages, editable
+install: deps venv guests
+	$(PIP) install -q -e ".[test]"
+	$(PY) -c "import cli, prover, verifier, refute_native; print('refute installed')"
+
+develop: install
+
+## test: the whole suite (conformance tests read $$REFUTE_FIXTURES, default ../shared)
+test: install
+	$(PY) -m pytest -ra
+
+## demo: prove and verify on the built-in devnet
+demo: install
+	$(REFUTE) demo
+
+bench: install
+	$(PY) benchmarks/run.py
+
+clean-guests:
+	rm -f prover/guests/*.bin prover/guests/manifest.json

@@ -1,0 +1,196 @@
+"""Every published receipt verifies; any single-byte change makes it fail."""
+
+from __future__ import annotations
+
+import collections
+import random
+
+import pytest
+
+import verifier
+from verifier import (
+    InvalidPointError,
+    ProofRejectedError,
+    ReceiptClaim,
+    UnknownSelectorError,
+    VerificationError,
+    sha256,
+    verify_integrity,
+    verify_receipt,
+    verify_seal,
+)
+from verifier.groth16 import Proof
+from verifier.params import parameter_set_by_selector
+
+pytestmark = pytest.mark.conformance
+
+#: receipt used for the exhaustive seal mutation
+EXHAUSTIVE = "TestReceipt_V3_0"
+SAMPLES_PER_RECEIPT = 24
+
+
+def mutations(data: bytes, positions, rng):
+    for i in positions:
+        delta = rng.randrange(1, 256)
+        m = bytearray(data)
+        m[i] ^= delta
+        yield i, bytes(m)
+
+
+def test_all_receipts_verify(receipts):
+    for r in receipts:
+        assert verify_seal(r.seal, r.image_id, sha256(r.journal)) is None
+        out = verify_receipt(r.seal, r.image_id, r.journal)
+        assert out.accepted and out.verifier == "groth16" and not out.dev_mode
+        assert out.selector == r.selector
+        assert out.claim_digest == ReceiptClaim.ok(r.image_id, r.journal).digest()
+        js = out.to_json()
+        assert js["accepted"] is True and js["selector"] == "0x" + r.selector.hex()
+        assert js["parameter_set"] == parameter_set_by_selector(r.selector).name
+        # verifyIntegrity with the claim digest, and bytearray/memoryview inputs
+        verify_integrity(bytearray(r.seal), memoryview(out.claim_digest))
+        # also accepted with dev mode allowed (dev mode only adds the mock verifier)
+        verify_seal(r.seal, r.image_id, sha256(r.journal), allow_dev=True)
+
+
+def test_conformance_covers_every_embedded_parameter_set(receipts):
+    assert {r.selector for r in receipts} == {ps.selector for ps in verifier.PARAMETER_SETS}
+
+
+def _must_reject(seal, image_id, journal_digest, what):
+    with pytest.raises(VerificationError) as exc:
+        verify_seal(seal, image_id, journal_digest)
+    assert str(exc.value), what
+    return exc.value
+
+
+def _point_of(pos: int) -> str:
+    return "a" if pos < 68 else ("b" if pos < 196 else "c")
+
+
+def test_exhaustive_seal_mutation(receipts):
+    """Every byte of one seal, changed two ways (low bit, random xor): always rejected,
+    by the check that owns that byte."""
+    r = next(x for x in receipts if x.name == EXHAUSTIVE)
+    jd = sha256(r.journal)
+    rng = random.Random(1)
+    kinds = collections.Counter()
+    for i in range(len(r.seal)):
+        for delta in (0x01, rng.randrange(2, 256)):
+            m = bytearray(r.seal)
+            m[i] ^= delta
+            err = _must_reject(bytes(m), r.image_id, jd, f"seal byte {i}")
+            kinds[type(err).__name__] += 1
+            if i < 4:
+                assert isinstance(err, UnknownSelectorError), i
+                assert "0x" + bytes(m[:4]).hex() in str(err)
+            elif isinstance(err, InvalidPointError):
+                msg = str(err)
+                pt = _point_of(i)
+                assert f"point {pt} " in msg or f"coordinate {pt}[" in msg, (i, msg)
+            else:
+                assert isinstance(err, ProofRejectedError), (i, err)
+    assert sum(kinds.values()) == 2 * len(r.seal) == 520
+    assert kinds["UnknownSelectorError"] == 8
+
+
+def test_sampled_seal_mutation(receipts):
+    rng = random.Random(2)
+    for r in receipts:
+        if r.name == EXHAUSTIVE:
+            continue
+        positions = rng.sample(range(len(r.seal)), SAMPLES_PER_RECEIPT)
+        for i, m in mutations(r.seal, positions, rng):
+            _must_reject(m, r.image_id, sha256(r.journal), f"{r.name} seal byte {i}")
+
+
+def test_every_image_id_and_journal_byte(receipts):
+    """Exhaustive over image ID and journal bytes of every receipt: each reaches the pairing."""
+    rng = random.Random(3)
+    for r in receipts:
+        jd = sha256(r.journal)
+        for i, m in mutations(r.image_id, range(32), rng):
+            err = _must_reject(r.seal, m, jd, f"{r.name} image_id byte {i}")
+            assert isinstance(err, ProofRejectedError)
+        for i, m in mutations(r.journal, range(len(r.journal)), rng):
+            err = _must_reject(r.seal, r.image_id, sha256(m), f"{r.name} journal byte {i}")
+            assert isinstance(err, ProofRejectedError)
+        # appended / truncated journal
+        _must_reject(r.seal, r.image_id, sha256(r.journal + b"\x00"), "journal + 1 byte")
+        _must_reject(r.seal, r.image_id, sha256(r.journal[:-1]), "journal - 1 byte")
+
+
+def _reencode(seal: bytes, proof: Proof) -> bytes:
+    return seal[:4] + proof.to_bytes()
+
+
+def test_valid_points_wrong_proof_reach_the_pairing_and_fail(receipts):
+    """Seals whose points all pass validation but do not form a proof: the pairing decides."""
+    from verifier import bn254
+
+    r = receipts[0]
+    jd = sha256(r.journal)
+    p = Proof.from_bytes(r.seal[4:])
+    variants = {
+        "-A": Proof(bn254.g1_neg(p.a), p.b, p.c),
+        "-B": Proof(p.a, bn254.g2_neg(p.b), p.c),
+        "-C": Proof(p.a, p.b, bn254.g1_neg(p.c)),
+        "A<->C": Proof(p.c, p.b, p.a),
+        "2A": Proof(bn254.g1_add(p.a, p.a), p.b, p.c),
+        "A+G": Proof(bn254.g1_add(p.a, bn254.G1_GENERATOR), p.b, p.c),
+        "2B": Proof(p.a, bn254.g2_add(p.b, p.b), p.c),
+    }
+    for name, v in variants.items():
+        with pytest.raises(ProofRejectedError):
+            verify_seal(_reencode(r.seal, v), r.image_id, jd)
+    # the encoding round-trips, so the rejections above are not encoding accidents
+    assert _reencode(r.seal, p) == r.seal
+
+
+def test_proof_of_one_receipt_does_not_verify_another(receipts):
+    a, b = receipts[0], receipts[1]
+    forged = b.seal[:4] + a.seal[4:]
+    with pytest.raises(ProofRejectedError):
+        verify_seal(forged, a.image_id, sha256(a.journal))
+    with pytest.raises(ProofRejectedError):
+        verify_seal(forged, b.image_id, sha256(b.journal))
+
+
+def test_control_root_is_bound(receipts):
+    """The same proof under another parameter set's selector fails (control root differs)."""
+    for r in receipts:
+        for ps in verifier.PARAMETER_SETS:
+            if ps.selector == r.selector:
+                continue
+            with pytest.raises(ProofRejectedError):
+                verify_seal(ps.selector + r.seal[4:], r.image_id, sha256(r.journal))
+            break
+
+
+def test_claim_other_than_ok_is_rejected(receipts):
+    r = receipts[0]
+    paused = ReceiptClaim.paused(r.image_id, r.journal).digest()
+    with pytest.raises(ProofRejectedError):
+        verify_integrity(r.seal, paused)
+
+
+def test_journal_argument_is_bytes_not_digest(receipts):
+    """verify_seal takes the journal DIGEST; passing the journal itself is rejected."""
+    r = receipts[0]
+    assert len(r.journal) != 32
+    with pytest.raises(verifier.MalformedInputError, match="journal_digest"):
+        verify_seal(r.seal, r.image_id, r.journal)
+
+
+def test_reference_py_ecc_agrees(receipts):
+    """Independent plain-py_ecc pairing check agrees on an accepting and a rejecting input."""
+    from verifier.groth16 import RiscZeroGroth16Verifier
+    from verifier.reference import pairing_check_py_ecc
+
+    r = receipts[-1]
+    v = RiscZeroGroth16Verifier(parameter_set_by_selector(r.selector))
+    proof = Proof.from_bytes(r.seal[4:])
+    good = v.public_inputs(ReceiptClaim.ok(r.image_id, r.journal).digest())
+    assert pairing_check_py_ecc(v.params.verifying_key, proof, good) is True
+    bad = v.public_inputs(ReceiptClaim.ok(r.image_id, r.journal + b"!").digest())
+    assert pairing_check_py_ecc(v.params.verifying_key, proof, bad) is False
