@@ -239,7 +239,172 @@ def demo(dev: bool, as_json: bool) -> None:
 # --- data availability commands (issue 3) ---
 
 
+@main.group()
+def blob() -> None:
+    """EIP-4844 blobs: OP Stack v0 encoding (or --eigenda), KZG commitments."""
+
+
+@blob.command("encode")
+@click.option("--in", "src", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="payload file")
+@click.option("--out", "dst", required=True, type=click.Path(dir_okay=False, path_type=Path), help="blob file to write")
+@click.option("--eigenda", is_flag=True, help="EigenDA payload encoding instead of OP v0")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handle_errors
+def blob_encode(src: Path, dst: Path, eigenda: bool, as_json: bool) -> None:
+    """Encode a payload into a blob (131072 bytes for OP v0)."""
+    from prover.da.api import blob_encode_file
+
+    _emit(blob_encode_file(src, dst, eigenda=eigenda), as_json, lambda d: f"{d['payload_bytes']} bytes -> {d['out']} ({d['encoding']}, {d['blob_bytes']} bytes)")
+
+
+@blob.command("decode")
+@click.option("--in", "src", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="blob file")
+@click.option("--out", "dst", required=True, type=click.Path(dir_okay=False, path_type=Path), help="payload file to write")
+@click.option("--eigenda", is_flag=True, help="EigenDA payload encoding instead of OP v0")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handle_errors
+def blob_decode(src: Path, dst: Path, eigenda: bool, as_json: bool) -> None:
+    """Decode a blob into its payload (strict: exit 1 naming layer and offset)."""
+    from prover.da.api import blob_decode_file
+
+    _emit(blob_decode_file(src, dst, eigenda=eigenda), as_json, lambda d: f"{d['payload_bytes']} bytes -> {d['out']} ({d['encoding']})")
+
+
+@blob.command("commit")
+@click.argument("blob_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handle_errors
+def blob_commit(blob_file: Path, as_json: bool) -> None:
+    """KZG commitment, versioned hash and blob proof of BLOB_FILE (EIP-4844)."""
+    from prover.da.api import blob_commit_file
+
+    _emit(blob_commit_file(blob_file), as_json, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))
+
+
+@main.command()
+@click.option("--blob", "blob_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="OP-encoded blob file (repeatable, order kept)")
+@click.option("--blob-dir", "blob_dirs", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="directory of blob files (name order)")
+@click.option("--batcher-data", "batcher_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="raw batcher data or a signed batcher tx (binary or hex)")
+@click.option("--l1-rpc", help="L1 execution JSON-RPC URL (fetch batcher txs)")
+@click.option("--beacon-rpc", help="beacon API URL (fetch blob sidecars)")
+@click.option("--l1-block", type=click.IntRange(min=0), default=0, show_default=True, help="L1 block to fetch (with --l1-rpc) or the inclusion block of the files")
+@click.option("--l1-to", type=click.IntRange(min=0), help="last L1 block to fetch (default: --l1-block)")
+@click.option("--chain", default="op-mainnet", show_default=True, help="rollup preset: op-mainnet, op-mainnet-bedrock, unichain-mainnet")
+@click.option("--chain-id", type=click.IntRange(min=1), help="override the preset's L2 chain id")
+@click.option("--l2-genesis-time", type=click.IntRange(min=0), help="override the L2 genesis timestamp")
+@click.option("--block-time", type=click.IntRange(min=1), help="override the L2 block time")
+@click.option("--channel-timeout", type=click.IntRange(min=0), help="override the channel timeout (L1 blocks)")
+@click.option("--holocene/--no-holocene", default=None, help="override strict (Holocene) channel assembly")
+@click.option("--retries", type=click.IntRange(min=0), default=4, show_default=True, help="HTTP retries (exponential backoff)")
+@click.option("--rlp", "rlp_out", type=click.Path(dir_okay=False, path_type=Path), help="write the blocks as RLP to this file")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handle_errors
+def reconstruct(
+    blob_files: tuple[Path, ...],
+    blob_dirs: tuple[Path, ...],
+    batcher_files: tuple[Path, ...],
+    l1_rpc: str | None,
+    beacon_rpc: str | None,
+    l1_block: int,
+    l1_to: int | None,
+    chain: str,
+    chain_id: int | None,
+    l2_genesis_time: int | None,
+    block_time: int | None,
+    channel_timeout: int | None,
+    holocene: bool | None,
+    retries: int,
+    rlp_out: Path | None,
+    as_json: bool,
+) -> None:
+    """Rebuild L2 blocks from published data (blobs, batcher data, or L1 + beacon RPC), with KZG checks."""
+    from prover.da.api import UsageProblem, reconstruct_command, reconstruct_text, rollup_config
+
+    try:
+        config = rollup_config(chain, chain_id=chain_id, l2_genesis_time=l2_genesis_time, block_time=block_time, channel_timeout=channel_timeout, holocene=holocene)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not (blob_files or blob_dirs or batcher_files or l1_rpc):
+        raise click.UsageError("give --blob, --blob-dir, --batcher-data, or --l1-rpc (with --beacon-rpc for blobs)")
+    try:
+        report = reconstruct_command(
+            config, blob_files=list(blob_files), blob_dirs=list(blob_dirs), batcher_files=list(batcher_files),
+            l1_block=l1_block, l1_rpc=l1_rpc, beacon_rpc=beacon_rpc, l1_to=l1_to, rlp_out=rlp_out, retries=retries,
+        )
+    except UsageProblem as exc:
+        raise click.UsageError(str(exc)) from None
+    _emit(report, as_json, reconstruct_text)
+
+
+
 # --- block execution commands (issue 4) ---
+
+
+def _execute_text(d: dict[str, Any]) -> str:
+    lines = [f"block {d['number']} ({d['fork']}): {d['block_hash']}"]
+    for key in ("state_root", "transactions_root", "receipts_root", "output_root"):
+        lines.append(f"{key}: {d[key]}")
+    lines.append(f"gas_used: {d['gas_used']}")
+    for i, tx in enumerate(d["transactions"]):
+        lines.append(f"tx {i} {tx['hash']}: {tx['status']} gas {tx['gas_used']}")
+    for m in d.get("mismatches", []):
+        lines.append(f"MISMATCH {m['field']}: header claims {m['claimed']}, execution gives {m['computed']}")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--block", "block_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="RLP-encoded block (binary or 0x-hex)")
+@click.option("--witness", "witness_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="witness: debug_executionWitness JSON or geth RLP")
+@click.option("--chain", "chain_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="chain config JSON (default: chain 1, Prague)")
+@click.option("--rpc", help="L2 JSON-RPC URL: fetch block and witness (with --number)")
+@click.option("--number", type=click.IntRange(min=1), help="block number to fetch with --rpc")
+@click.option("--blockchain-test", "test_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="run an Ethereum blockchain-test file statelessly")
+@click.option("--name", help="with --blockchain-test: run only this test")
+@click.option("--no-check-header", is_flag=True, help="compute the true values even if the block's header claims others")
+@click.option("--strict-witness", is_flag=True, help="reject witnesses with nodes, codes or headers the block does not use")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@handle_errors
+def execute(
+    block_file: Path | None,
+    witness_file: Path | None,
+    chain_file: Path | None,
+    rpc: str | None,
+    number: int | None,
+    test_file: Path | None,
+    name: str | None,
+    no_check_header: bool,
+    strict_witness: bool,
+    as_json: bool,
+) -> None:
+    """Execute a block statelessly (files or RPC), or run blockchain tests."""
+    from prover import execute as ex
+
+    if test_file is not None:
+        if block_file or witness_file or rpc:
+            raise click.UsageError("--blockchain-test cannot be combined with --block/--witness/--rpc")
+        results = ex.run_blockchain_tests(test_file, name)
+        passed = sum(r.passed for r in results)
+        if as_json:
+            click.echo(json.dumps({"passed": passed, "failed": len(results) - passed, "tests": [r.__dict__ for r in results]}))
+        else:
+            for r in results:
+                click.echo(r.line())
+            click.echo(f"{passed} passed, {len(results) - passed} failed")
+        sys.exit(EXIT_OK if passed == len(results) else EXIT_INVALID)
+    opts = {"check_header": not no_check_header, "strict_witness": strict_witness}
+    if rpc is not None:
+        if number is None:
+            raise click.UsageError("--rpc needs --number")
+        from prover.witness import RpcWitnessSource
+
+        source = RpcWitnessSource(rpc)
+        chain = json.loads(chain_file.read_text()) if chain_file else None
+        result = ex.execute_block(source.block_rlp(number), source.witness(number), chain, **opts)
+    else:
+        if block_file is None or witness_file is None:
+            raise click.UsageError("give --block and --witness, --rpc with --number, or --blockchain-test")
+        result = ex.execute_files(block_file, witness_file, chain_file, **opts)
+    _emit(result.to_json(), as_json, _execute_text)
 
 
 if __name__ == "__main__":  # pragma: no cover

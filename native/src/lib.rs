@@ -3,5 +3,7 @@
 //!
 //! The ABI conventions (buffers, status codes, panics) are in [`ffi`].
 
+pub mod da;
 pub mod ffi;
+pub mod stf;
 pub mod zkvm;

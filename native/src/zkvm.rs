@@ -92,6 +92,7 @@ fn exit_code_name(code: &ExitCode) -> String {
         ExitCode::Paused(n) => format!("paused({n})"),
         ExitCode::SystemSplit => "system_split".to_string(),
         ExitCode::SessionLimit => "session_limit".to_string(),
+        other => format!("{other:?}"),
     }
 }
 

@@ -1,0 +1,170 @@
+//! The whole path from published data to L2 blocks:
+//! blob (optional) -> batcher data -> frames -> channels -> decompressed
+//! channel -> batches -> blocks. This is the function the zkVM guest and the
+//! native core both run, so they cannot disagree.
+
+use alloc::{format, vec::Vec};
+
+use alloy_rlp::{Encodable, Header};
+
+use crate::batch::{read_batches, Batch};
+use crate::channel::{Assembler, ChannelRules, Note};
+use crate::compress::{decompress, Algorithm};
+use crate::derive::{batch_blocks, DeriveConfig, L2Block};
+use crate::error::{DaError, DaResult};
+use crate::frame::{parse_frames, ChannelId};
+
+/// Rollup parameters the pipeline needs.
+#[derive(Clone, Copy, Debug)]
+pub struct PipelineConfig {
+    pub derive: DeriveConfig,
+    pub channel: ChannelRules,
+    /// Cap on decompressed channel size (`max_rlp_bytes_per_channel`).
+    pub max_rlp_bytes: usize,
+    /// Brotli channels allowed.
+    pub fjord: bool,
+    /// Span batches allowed.
+    pub delta: bool,
+}
+
+/// What one input holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    /// Batcher data (version byte + frames): calldata, or an already-decoded blob.
+    BatcherData = 0,
+    /// A 131072-byte blob in the OP v0 encoding.
+    OpBlob = 1,
+}
+
+/// One piece of published data and the L1 block it was included in.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub l1_block: u64,
+    pub kind: InputKind,
+    pub data: Vec<u8>,
+}
+
+/// A decoded channel and what came out of it.
+#[derive(Clone, Debug)]
+pub struct ChannelReport {
+    pub id: ChannelId,
+    pub open_block: u64,
+    pub ready_block: u64,
+    pub frame_count: usize,
+    pub compressed_len: usize,
+    pub algorithm: Algorithm,
+    pub decompressed_len: usize,
+    /// How the decompressed stream ended ("complete", truncated, ...).
+    pub stream_status: alloc::string::String,
+    /// Per batch: (offset in decompressed data, 0 = singular / 1 = span, blocks).
+    pub batches: Vec<(usize, u8, usize)>,
+    /// Set when the data ended inside a batch (op-node drops that tail).
+    pub tail: Option<DaError>,
+}
+
+/// The result of [`run`].
+#[derive(Clone, Debug, Default)]
+pub struct Reconstruction {
+    pub channels: Vec<ChannelReport>,
+    pub blocks: Vec<L2Block>,
+    pub notes: Vec<Note>,
+    /// Channels still incomplete after the last input: (id, frames held, closed).
+    pub pending: Vec<(ChannelId, usize, bool)>,
+    /// Frame count per input.
+    pub frames_per_input: Vec<usize>,
+}
+
+impl Reconstruction {
+    /// Canonical bytes: `rlp([[channel_id, frames, compressed_len, decompressed_len, batches]..., [block...]])`.
+    pub fn canonical(&self) -> Vec<u8> {
+        let mut chans = Vec::new();
+        for c in &self.channels {
+            let mut body = Vec::new();
+            c.id.as_slice().encode(&mut body);
+            (c.frame_count as u64).encode(&mut body);
+            (c.compressed_len as u64).encode(&mut body);
+            (c.decompressed_len as u64).encode(&mut body);
+            (c.batches.len() as u64).encode(&mut body);
+            Header { list: true, payload_length: body.len() }.encode(&mut chans);
+            chans.extend_from_slice(&body);
+        }
+        let blocks = crate::derive::blocks_rlp(&self.blocks);
+        let mut payload = Vec::new();
+        Header { list: true, payload_length: chans.len() }.encode(&mut payload);
+        payload.extend_from_slice(&chans);
+        payload.extend_from_slice(&blocks);
+        let mut out = Vec::with_capacity(payload.len() + 9);
+        Header { list: true, payload_length: payload.len() }.encode(&mut out);
+        out.extend_from_slice(&payload);
+        out
+    }
+}
+
+fn in_input(e: DaError, i: usize) -> DaError {
+    DaError { message: format!("input {i}: {}", e.message), ..e }
+}
+
+/// Runs the pipeline over inputs in L1 order.
+pub fn run(inputs: &[Input], cfg: &PipelineConfig) -> DaResult<Reconstruction> {
+    let mut asm = Assembler::new(cfg.channel);
+    let mut rec = Reconstruction::default();
+    for (i, input) in inputs.iter().enumerate() {
+        let decoded;
+        let data: &[u8] = match input.kind {
+            InputKind::BatcherData => &input.data,
+            InputKind::OpBlob => {
+                decoded = crate::blob::decode(&input.data).map_err(|e| in_input(e, i))?;
+                &decoded
+            }
+        };
+        let frames = parse_frames(data).map_err(|e| in_input(e, i))?;
+        rec.frames_per_input.push(frames.len());
+        for f in frames {
+            asm.ingest(input.l1_block, f);
+        }
+        for ch in asm.take_ready() {
+            rec.channels.push(process_channel(ch, cfg, &mut rec.blocks)?);
+        }
+    }
+    rec.notes = asm.take_notes();
+    rec.pending = asm.pending();
+    Ok(rec)
+}
+
+fn process_channel(ch: crate::channel::ReadyChannel, cfg: &PipelineConfig, blocks: &mut Vec<L2Block>) -> DaResult<ChannelReport> {
+    let id_hex = hex_id(&ch.id);
+    let ctx = |e: DaError| DaError { message: format!("channel {id_hex}: {}", e.message), ..e };
+    let dec = decompress(&ch.data, cfg.max_rlp_bytes, cfg.fjord).map_err(ctx)?;
+    let (batches, tail) = read_batches(&dec.data, dec.complete(), cfg.delta).map_err(ctx)?;
+    let mut summary = Vec::with_capacity(batches.len());
+    for (offset, batch) in &batches {
+        let bl = batch_blocks(batch, *offset, &cfg.derive).map_err(ctx)?;
+        let ty = match batch {
+            Batch::Singular(_) => 0,
+            Batch::Span(_) => 1,
+        };
+        summary.push((*offset, ty, bl.len()));
+        blocks.extend(bl);
+    }
+    Ok(ChannelReport {
+        id: ch.id,
+        open_block: ch.open_block,
+        ready_block: ch.ready_block,
+        frame_count: ch.frame_count,
+        compressed_len: ch.data.len(),
+        algorithm: dec.algorithm,
+        decompressed_len: dec.data.len(),
+        stream_status: dec.status,
+        batches: summary,
+        tail,
+    })
+}
+
+/// Lower-case hex of a channel id.
+pub fn hex_id(id: &ChannelId) -> alloc::string::String {
+    let mut s = alloc::string::String::with_capacity(32);
+    for b in id {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}

@@ -1,0 +1,77 @@
+//! The guest's input and journal: one RLP encoding both sides agree on.
+//!
+//! Why RLP: the guest already links an RLP codec for blocks and witnesses, so
+//! the envelope adds no dependency and no second serialisation format.
+
+use alloc::vec::Vec;
+
+use alloy_primitives::{Bytes, B256};
+use alloy_rlp::{RlpDecodable, RlpEncodable};
+
+use crate::{chain::ChainConfig, error::StfError, execute::BlockOutcome, witness::Witness};
+
+/// Everything the guest reads.
+#[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
+pub struct GuestInput {
+    pub chain: ChainConfig,
+    /// The RLP block, kept as bytes so decoding errors are reported, not fatal to the envelope.
+    pub block: Bytes,
+    pub witness: Witness,
+    /// 1: the claimed header must match the computed one.
+    pub check_header: u8,
+}
+
+impl GuestInput {
+    pub fn encode(&self) -> Vec<u8> {
+        alloy_rlp::encode(self)
+    }
+
+    pub fn decode(mut bytes: &[u8]) -> Result<Self, StfError> {
+        let v = <GuestInput as alloy_rlp::Decodable>::decode(&mut bytes)
+            .map_err(|e| StfError::MalformedWitness(alloc::format!("guest input RLP: {e}")))?;
+        if !bytes.is_empty() {
+            return Err(StfError::MalformedWitness("trailing bytes after the guest input".into()));
+        }
+        Ok(v)
+    }
+}
+
+/// What the guest commits (only for blocks it executed correctly).
+#[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
+pub struct GuestJournal {
+    pub parent_hash: B256,
+    pub pre_state_root: B256,
+    pub block_hash: B256,
+    pub state_root: B256,
+    pub transactions_root: B256,
+    pub receipts_root: B256,
+    pub gas_used: u64,
+    /// Zero when the witness cannot show the message passer.
+    pub output_root: B256,
+}
+
+impl From<&BlockOutcome> for GuestJournal {
+    fn from(o: &BlockOutcome) -> Self {
+        GuestJournal {
+            parent_hash: o.parent_hash,
+            pre_state_root: o.pre_state_root,
+            block_hash: o.block_hash,
+            state_root: o.state_root,
+            transactions_root: o.transactions_root,
+            receipts_root: o.receipts_root,
+            gas_used: o.gas_used,
+            output_root: o.output_root.unwrap_or_default(),
+        }
+    }
+}
+
+impl GuestJournal {
+    pub fn encode(&self) -> Vec<u8> {
+        alloy_rlp::encode(self)
+    }
+
+    pub fn decode(mut bytes: &[u8]) -> Result<Self, StfError> {
+        <GuestJournal as alloy_rlp::Decodable>::decode(&mut bytes)
+            .map_err(|e| StfError::MalformedWitness(alloc::format!("guest journal RLP: {e}")))
+    }
+}

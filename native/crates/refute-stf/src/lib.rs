@@ -1,0 +1,36 @@
+//! refute-stf: stateless EVM block execution, shared by the zkVM guest and the
+//! native core (one copy of every rule).
+//!
+//! Input: a block (RLP), an execution witness in the shape of
+//! `debug_executionWitness`, and a [`ChainConfig`]. Output: a
+//! [`BlockOutcome`] with the post-state root, the other computed header fields,
+//! the block hash and the OP Stack output root — or a [`StfError`] saying what
+//! is wrong and where. Built `no_std` + `alloc` for the guest; the `std`
+//! feature adds JSON forms and the full-state witness builder.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod chain;
+pub mod db;
+pub mod error;
+pub mod execute;
+pub mod input;
+pub mod mpt;
+pub mod sender;
+pub mod validate;
+pub mod witness;
+
+#[cfg(feature = "std")]
+pub mod blockchain_test;
+#[cfg(feature = "std")]
+pub mod prestate;
+#[cfg(feature = "std")]
+pub mod report;
+#[cfg(feature = "std")]
+pub mod rpc;
+
+pub use chain::{ChainConfig, Fork};
+pub use error::StfError;
+pub use execute::{execute_block, BlockOutcome, ExecOptions};
+pub use witness::Witness;

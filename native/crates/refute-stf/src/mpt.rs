@@ -1,0 +1,673 @@
+//! A partial Merkle-Patricia trie whose nodes are fetched lazily from a witness.
+//!
+//! Why our own trie: stateless execution must (a) check every node it uses
+//! against the pre-state root by hash, (b) fail — never default — when a node is
+//! missing, and (c) support inserts, deletions and branch collapses on a trie of
+//! which most subtrees are known only by their hash. Node references that have
+//! not been needed stay [`Node::Hash`]; the first access looks the hash up in a
+//! [`NodeStore`] whose keys are keccak256 of the node bytes (computed by us, never
+//! taken from the input), so a node is accepted only if it hashes to the reference
+//! its parent (ultimately the state root) holds.
+
+use alloc::{boxed::Box, vec, vec::Vec};
+use core::cell::RefCell;
+
+use alloy_primitives::{keccak256, map::B256Map, map::B256Set, Bytes, B256};
+use alloy_trie::EMPTY_ROOT_HASH;
+
+/// Why a trie operation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MptError {
+    /// A node the operation needs is not in the witness.
+    MissingNode { hash: B256, path: Vec<u8> },
+    /// A node's bytes are not a valid trie node.
+    InvalidNode { hash: B256, reason: &'static str },
+}
+
+impl core::fmt::Display for MptError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            MptError::MissingNode { hash, path } => {
+                write!(f, "trie node {hash} at path 0x")?;
+                for n in path {
+                    write!(f, "{n:x}")?;
+                }
+                write!(f, " is not in the witness")
+            }
+            MptError::InvalidNode { hash, reason } => write!(f, "trie node {hash} is malformed: {reason}"),
+        }
+    }
+}
+
+/// Trie nodes by keccak256 of their RLP, with a record of which ones were used.
+#[derive(Debug, Default)]
+pub struct NodeStore {
+    nodes: B256Map<Bytes>,
+    used: RefCell<B256Set>,
+}
+
+impl NodeStore {
+    /// Indexes `nodes` by their own hash (so a tampered node simply has another key).
+    pub fn from_nodes<I: IntoIterator<Item = Bytes>>(nodes: I) -> Self {
+        let mut map = B256Map::default();
+        for node in nodes {
+            map.insert(keccak256(&node), node);
+        }
+        NodeStore { nodes: map, used: RefCell::new(B256Set::default()) }
+    }
+
+    /// Adds one node (used when building stores from a full state).
+    pub fn insert(&mut self, node: Bytes) {
+        self.nodes.insert(keccak256(&node), node);
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    fn fetch(&self, hash: &B256) -> Option<&Bytes> {
+        let node = self.nodes.get(hash)?;
+        self.used.borrow_mut().insert(*hash);
+        Some(node)
+    }
+
+    /// Hashes of nodes that were fetched so far.
+    pub fn used(&self) -> B256Set {
+        self.used.borrow().clone()
+    }
+
+    /// The nodes fetched so far (the minimal witness for what ran).
+    pub fn used_nodes(&self) -> Vec<Bytes> {
+        let used = self.used.borrow();
+        let mut out: Vec<(B256, Bytes)> =
+            used.iter().filter_map(|h| self.nodes.get(h).map(|n| (*h, n.clone()))).collect();
+        out.sort_by_key(|a| a.0);
+        out.into_iter().map(|(_, n)| n).collect()
+    }
+
+    /// Hashes of nodes that were never fetched, sorted.
+    pub fn unused(&self) -> Vec<B256> {
+        let used = self.used.borrow();
+        let mut out: Vec<B256> = self.nodes.keys().filter(|h| !used.contains(*h)).copied().collect();
+        out.sort();
+        out
+    }
+}
+
+/// One trie node; `Hash` is a reference not resolved yet.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Node {
+    #[default]
+    Empty,
+    Leaf { path: Vec<u8>, value: Vec<u8> },
+    Extension { path: Vec<u8>, child: Box<Node> },
+    Branch { children: Box<[Node; 16]>, value: Option<Vec<u8>> },
+    Hash(B256),
+}
+
+fn empty_children() -> Box<[Node; 16]> {
+    Box::new(core::array::from_fn(|_| Node::Empty))
+}
+
+/// Splits bytes into nibbles (the trie path of a key).
+pub fn nibbles(key: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(key.len() * 2);
+    for b in key {
+        out.push(b >> 4);
+        out.push(b & 0x0f);
+    }
+    out
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+// ---------------------------------------------------------------- RLP decoding
+
+/// Reads one RLP item; returns (is_list, payload, total_len).
+fn rlp_item(buf: &[u8]) -> Result<(bool, &[u8], usize), &'static str> {
+    let h = alloy_rlp::Header::decode(&mut &buf[..]).map_err(|_| "bad RLP header")?;
+    let header_len = {
+        let mut b = buf;
+        alloy_rlp::Header::decode(&mut b).map_err(|_| "bad RLP header")?;
+        buf.len() - b.len()
+    };
+    let end = header_len.checked_add(h.payload_length).ok_or("RLP length overflow")?;
+    if end > buf.len() {
+        return Err("RLP item longer than its input");
+    }
+    Ok((h.list, &buf[header_len..end], end))
+}
+
+/// (is_list, payload, raw item) of each item of a list payload.
+type Items<'a> = Vec<(bool, &'a [u8], &'a [u8])>;
+
+fn rlp_list_items(payload: &[u8]) -> Result<Items<'_>, &'static str> {
+    let mut items = Vec::new();
+    let mut rest = payload;
+    while !rest.is_empty() {
+        let (is_list, item_payload, len) = rlp_item(rest)?;
+        items.push((is_list, item_payload, &rest[..len]));
+        rest = &rest[len..];
+    }
+    Ok(items)
+}
+
+fn decode_hex_prefix(encoded: &[u8]) -> Result<(Vec<u8>, bool), &'static str> {
+    let first = *encoded.first().ok_or("empty hex-prefix path")?;
+    let flag = first >> 4;
+    if flag > 3 {
+        return Err("bad hex-prefix flag");
+    }
+    let leaf = flag >= 2;
+    let odd = flag & 1 == 1;
+    let mut path = Vec::with_capacity(encoded.len() * 2);
+    if odd {
+        path.push(first & 0x0f);
+    } else if first & 0x0f != 0 {
+        return Err("non-zero padding nibble in even hex-prefix path");
+    }
+    for b in &encoded[1..] {
+        path.push(b >> 4);
+        path.push(b & 0x0f);
+    }
+    Ok((path, leaf))
+}
+
+fn decode_child(is_list: bool, payload: &[u8], raw: &[u8]) -> Result<Node, &'static str> {
+    if is_list {
+        if raw.len() >= 32 {
+            return Err("embedded node of 32 bytes or more");
+        }
+        return decode_node(raw);
+    }
+    match payload.len() {
+        0 => Ok(Node::Empty),
+        32 => Ok(Node::Hash(B256::from_slice(payload))),
+        _ => Err("child reference is neither empty, a hash, nor an embedded node"),
+    }
+}
+
+/// Decodes the RLP of one trie node.
+pub fn decode_node(raw: &[u8]) -> Result<Node, &'static str> {
+    let (is_list, payload, len) = rlp_item(raw)?;
+    if !is_list {
+        return Err("node is not an RLP list");
+    }
+    if len != raw.len() {
+        return Err("trailing bytes after node");
+    }
+    let items = rlp_list_items(payload)?;
+    match items.len() {
+        2 => {
+            let (path_list, path, _) = items[0];
+            if path_list {
+                return Err("node path is a list");
+            }
+            let (nibbles, leaf) = decode_hex_prefix(path)?;
+            if leaf {
+                let (value_list, value, _) = items[1];
+                if value_list {
+                    return Err("leaf value is a list");
+                }
+                if value.is_empty() {
+                    return Err("leaf with empty value");
+                }
+                Ok(Node::Leaf { path: nibbles, value: value.to_vec() })
+            } else {
+                if nibbles.is_empty() {
+                    return Err("extension with empty path");
+                }
+                let (l, p, r) = items[1];
+                let child = decode_child(l, p, r)?;
+                if matches!(child, Node::Empty) {
+                    return Err("extension pointing to an empty node");
+                }
+                Ok(Node::Extension { path: nibbles, child: Box::new(child) })
+            }
+        }
+        17 => {
+            let mut children = empty_children();
+            for (i, (l, p, r)) in items[..16].iter().enumerate() {
+                children[i] = decode_child(*l, p, r)?;
+            }
+            let (vl, v, _) = items[16];
+            if vl {
+                return Err("branch value is a list");
+            }
+            let value = if v.is_empty() { None } else { Some(v.to_vec()) };
+            Ok(Node::Branch { children, value })
+        }
+        _ => Err("node list has neither 2 nor 17 items"),
+    }
+}
+
+// ---------------------------------------------------------------- RLP encoding
+
+fn hex_prefix(path: &[u8], leaf: bool) -> Vec<u8> {
+    let flag = if leaf { 2u8 } else { 0u8 };
+    let mut out = Vec::with_capacity(path.len() / 2 + 1);
+    if path.len() % 2 == 1 {
+        out.push(((flag + 1) << 4) | path[0]);
+        for pair in path[1..].chunks(2) {
+            out.push((pair[0] << 4) | pair[1]);
+        }
+    } else {
+        out.push(flag << 4);
+        for pair in path.chunks(2) {
+            out.push((pair[0] << 4) | pair[1]);
+        }
+    }
+    out
+}
+
+fn encode_bytes(bytes: &[u8], out: &mut Vec<u8>) {
+    alloy_rlp::Encodable::encode(&bytes, out);
+}
+
+fn wrap_list(payload: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + 4);
+    alloy_rlp::Header { list: true, payload_length: payload.len() }.encode(&mut out);
+    out.extend_from_slice(&payload);
+    out
+}
+
+impl Node {
+    /// The node's RLP encoding. `Hash` nodes cannot be encoded (only referenced).
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            Node::Empty => vec![alloy_rlp::EMPTY_STRING_CODE],
+            Node::Leaf { path, value } => {
+                let mut p = Vec::new();
+                encode_bytes(&hex_prefix(path, true), &mut p);
+                encode_bytes(value, &mut p);
+                wrap_list(p)
+            }
+            Node::Extension { path, child } => {
+                let mut p = Vec::new();
+                encode_bytes(&hex_prefix(path, false), &mut p);
+                child.reference(&mut p);
+                wrap_list(p)
+            }
+            Node::Branch { children, value } => {
+                let mut p = Vec::new();
+                for c in children.iter() {
+                    c.reference(&mut p);
+                }
+                match value {
+                    Some(v) => encode_bytes(v, &mut p),
+                    None => p.push(alloy_rlp::EMPTY_STRING_CODE),
+                }
+                wrap_list(p)
+            }
+            Node::Hash(h) => {
+                let mut p = Vec::new();
+                encode_bytes(h.as_slice(), &mut p);
+                p
+            }
+        }
+    }
+
+    /// Appends how a parent refers to this node: inline if its RLP is shorter
+    /// than 32 bytes, otherwise by hash.
+    fn reference(&self, out: &mut Vec<u8>) {
+        match self {
+            Node::Empty => out.push(alloy_rlp::EMPTY_STRING_CODE),
+            Node::Hash(h) => encode_bytes(h.as_slice(), out),
+            _ => {
+                let enc = self.encode();
+                if enc.len() < 32 {
+                    out.extend_from_slice(&enc);
+                } else {
+                    encode_bytes(keccak256(&enc).as_slice(), out);
+                }
+            }
+        }
+    }
+
+    /// Visits every node whose encoding is referenced by hash (plus the root),
+    /// collecting `(hash, rlp)`; used to build witnesses from a full state.
+    pub fn collect_hashed(&self, is_root: bool, out: &mut Vec<Bytes>) {
+        match self {
+            Node::Empty | Node::Hash(_) => return,
+            Node::Extension { child, .. } => child.collect_hashed(false, out),
+            Node::Branch { children, .. } => {
+                for c in children.iter() {
+                    c.collect_hashed(false, out);
+                }
+            }
+            Node::Leaf { .. } => {}
+        }
+        let enc = self.encode();
+        if is_root || enc.len() >= 32 {
+            out.push(Bytes::from(enc));
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the trie
+
+/// A partial trie: a root that resolves lazily against a [`NodeStore`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trie {
+    root: Node,
+}
+
+fn resolve(node: &mut Node, store: &NodeStore, path: &[u8]) -> Result<(), MptError> {
+    if let Node::Hash(hash) = node {
+        let hash = *hash;
+        let raw = store.fetch(&hash).ok_or_else(|| MptError::MissingNode { hash, path: path.to_vec() })?;
+        *node = decode_node(raw).map_err(|reason| MptError::InvalidNode { hash, reason })?;
+    }
+    Ok(())
+}
+
+fn get<'a>(node: &'a mut Node, store: &NodeStore, key: &[u8], depth: usize, full: &[u8]) -> Result<Option<&'a [u8]>, MptError> {
+    resolve(node, store, &full[..depth])?;
+    match node {
+        Node::Empty => Ok(None),
+        Node::Leaf { path, value } => Ok(if path.as_slice() == key { Some(value.as_slice()) } else { None }),
+        Node::Extension { path, child } => {
+            if key.starts_with(path) {
+                let n = path.len();
+                get(child, store, &key[n..], depth + n, full)
+            } else {
+                Ok(None)
+            }
+        }
+        Node::Branch { children, value } => {
+            if key.is_empty() {
+                Ok(value.as_deref())
+            } else {
+                get(&mut children[key[0] as usize], store, &key[1..], depth + 1, full)
+            }
+        }
+        Node::Hash(_) => unreachable!("resolved above"),
+    }
+}
+
+fn insert(node: &mut Node, store: &NodeStore, key: &[u8], value: Vec<u8>, depth: usize, full: &[u8]) -> Result<(), MptError> {
+    resolve(node, store, &full[..depth])?;
+    match node {
+        Node::Empty => {
+            *node = Node::Leaf { path: key.to_vec(), value };
+        }
+        Node::Leaf { path, value: old } => {
+            let common = common_prefix(path, key);
+            if common == path.len() && common == key.len() {
+                *old = value;
+                return Ok(());
+            }
+            let mut children = empty_children();
+            let mut bvalue = None;
+            let old_value = core::mem::take(old);
+            if common == path.len() {
+                bvalue = Some(old_value);
+            } else {
+                children[path[common] as usize] = Node::Leaf { path: path[common + 1..].to_vec(), value: old_value };
+            }
+            if common == key.len() {
+                bvalue = Some(value);
+            } else {
+                children[key[common] as usize] = Node::Leaf { path: key[common + 1..].to_vec(), value };
+            }
+            let branch = Node::Branch { children, value: bvalue };
+            *node = if common > 0 { Node::Extension { path: key[..common].to_vec(), child: Box::new(branch) } } else { branch };
+        }
+        Node::Extension { path, child } => {
+            let common = common_prefix(path, key);
+            if common == path.len() {
+                return insert(child, store, &key[common..], value, depth + common, full);
+            }
+            let mut children = empty_children();
+            let mut bvalue = None;
+            let old_child = core::mem::take(child.as_mut());
+            let rest = path[common + 1..].to_vec();
+            children[path[common] as usize] =
+                if rest.is_empty() { old_child } else { Node::Extension { path: rest, child: Box::new(old_child) } };
+            if common == key.len() {
+                bvalue = Some(value);
+            } else {
+                children[key[common] as usize] = Node::Leaf { path: key[common + 1..].to_vec(), value };
+            }
+            let branch = Node::Branch { children, value: bvalue };
+            *node = if common > 0 { Node::Extension { path: key[..common].to_vec(), child: Box::new(branch) } } else { branch };
+        }
+        Node::Branch { children, value: bvalue } => {
+            if key.is_empty() {
+                *bvalue = Some(value);
+            } else {
+                insert(&mut children[key[0] as usize], store, &key[1..], value, depth + 1, full)?;
+            }
+        }
+        Node::Hash(_) => unreachable!("resolved above"),
+    }
+    Ok(())
+}
+
+fn remove(node: &mut Node, store: &NodeStore, key: &[u8], depth: usize, full: &[u8]) -> Result<bool, MptError> {
+    resolve(node, store, &full[..depth])?;
+    let removed = match node {
+        Node::Empty => false,
+        Node::Leaf { path, .. } => {
+            if path.as_slice() == key {
+                *node = Node::Empty;
+                return Ok(true);
+            }
+            false
+        }
+        Node::Extension { path, child } => {
+            if key.starts_with(path) {
+                let n = path.len();
+                remove(child, store, &key[n..], depth + n, full)?
+            } else {
+                false
+            }
+        }
+        Node::Branch { children, value } => {
+            if key.is_empty() {
+                value.take().is_some()
+            } else {
+                remove(&mut children[key[0] as usize], store, &key[1..], depth + 1, full)?
+            }
+        }
+        Node::Hash(_) => unreachable!("resolved above"),
+    };
+    if removed {
+        normalize(node, store, &full[..depth])?;
+    }
+    Ok(removed)
+}
+
+/// Restores the canonical shape after a deletion below `node`: a branch with a
+/// single child collapses into it (this needs that child's node, which may be a
+/// sibling of the deleted key), an extension merges with an extension or leaf child.
+fn normalize(node: &mut Node, store: &NodeStore, path: &[u8]) -> Result<(), MptError> {
+    match node {
+        Node::Extension { path: ext, child } => match child.as_mut() {
+            Node::Empty => *node = Node::Empty,
+            Node::Leaf { path: p, value } => {
+                let mut merged = ext.clone();
+                merged.extend_from_slice(p);
+                *node = Node::Leaf { path: merged, value: core::mem::take(value) };
+            }
+            Node::Extension { path: p, child: c } => {
+                let mut merged = ext.clone();
+                merged.extend_from_slice(p);
+                let c = core::mem::take(c.as_mut());
+                *node = Node::Extension { path: merged, child: Box::new(c) };
+            }
+            _ => {}
+        },
+        Node::Branch { children, value } => {
+            let live: Vec<usize> = (0..16).filter(|i| !matches!(children[*i], Node::Empty)).collect();
+            match (live.len(), value.is_some()) {
+                (0, true) => {
+                    *node = Node::Leaf { path: Vec::new(), value: value.take().unwrap_or_default() };
+                }
+                (0, false) => *node = Node::Empty,
+                (1, false) => {
+                    let i = live[0];
+                    let mut child = core::mem::take(&mut children[i]);
+                    let mut child_path = path.to_vec();
+                    child_path.push(i as u8);
+                    resolve(&mut child, store, &child_path)?;
+                    *node = match child {
+                        Node::Leaf { path: p, value } => {
+                            let mut merged = vec![i as u8];
+                            merged.extend_from_slice(&p);
+                            Node::Leaf { path: merged, value }
+                        }
+                        Node::Extension { path: p, child } => {
+                            let mut merged = vec![i as u8];
+                            merged.extend_from_slice(&p);
+                            Node::Extension { path: merged, child }
+                        }
+                        branch => Node::Extension { path: vec![i as u8], child: Box::new(branch) },
+                    };
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+impl Trie {
+    /// A trie known only by its root hash.
+    pub fn from_root(root: B256) -> Self {
+        if root == EMPTY_ROOT_HASH {
+            Trie { root: Node::Empty }
+        } else {
+            Trie { root: Node::Hash(root) }
+        }
+    }
+
+    /// Looks `key` up (the raw key; hash it first for secure tries).
+    pub fn get(&mut self, store: &NodeStore, key: &[u8]) -> Result<Option<Vec<u8>>, MptError> {
+        let path = nibbles(key);
+        Ok(get(&mut self.root, store, &path, 0, &path)?.map(|v| v.to_vec()))
+    }
+
+    /// Inserts or replaces `key`; an empty value deletes it.
+    pub fn insert(&mut self, store: &NodeStore, key: &[u8], value: Vec<u8>) -> Result<(), MptError> {
+        if value.is_empty() {
+            return self.remove(store, key).map(|_| ());
+        }
+        let path = nibbles(key);
+        insert(&mut self.root, store, &path, value, 0, &path)
+    }
+
+    /// Deletes `key`; returns whether it was present.
+    pub fn remove(&mut self, store: &NodeStore, key: &[u8]) -> Result<bool, MptError> {
+        let path = nibbles(key);
+        remove(&mut self.root, store, &path, 0, &path)
+    }
+
+    /// The root hash (keccak256 of the root node's RLP, whatever its size).
+    pub fn hash(&self) -> B256 {
+        match &self.root {
+            Node::Empty => EMPTY_ROOT_HASH,
+            Node::Hash(h) => *h,
+            node => keccak256(node.encode()),
+        }
+    }
+
+    /// Every node of a fully resolved trie that is referenced by hash, plus the root.
+    pub fn hashed_nodes(&self) -> Vec<Bytes> {
+        let mut out = Vec::new();
+        self.root.collect_hashed(true, &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::U256;
+
+    fn reference_root(pairs: &[(Vec<u8>, Vec<u8>)]) -> B256 {
+        let mut sorted: Vec<_> = pairs.iter().map(|(k, v)| (alloy_trie::Nibbles::unpack(k), v.clone())).collect();
+        sorted.sort_by_key(|a| a.0);
+        let mut hb = alloy_trie::HashBuilder::default();
+        for (k, v) in sorted {
+            hb.add_leaf(k, &v);
+        }
+        hb.root()
+    }
+
+    fn kv(i: u64) -> (Vec<u8>, Vec<u8>) {
+        let k = keccak256(U256::from(i).to_be_bytes::<32>()).to_vec();
+        let mut v = Vec::new();
+        alloy_rlp::Encodable::encode(&U256::from(i * 7 + 1), &mut v);
+        (k, v)
+    }
+
+    #[test]
+    fn inserts_match_hash_builder() {
+        let store = NodeStore::default();
+        let mut t = Trie::default();
+        let mut pairs = Vec::new();
+        for i in 0..300 {
+            let (k, v) = kv(i);
+            t.insert(&store, &k, v.clone()).unwrap();
+            pairs.push((k, v));
+        }
+        assert_eq!(t.hash(), reference_root(&pairs));
+    }
+
+    #[test]
+    fn partial_trie_deletes_and_collapses() {
+        // Build a full trie, turn it into a witness, then delete from a trie that
+        // knows only the root hash: result must equal a fresh trie of the survivors.
+        let store0 = NodeStore::default();
+        let mut full = Trie::default();
+        let pairs: Vec<_> = (0..200).map(kv).collect();
+        for (k, v) in &pairs {
+            full.insert(&store0, k, v.clone()).unwrap();
+        }
+        let store = NodeStore::from_nodes(full.hashed_nodes());
+        let mut partial = Trie::from_root(full.hash());
+        for (k, _) in pairs.iter().take(150) {
+            assert!(partial.remove(&store, k).unwrap());
+        }
+        assert_eq!(partial.hash(), reference_root(&pairs[150..]));
+        // and values read through the partial trie are the right ones
+        assert_eq!(partial.get(&store, &pairs[170].0).unwrap(), Some(pairs[170].1.clone()));
+        assert_eq!(partial.get(&store, &pairs[10].0).unwrap(), None);
+    }
+
+    #[test]
+    fn missing_node_is_an_error() {
+        let store0 = NodeStore::default();
+        let mut full = Trie::default();
+        for i in 0..50 {
+            let (k, v) = kv(i);
+            full.insert(&store0, &k, v).unwrap();
+        }
+        let mut nodes = full.hashed_nodes();
+        nodes.remove(0); // a leaf-level node
+        let store = NodeStore::from_nodes(nodes);
+        let mut partial = Trie::from_root(full.hash());
+        let mut errors = 0;
+        for i in 0..50 {
+            if let Err(MptError::MissingNode { .. }) = partial.get(&store, &kv(i).0) {
+                errors += 1;
+            }
+        }
+        assert!(errors > 0);
+    }
+
+    #[test]
+    fn malformed_node_is_an_error() {
+        assert!(decode_node(&[0xc0]).is_err());
+        assert!(decode_node(&[0x80]).is_err());
+        assert!(decode_node(&[0xc3, 0x82, 0x20]).is_err());
+    }
+}

@@ -1,0 +1,241 @@
+//! Stateless block execution (crate `refute-stf`) behind the C ABI.
+//!
+//! Each `refute_stf_*` function is a thin shell: parse the inputs, call the
+//! crate, serialise the result. Errors from the crate become
+//! `REFUTE_STATUS_INVALID` with a message `"<kind>: <reason>"`, where kind is
+//! `invalid_block`, `invalid_witness` or `invalid_config`, so Python can raise
+//! the matching exception type.
+
+use refute_stf::{
+    blockchain_test, execute::decode_block, input::{GuestInput, GuestJournal}, prestate::{witness_from_state, FullState},
+    report::outcome_json, rpc::block_from_rpc_json, ChainConfig, ExecOptions, StfError, Witness,
+};
+
+use crate::ffi::{self, FfiError, FfiResult, RefuteResult};
+
+/// `flags` bit 0: the claimed header must match the computed one.
+pub const STF_CHECK_HEADER: u32 = 1;
+/// `flags` bit 1: reject witness nodes/codes/headers the block does not use.
+pub const STF_STRICT_WITNESS: u32 = 2;
+
+fn stf_error(e: StfError) -> FfiError {
+    FfiError::invalid(format!("{}: {e}", e.kind()))
+}
+
+fn chain(bytes: &[u8]) -> FfiResult<ChainConfig> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(ChainConfig::default());
+    }
+    ChainConfig::from_json(bytes).map_err(stf_error)
+}
+
+/// A witness as JSON (`debug_executionWitness` shapes) or RLP (geth's `ExtWitness`).
+pub fn parse_witness(bytes: &[u8]) -> FfiResult<Witness> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Witness::from_json(bytes).map_err(stf_error),
+        Some(_) => Witness::from_rlp(bytes).map_err(stf_error),
+        None => Err(stf_error(StfError::MalformedWitness("empty witness".into()))),
+    }
+}
+
+/// Executes a block; returns the outcome JSON.
+pub fn execute(block: &[u8], witness: &[u8], chain_json: &[u8], flags: u32) -> FfiResult<Vec<u8>> {
+    let chain = chain(chain_json)?;
+    let witness = parse_witness(witness)?;
+    let opts = ExecOptions { check_header: flags & STF_CHECK_HEADER != 0, strict_witness: flags & STF_STRICT_WITNESS != 0 };
+    let outcome = refute_stf::execute_block(&chain, block, &witness, opts).map_err(stf_error)?;
+    ffi::json(&outcome_json(&outcome))
+}
+
+/// Stateless execution of one block. Inputs: RLP block, witness (JSON or RLP),
+/// chain config JSON (empty: chain 1, Prague), flags (`STF_*`). Output: JSON.
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_stf_execute(
+    block_ptr: *const u8,
+    block_len: usize,
+    witness_ptr: *const u8,
+    witness_len: usize,
+    chain_ptr: *const u8,
+    chain_len: usize,
+    flags: u32,
+) -> RefuteResult {
+    ffi::run(|| {
+        let block = ffi::input(block_ptr, block_len, "block")?;
+        let witness = ffi::input(witness_ptr, witness_len, "witness")?;
+        let chain = ffi::input(chain_ptr, chain_len, "chain")?;
+        execute(block, witness, chain, flags)
+    })
+}
+
+/// Rebuilds an RLP block from `eth_getBlockByNumber` JSON (full transactions).
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_stf_block_from_json(json_ptr: *const u8, json_len: usize) -> RefuteResult {
+    ffi::run(|| {
+        let text = ffi::input(json_ptr, json_len, "block JSON")?;
+        let v: serde_json::Value =
+            serde_json::from_slice(text).map_err(|e| FfiError::invalid(format!("invalid_block: block JSON: {e}")))?;
+        let block = block_from_rpc_json(&v).map_err(stf_error)?;
+        Ok(refute_stf::execute::encode_block(&block))
+    })
+}
+
+/// Header fields of an RLP block as JSON (number, hash, parent hash, state root).
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_stf_block_info(block_ptr: *const u8, block_len: usize) -> RefuteResult {
+    ffi::run(|| {
+        let block = decode_block(ffi::input(block_ptr, block_len, "block")?).map_err(stf_error)?;
+        let h = &block.header;
+        ffi::json(&serde_json::json!({
+            "number": h.number,
+            "hash": format!("{}", h.hash_slow()),
+            "parent_hash": format!("{}", h.parent_hash),
+            "state_root": format!("{}", h.state_root),
+            "timestamp": h.timestamp,
+            "transactions": block.body.transactions.len(),
+            "gas_used": h.gas_used,
+        }))
+    })
+}
+
+/// Builds the minimal witness for a block from a full pre-state.
+/// Inputs: state JSON (address → {nonce, balance, code, storage}), RLP block,
+/// ancestor headers JSON (list of RLP hex, oldest first, last = parent), chain JSON.
+/// `flags` bit 0 (`STF_CHECK_HEADER`): the block's claimed header must match.
+/// Output: `{"witness", "post_state" (or null), "outcome" (or null), "error" (or null)}`.
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_stf_witness_from_state(
+    state_ptr: *const u8,
+    state_len: usize,
+    block_ptr: *const u8,
+    block_len: usize,
+    headers_ptr: *const u8,
+    headers_len: usize,
+    chain_ptr: *const u8,
+    chain_len: usize,
+    flags: u32,
+) -> RefuteResult {
+    ffi::run(|| {
+        let state: serde_json::Value = serde_json::from_slice(ffi::input(state_ptr, state_len, "state")?)
+            .map_err(|e| FfiError::invalid(format!("invalid_witness: state JSON: {e}")))?;
+        let state = FullState::from_json_value(&state).map_err(stf_error)?;
+        let block = ffi::input(block_ptr, block_len, "block")?;
+        let headers_doc = serde_json::json!({ "headers": serde_json::from_slice::<serde_json::Value>(ffi::input(headers_ptr, headers_len, "headers")?)
+            .map_err(|e| FfiError::invalid(format!("invalid_witness: headers JSON: {e}")))? });
+        let headers = Witness::from_json(headers_doc.to_string().as_bytes()).map_err(stf_error)?.headers;
+        let chain = chain(ffi::input(chain_ptr, chain_len, "chain")?)?;
+        let pw = witness_from_state(&chain, &state, block, &headers, flags & STF_CHECK_HEADER != 0).map_err(stf_error)?;
+        let (outcome, error) = match &pw.result {
+            Ok(o) => (outcome_json(o), serde_json::Value::Null),
+            Err(e) => (serde_json::Value::Null, serde_json::Value::String(format!("{}: {e}", e.kind()))),
+        };
+        ffi::json(&serde_json::json!({
+            "witness": pw.witness.to_json(),
+            "post_state": pw.post_state.map(|s| s.to_json_value()),
+            "outcome": outcome,
+            "error": error,
+        }))
+    })
+}
+
+/// The state root of a full state (JSON address → {nonce, balance, code, storage}); output: 0x-hex text.
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_stf_state_root(state_ptr: *const u8, state_len: usize) -> RefuteResult {
+    ffi::run(|| {
+        let state: serde_json::Value = serde_json::from_slice(ffi::input(state_ptr, state_len, "state")?)
+            .map_err(|e| FfiError::invalid(format!("invalid_witness: state JSON: {e}")))?;
+        let state = FullState::from_json_value(&state).map_err(stf_error)?;
+        Ok(format!("{}", state.state_root()).into_bytes())
+    })
+}
+
+/// Runs an Ethereum blockchain-test file statelessly; `name` (may be empty)
+/// selects one test. Output: JSON list of `{name, passed, reason, blocks, rejected_blocks}`.
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_stf_blockchain_test(
+    file_ptr: *const u8,
+    file_len: usize,
+    name_ptr: *const u8,
+    name_len: usize,
+) -> RefuteResult {
+    ffi::run(|| {
+        let text = ffi::input(file_ptr, file_len, "test file")?;
+        let name = ffi::input_str(name_ptr, name_len, "test name")?;
+        let only = if name.is_empty() { None } else { Some(name) };
+        let results = blockchain_test::run_file(text, only).map_err(stf_error)?;
+        ffi::json(
+            &results
+                .iter()
+                .map(|r| {
+                    serde_json::json!({"name": r.name, "passed": r.passed, "reason": r.reason, "blocks": r.blocks, "rejected_blocks": r.rejected_blocks})
+                })
+                .collect::<Vec<_>>(),
+        )
+    })
+}
+
+/// Encodes the `block` guest's input (RLP `GuestInput`).
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_stf_guest_input(
+    block_ptr: *const u8,
+    block_len: usize,
+    witness_ptr: *const u8,
+    witness_len: usize,
+    chain_ptr: *const u8,
+    chain_len: usize,
+    flags: u32,
+) -> RefuteResult {
+    ffi::run(|| {
+        let block = ffi::input(block_ptr, block_len, "block")?;
+        let witness = parse_witness(ffi::input(witness_ptr, witness_len, "witness")?)?;
+        let chain = chain(ffi::input(chain_ptr, chain_len, "chain")?)?;
+        let input = GuestInput {
+            chain,
+            block: block.to_vec().into(),
+            witness,
+            check_header: u8::from(flags & STF_CHECK_HEADER != 0),
+        };
+        Ok(input.encode())
+    })
+}
+
+/// Decodes the `block` guest's journal into JSON (same field names as `refute_stf_execute`).
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_stf_decode_journal(journal_ptr: *const u8, journal_len: usize) -> RefuteResult {
+    ffi::run(|| {
+        let j = GuestJournal::decode(ffi::input(journal_ptr, journal_len, "journal")?).map_err(stf_error)?;
+        ffi::json(&serde_json::json!({
+            "parent_hash": format!("{}", j.parent_hash),
+            "pre_state_root": format!("{}", j.pre_state_root),
+            "block_hash": format!("{}", j.block_hash),
+            "state_root": format!("{}", j.state_root),
+            "transactions_root": format!("{}", j.transactions_root),
+            "receipts_root": format!("{}", j.receipts_root),
+            "gas_used": j.gas_used,
+            "output_root": format!("{}", j.output_root),
+        }))
+    })
+}

@@ -1,0 +1,198 @@
+"""Stateless block execution through the native core (crate ``refute-stf``).
+
+Why a thin layer: every rule lives in the Rust crate that the zkVM guest also
+runs; this module only moves bytes in and typed results out, so a watcher's
+native check and the prover's guest can never disagree by construction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from prover import native
+from prover.errors import InvalidInputError
+from prover.execute.errors import InvalidBlockError, classify
+
+CHECK_HEADER = 1
+STRICT_WITNESS = 2
+
+WitnessLike = bytes | str | Mapping[str, Any]
+ChainLike = Mapping[str, Any] | str | None
+
+
+def _call_json(function: str, *args: Any) -> Any:
+    try:
+        return native.call_json(function, *args)
+    except InvalidInputError as exc:
+        raise classify(exc) from None
+
+
+def _call(function: str, *args: Any) -> bytes:
+    try:
+        return native.call(function, *args)
+    except InvalidInputError as exc:
+        raise classify(exc) from None
+
+
+def witness_bytes(witness: WitnessLike) -> bytes:
+    """A witness as the core takes it: JSON text or geth's RLP bytes."""
+    if isinstance(witness, Mapping):
+        return json.dumps(witness).encode()
+    if isinstance(witness, str):
+        return witness.encode()
+    return bytes(witness)
+
+
+def chain_bytes(chain: ChainLike) -> bytes:
+    """Chain config JSON; ``None`` means chain 1 with Prague rules; a string names a fork."""
+    if chain is None:
+        return b""
+    if isinstance(chain, str):
+        return json.dumps({"fork": chain}).encode()
+    return json.dumps(dict(chain)).encode()
+
+
+def block_bytes(block: bytes | str) -> bytes:
+    """RLP block bytes from raw bytes or 0x-hex text."""
+    if isinstance(block, str):
+        text = block.strip()
+        try:
+            return bytes.fromhex(text.removeprefix("0x"))
+        except ValueError as exc:
+            raise InvalidBlockError(f"block: not hex: {exc}") from None
+    data = bytes(block)
+    stripped = data.strip()
+    if stripped[:2] == b"0x":
+        try:
+            return bytes.fromhex(stripped[2:].decode())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidBlockError(f"block: not hex: {exc}") from None
+    return data
+
+
+@dataclass(frozen=True)
+class TxResult:
+    hash: str
+    type: int
+    sender: str
+    status: str
+    gas_used: int
+    cumulative_gas_used: int
+    logs: int
+
+
+@dataclass(frozen=True)
+class ExecutionResult:
+    """What stateless execution of one block computed (hashes are 0x-hex)."""
+
+    number: int
+    fork: str
+    state_root: str
+    transactions_root: str
+    receipts_root: str
+    block_hash: str
+    gas_used: int
+    output_root: str | None
+    logs_bloom: str
+    transactions: list[TxResult]
+    raw: dict[str, Any] = field(repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        """The full report (the interface keys plus everything else the core returns)."""
+        return dict(self.raw)
+
+
+def execute_block(
+    block: bytes | str,
+    witness: WitnessLike,
+    chain: ChainLike = None,
+    *,
+    check_header: bool = True,
+    strict_witness: bool = False,
+) -> ExecutionResult:
+    """Executes ``block`` (RLP) statelessly against ``witness``.
+
+    ``check_header``: every field the block's header claims must match the
+    computed one (off: compute the true values and list differences in
+    ``raw["mismatches"]`` — the fraud-proof use). ``strict_witness``: reject
+    witnesses carrying nodes, codes or headers the block does not use.
+    Raises :class:`InvalidBlockError`, :class:`InvalidWitnessError` or
+    :class:`InvalidChainConfigError` with the reason.
+    """
+    flags = (CHECK_HEADER if check_header else 0) | (STRICT_WITNESS if strict_witness else 0)
+    raw = _call_json("stf_execute", block_bytes(block), witness_bytes(witness), chain_bytes(chain), flags)
+    return ExecutionResult(
+        number=raw["number"],
+        fork=raw["fork"],
+        state_root=raw["state_root"],
+        transactions_root=raw["transactions_root"],
+        receipts_root=raw["receipts_root"],
+        block_hash=raw["block_hash"],
+        gas_used=raw["gas_used"],
+        output_root=raw["output_root"],
+        logs_bloom=raw["logs_bloom"],
+        transactions=[TxResult(**t) for t in raw["transactions"]],
+        raw=raw,
+    )
+
+
+def execute_files(block_file: Path, witness_file: Path, chain_file: Path | None = None, **kwargs: Any) -> ExecutionResult:
+    """:func:`execute_block` on files (block: RLP binary or hex; witness: JSON or RLP; chain: JSON)."""
+    chain: ChainLike = None
+    if chain_file is not None:
+        try:
+            chain = json.loads(chain_file.read_text())
+        except json.JSONDecodeError as exc:
+            from prover.execute.errors import InvalidChainConfigError
+
+            raise InvalidChainConfigError(f"{chain_file}: not JSON: {exc}") from None
+    return execute_block(block_file.read_bytes(), witness_file.read_bytes(), chain, **kwargs)
+
+
+def block_from_json(block: Mapping[str, Any] | str | bytes) -> bytes:
+    """RLP block rebuilt from ``eth_getBlockByNumber`` JSON (full transactions); the hash is checked."""
+    text = json.dumps(block).encode() if isinstance(block, Mapping) else (block.encode() if isinstance(block, str) else block)
+    return _call("stf_block_from_json", text)
+
+
+def block_info(block: bytes | str) -> dict[str, Any]:
+    """Number, hash, parent hash and state root of an RLP block."""
+    return _call_json("stf_block_info", block_bytes(block))
+
+
+def guest_input(block: bytes | str, witness: WitnessLike, chain: ChainLike = None, *, check_header: bool = True) -> bytes:
+    """The ``block`` zkVM guest's input for this block (RLP envelope)."""
+    flags = CHECK_HEADER if check_header else 0
+    return _call("stf_guest_input", block_bytes(block), witness_bytes(witness), chain_bytes(chain), flags)
+
+
+def decode_journal(journal: bytes) -> dict[str, Any]:
+    """The ``block`` guest's journal as a dict with the same keys as :class:`ExecutionResult`."""
+    return _call_json("stf_decode_journal", journal)
+
+
+@dataclass(frozen=True)
+class BlockchainTestResult:
+    name: str
+    passed: bool
+    reason: str
+    blocks: int
+    rejected_blocks: int
+
+    def line(self) -> str:
+        return f"PASS {self.name}" if self.passed else f"FAIL {self.name}: {self.reason}"
+
+
+def run_blockchain_tests(path: Path, name: str | None = None) -> list[BlockchainTestResult]:
+    """Runs the Ethereum blockchain tests in ``path`` statelessly (each block from a witness built
+    from the full pre-state, strict witness check, state root and block hash compared)."""
+    results = _call_json("stf_blockchain_test", path.read_bytes(), name or "")
+    return [BlockchainTestResult(**r) for r in results]
+
+
+def iter_blockchain_test_files(root: Path) -> Iterator[Path]:
+    """Every ``*.json`` under ``root`` in a stable order."""
+    yield from sorted(p for p in root.rglob("*.json") if p.is_file())

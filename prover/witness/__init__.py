@@ -1,0 +1,12 @@
+"""Witness sources for stateless execution (issue 4).
+
+* :mod:`prover.witness.rpc`: from an L2 node over JSON-RPC
+  (``debug_executionWitness``, falling back to ``eth_getProof`` + ``eth_getCode``).
+* :mod:`prover.witness.prestate`: from a full pre-state (fixtures, the devnet):
+  the core builds the tries and extracts exactly the nodes the block needs.
+"""
+
+from prover.witness.prestate import PrestateWitness, state_root, witness_from_state
+from prover.witness.rpc import RpcError, RpcWitnessSource
+
+__all__ = ["PrestateWitness", "RpcError", "RpcWitnessSource", "state_root", "witness_from_state"]

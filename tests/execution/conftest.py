@@ -1,0 +1,96 @@
+"""Fixtures for the stateless-execution tests (issue 4).
+
+Blocks and witnesses come from the shared Ethereum blockchain tests: the
+witness of a block is extracted from the test's full pre-state by the core
+(:func:`prover.witness.witness_from_state`), so every test here executes real
+blocks against real tries.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BLOCKCHAIN_TESTS = "fixtures/eth-blockchain-tests"
+
+
+def _native_or_skip() -> None:
+    try:
+        import refute_native  # noqa: F401
+    except ImportError:
+        pytest.skip("the native core is not built (run `make install`)")
+
+
+@pytest.fixture(scope="session")
+def native_core() -> None:
+    _native_or_skip()
+
+
+@pytest.fixture(scope="session")
+def blockchain_tests_dir(fixtures_dir: Path) -> Path:
+    path = fixtures_dir / BLOCKCHAIN_TESTS
+    if not path.is_dir():
+        pytest.skip(f"Ethereum blockchain tests not found at {path} (set REFUTE_FIXTURES)")
+    return path
+
+
+@dataclass
+class Case:
+    """One block of a blockchain test with the witness extracted from its pre-state."""
+
+    chain: dict[str, Any]
+    block: bytes
+    witness: dict[str, Any]
+    expected: dict[str, Any]  # the test's blockHeader
+    test: dict[str, Any]
+
+
+def first_rlp_item(data: bytes) -> bytes:
+    from prover.witness.rpc import _first_rlp_item
+
+    return _first_rlp_item(data)
+
+
+def load_case(path: Path, block_index: int = 0, name: str | None = None) -> Case:
+    """The ``block_index``-th block of a (valid-block) blockchain test, with its witness."""
+    from prover.witness import witness_from_state
+
+    tests = json.loads(path.read_text())
+    test = tests[name] if name else next(iter(tests.values()))
+    chain = {"network": test["network"], "chain_id": int((test.get("config") or {}).get("chainid", "0x1"), 16)}
+    genesis = bytes.fromhex(test["genesisRLP"][2:])
+    state = test["pre"]
+    ancestors = [first_rlp_item(genesis)]
+    for i, b in enumerate(test["blocks"]):
+        rlp = bytes.fromhex(b["rlp"][2:])
+        if i != block_index and "expectException" in b:
+            continue
+        pw = witness_from_state(state, rlp, ancestors, chain)
+        if i == block_index:
+            return Case(chain=chain, block=rlp, witness=pw.witness, expected=b.get("blockHeader", {}), test=test)
+        assert pw.post_state is not None, pw.error
+        state = pw.post_state
+        ancestors.append(first_rlp_item(rlp))
+    raise IndexError(block_index)
+
+
+@pytest.fixture(scope="session")
+def simple_case(native_core: None, blockchain_tests_dir: Path) -> Case:
+    """A Cancun block with one value transfer (ethereum/tests SimpleTx)."""
+    return load_case(blockchain_tests_dir / "ethereum-tests/ValidBlocks/bcValidBlockTest/SimpleTx.json")
+
+
+@pytest.fixture(scope="session")
+def prague_case(native_core: None, blockchain_tests_dir: Path) -> Case:
+    """A Prague block with system contracts and requests (EEST)."""
+    candidates = sorted((blockchain_tests_dir / "eest-v4.5.0/prague").rglob("*.json"))
+    for path in candidates:
+        tests = json.loads(path.read_text())
+        for name, t in tests.items():
+            if t["network"] == "Prague" and all("expectException" not in b for b in t["blocks"]) and any(b.get("transactions") for b in t["blocks"]):
+                return load_case(path, 0, name)
+    pytest.skip("no valid Prague block with transactions in the fixtures")
