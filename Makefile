@@ -60,6 +60,7 @@ develop: install
 
 ## test: the whole suite (conformance tests read $$REFUTE_FIXTURES, default ../shared)
 test: install
+	(cd native && cargo test --release --locked -p refute-da -p refute-stf --features refute-da/bn254)
 	$(PY) -m pytest -ra
 
 ## demo: prove and verify on the built-in devnet

@@ -232,7 +232,10 @@ def demo(dev: bool, as_json: bool) -> None:
     """The main job on the built-in devnet: prove and verify end to end."""
     from prover.demo import run_demo
 
-    result = run_demo(dev_mode=dev, progress=not as_json)
+    with _status("proving the digest guest on the devnet input" + (" (DEV MODE)" if dev else ""), as_json):
+        result = run_demo(dev_mode=dev, progress=not as_json)
+    if dev:
+        click.echo("warning: DEV MODE: fake receipts, nothing was proven", err=True)
     _emit(result, as_json, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))
 
 

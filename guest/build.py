@@ -153,16 +153,22 @@ def build_pack_tool() -> Path:
 
 
 def build_elfs(names: list[str], target_dir: Path) -> dict[str, Path]:
-    cmd = [
-        str(DEBIAN_CARGO), "build", "--release", "--locked", "--target", TARGET,
-        "-Zbuild-std=alloc,core,proc_macro,panic_abort,std",
-        "-Zbuild-std-features=compiler-builtins-mem",
-    ]
-    for name in names:
-        cmd += ["-p", f"refute-guest-{name}"]
-    run(cmd, env=guest_env(target_dir), cwd=GUEST_DIR, what="guest build")
+    """One cargo invocation per guest.
+
+    Building several workspace members in one invocation unifies the features of
+    their shared dependencies, so a guest's ELF (and image ID) would depend on
+    which other guests were built with it. Separate invocations make each image
+    ID a function of that guest's own sources and Cargo.lock only.
+    """
     elfs = {}
     for name in names:
+        cmd = [
+            str(DEBIAN_CARGO), "build", "--release", "--locked", "--target", TARGET,
+            "-Zbuild-std=alloc,core,proc_macro,panic_abort,std",
+            "-Zbuild-std-features=compiler-builtins-mem",
+            "-p", f"refute-guest-{name}",
+        ]
+        run(cmd, env=guest_env(target_dir), cwd=GUEST_DIR, what=f"guest build of {name}")
         elf = target_dir / TARGET / "release" / name
         if not elf.exists():
             raise GuestBuildError(f"guest build produced no ELF for {name} at {elf}")

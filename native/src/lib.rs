@@ -4,6 +4,7 @@
 //! The ABI conventions (buffers, status codes, panics) are in [`ffi`].
 
 pub mod da;
+pub mod crosscheck;
 pub mod ffi;
 pub mod stf;
 pub mod zkvm;

@@ -97,3 +97,21 @@ def test_unknown_guest_exits_3(runner: CliRunner, input_file: Path) -> None:
 def test_garbage_receipt_is_rejected_exit_1(runner: CliRunner, input_file: Path) -> None:
     result = runner.invoke(main, ["verify", "--receipt", str(input_file), "--image-id", "0x" + "00" * 32])
     assert result.exit_code == 1
+
+
+def test_demo_dev_mode_is_labelled(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["demo", "--dev", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["dev_mode"] is True and data["receipt_kind"] == "fake"
+    assert data["verified"] is True and data["wrong_image_id_rejected"] is True
+    assert "DEV MODE" in result.stderr
+
+
+def test_env_dev_mode_is_labelled(runner: CliRunner, input_file: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("RISC0_DEV_MODE", "1")
+    out = tmp_path / "env-dev.json"
+    result = runner.invoke(main, ["prove", "--guest", "digest", "--input", str(input_file), "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["dev_mode"] is True
+    assert json.loads(out.read_text())["warning"].startswith("DEV MODE")

@@ -20,12 +20,10 @@ from prover.guests_registry import manifest
 
 
 def _copy_sources(repo: Path, dest: Path) -> Path:
-    """The guest sources and the build script, as a fresh checkout would have them."""
-    (dest / "guest").mkdir(parents=True)
-    shutil.copy2(repo / "guest" / "build.py", dest / "guest" / "build.py")
-    shutil.copy2(repo / "guest" / "Cargo.toml", dest / "guest" / "Cargo.toml")
-    shutil.copy2(repo / "guest" / "Cargo.lock", dest / "guest" / "Cargo.lock")
-    shutil.copytree(repo / "guest" / "programs" / "digest", dest / "guest" / "programs" / "digest")
+    """The guest workspace and the crates it depends on, as a fresh checkout has them."""
+    ignore = shutil.ignore_patterns("target", "__pycache__")
+    shutil.copytree(repo / "guest", dest / "guest", ignore=ignore)
+    shutil.copytree(repo / "native" / "crates", dest / "native" / "crates", ignore=ignore)
     return dest
 
 
