@@ -67,7 +67,7 @@ def _emit(data: dict[str, Any], as_json: bool, text: Callable[[dict[str, Any]], 
         click.echo(text(data))
 
 
-def _status(message: str, as_json: bool):
+def _status(message: str):
     """A rich spinner on stderr for long work (silent when stderr is not a terminal)."""
     from contextlib import nullcontext
 
@@ -155,14 +155,14 @@ def prove(
 
     input_bytes = input_file.read_bytes()
     if dry_run:
-        with _status(f"executing {guest_name}", as_json):
+        with _status(f"executing {guest_name}"):
             result = api_dry_run(guest_name, input_bytes)
         _emit(result, as_json, _prove_text)
         return
     if out_file is None:
         raise click.UsageError("--out is required unless --dry-run is given")
     dev_mode = dev or dev_mode_from_env()
-    with _status(f"proving {guest_name} ({'dev mode' if dev_mode else receipt_kind})", as_json):
+    with _status(f"proving {guest_name} ({'dev mode' if dev_mode else receipt_kind})"):
         result = prove_guest(guest_name, input_bytes, out_file, receipt_kind=receipt_kind, dev_mode=dev_mode)
     if dev_mode:
         click.echo("warning: DEV MODE: the receipt is fake and proves nothing", err=True)
@@ -232,8 +232,8 @@ def demo(dev: bool, as_json: bool) -> None:
     """The main job on the built-in devnet: prove and verify end to end."""
     from prover.demo import run_demo
 
-    with _status("proving the digest guest on the devnet input" + (" (DEV MODE)" if dev else ""), as_json):
-        result = run_demo(dev_mode=dev, progress=not as_json)
+    with _status("proving the digest guest on the devnet input" + (" (DEV MODE)" if dev else "")):
+        result = run_demo(dev_mode=dev)
     if dev:
         click.echo("warning: DEV MODE: fake receipts, nothing was proven", err=True)
     _emit(result, as_json, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))

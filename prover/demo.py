@@ -14,30 +14,32 @@ from pathlib import Path
 from typing import Any
 
 from prover import zkvm
-from prover.api import prove_guest, verify_receipt_file
+from prover.api import prove_guest
+from prover.artifacts import read_receipt_file
 from prover.errors import VerificationFailed
 from prover.guests_registry import load_guest
 
 DEMO_INPUT = b"refute devnet: block 1 claims state root 0x00..00, which is wrong"
 
 
-def run_demo(*, dev_mode: bool = False, progress: bool = True, receipt_kind: str = "succinct") -> dict[str, Any]:
+def run_demo(*, dev_mode: bool = False, receipt_kind: str = "succinct") -> dict[str, Any]:
     guest = load_guest("digest")
     expected_journal = hashlib.sha256(DEMO_INPUT).digest() + len(DEMO_INPUT).to_bytes(8, "little")
     with tempfile.TemporaryDirectory(prefix="refute-demo-") as tmp:
         out = Path(tmp) / "digest.proof.json"
         proved = prove_guest("digest", DEMO_INPUT, out, receipt_kind=receipt_kind, dev_mode=dev_mode)
-        verified = verify_receipt_file(out, guest.image_id, allow_dev=dev_mode)
-        if bytes.fromhex(verified["journal"][2:]) != expected_journal:
-            raise VerificationFailed("demo: the verified journal is not sha256(input) || len(input)")
-        # A receipt must not verify against another program's image ID.
-        other_id = hashlib.sha256(guest.image_id).digest()
-        try:
-            zkvm.verify(_receipt_of(out), other_id, allow_dev=dev_mode)
-        except VerificationFailed:
-            wrong_id_rejected = True
-        else:
-            wrong_id_rejected = False
+        receipt, _ = read_receipt_file(out)
+    verified = zkvm.verify(receipt, guest.image_id, allow_dev=dev_mode)
+    if verified.journal != expected_journal:
+        raise VerificationFailed("demo: the verified journal is not sha256(input) || len(input)")
+    # A receipt must not verify against another program's image ID.
+    other_id = hashlib.sha256(guest.image_id).digest()
+    try:
+        zkvm.verify(receipt, other_id, allow_dev=dev_mode)
+    except VerificationFailed:
+        wrong_id_rejected = True
+    else:
+        wrong_id_rejected = False
     return {
         "guest": "digest",
         "image_id": guest.image_id_hex,
@@ -53,8 +55,3 @@ def run_demo(*, dev_mode: bool = False, progress: bool = True, receipt_kind: str
         "wrong_image_id_rejected": wrong_id_rejected,
     }
 
-
-def _receipt_of(path: Path) -> bytes:
-    from prover.artifacts import read_receipt_file
-
-    return read_receipt_file(path)[0]

@@ -13,12 +13,13 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from prover.errors import InvalidInputError, NativeArgumentError, NativeError
+from prover.errors import EnvironmentUnavailable, InvalidInputError, NativeArgumentError, NativeError
 
 STATUS_OK = 0
 STATUS_INVALID = 1
 STATUS_INTERNAL = 2
 STATUS_BAD_ARGUMENT = 3
+STATUS_UNAVAILABLE = 4
 
 
 @lru_cache(maxsize=1)
@@ -35,12 +36,10 @@ def _lib() -> tuple[Any, Any]:
 def _expand(ffi: Any, args: tuple[Any, ...]) -> list[Any]:
     out: list[Any] = []
     for arg in args:
+        if isinstance(arg, str):
+            arg = arg.encode()
         if isinstance(arg, (bytes, bytearray, memoryview)):
             data = bytes(arg)
-            out.append(ffi.from_buffer("uint8_t[]", data) if data else ffi.NULL)
-            out.append(len(data))
-        elif isinstance(arg, str):
-            data = arg.encode()
             out.append(ffi.from_buffer("uint8_t[]", data) if data else ffi.NULL)
             out.append(len(data))
         else:
@@ -54,7 +53,7 @@ def call(function: str, *args: Any, invalid: type[Exception] = InvalidInputError
     ``bytes``/``str`` arguments become ``(ptr, len)``; ints and bools pass as is.
     Status 1 raises ``invalid`` (default :class:`InvalidInputError`) with the
     core's message; status 2 raises :class:`NativeError`; status 3
-    :class:`NativeArgumentError`.
+    :class:`NativeArgumentError`; status 4 :class:`EnvironmentUnavailable`.
     """
     ffi, lib = _lib()
     func = getattr(lib, f"refute_{function}")
@@ -74,6 +73,8 @@ def call(function: str, *args: Any, invalid: type[Exception] = InvalidInputError
         raise invalid(error)
     if status == STATUS_BAD_ARGUMENT:
         raise NativeArgumentError(error)
+    if status == STATUS_UNAVAILABLE:
+        raise EnvironmentUnavailable(error)
     raise NativeError(error or f"native call refute_{function} failed with status {status}")
 
 

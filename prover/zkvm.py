@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prover import native
-from prover.errors import EnvironmentUnavailable, InvalidInputError, NativeError, VerificationFailed
+from prover.errors import InvalidInputError, VerificationFailed
 
 RECEIPT_KINDS = ("composite", "succinct", "groth16")
 
@@ -137,13 +137,8 @@ def prove(
     """Proves a guest run. ``dev_mode`` makes a fake receipt (no proof) quickly."""
     if receipt_kind not in RECEIPT_KINDS:
         raise InvalidInputError(f"receipt kind {receipt_kind!r} unknown; expected one of {', '.join(RECEIPT_KINDS)}")
-    if receipt_kind == "groth16" and not dev_mode and not native_version().groth16_available:
-        raise EnvironmentUnavailable(
-            "groth16 receipts need RISC Zero's Groth16 prover (its Docker image run by a Docker engine, "
-            "or the CUDA prover with the rzup risc0-groth16 key); this machine has no running Docker "
-            "engine and no CUDA. Use --receipt succinct (what L1 verification of a Groth16 seal would wrap) "
-            "or --receipt composite."
-        )
+    # Groth16 without a Docker engine or CUDA: the core raises EnvironmentUnavailable
+    # (status 4) before any proving work.
     r = native.call_json("prove", program, input_bytes, receipt_kind, dev_mode, segment_limit_po2)
     return Proof(
         image_id=_hex(r["image_id"]),
@@ -174,10 +169,7 @@ def verify(receipt: bytes, image_id_bytes: bytes, *, allow_dev: bool = False) ->
     """Verifies a bincode receipt against an image ID or raises :class:`VerificationFailed`."""
     if len(image_id_bytes) != 32:
         raise InvalidInputError(f"image ID must be 32 bytes, got {len(image_id_bytes)}")
-    try:
-        r = native.call_json("verify", receipt, image_id_bytes, allow_dev, invalid=VerificationFailed)
-    except NativeError:
-        raise
+    r = native.call_json("verify", receipt, image_id_bytes, allow_dev, invalid=VerificationFailed)
     return Verified(
         receipt_kind=r["receipt_kind"],
         dev_mode=r["dev_mode"],

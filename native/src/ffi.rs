@@ -26,6 +26,8 @@ pub const REFUTE_STATUS_INVALID: i32 = 1;
 pub const REFUTE_STATUS_INTERNAL: i32 = 2;
 /// An argument violated the ABI contract (NULL pointer with non-zero length, bad UTF-8).
 pub const REFUTE_STATUS_BAD_ARGUMENT: i32 = 3;
+/// The request needs something this machine lacks (a Docker engine, CUDA).
+pub const REFUTE_STATUS_UNAVAILABLE: i32 = 4;
 
 /// A byte buffer allocated by Rust and handed to the caller.
 #[repr(C)]
@@ -83,6 +85,10 @@ impl FfiError {
 
     pub fn internal(message: impl Into<String>) -> Self {
         FfiError { status: REFUTE_STATUS_INTERNAL, message: message.into() }
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        FfiError { status: REFUTE_STATUS_UNAVAILABLE, message: message.into() }
     }
 
     pub fn bad_argument(message: impl Into<String>) -> Self {

@@ -230,7 +230,7 @@ pub fn prove(program: &[u8], input: &[u8], kind: &str, dev_mode: bool, segment_l
     let kind = parse_kind(kind)?;
     let id = image_id(program)?;
     if kind == ReceiptKind::Groth16 && !dev_mode && !docker_engine_running() {
-        return Err(FfiError::internal(
+        return Err(FfiError::unavailable(
             "groth16 receipts are not available here: RISC Zero wraps the succinct receipt into Groth16 \
              with its prover image run by a Docker engine (or with the CUDA prover and the risc0-groth16 \
              proving key from rzup), and this machine has neither a running Docker engine nor CUDA. \
