@@ -69,6 +69,16 @@ pub struct WitnessDb<'w> {
     oldest_hash: Option<u64>,
 }
 
+impl core::fmt::Debug for WitnessDb<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("WitnessDb")
+            .field("accounts", &self.accounts.len())
+            .field("codes", &self.codes.len())
+            .field("block_hashes", &self.block_hashes.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'w> WitnessDb<'w> {
     /// A database whose pre-state is the trie with root `state_root`.
     pub fn new(store: &'w NodeStore, codes: &[Bytes], state_root: B256, block_hashes: BTreeMap<u64, B256>) -> Self {

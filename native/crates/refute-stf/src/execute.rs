@@ -35,6 +35,7 @@ use crate::{
     db::{list_hashes, AccountChange, WitnessDb},
     error::StfError,
     mpt::NodeStore,
+    spec::ChainSpec,
     validate::{validate_header, GAS_PER_BLOB},
     witness::Witness,
 };
@@ -86,7 +87,10 @@ pub struct TxOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockOutcome {
     pub number: u64,
+    /// The Ethereum rules in force (for an OP block, those its fork includes).
     pub fork: Fork,
+    /// The OP Stack fork, for OP blocks.
+    pub op_fork: Option<alloy_op_hardforks::OpHardfork>,
     pub parent_hash: B256,
     pub pre_state_root: B256,
     pub state_root: B256,
@@ -128,11 +132,44 @@ pub fn encode_block(block: &EthBlock) -> Vec<u8> {
     alloy_rlp::encode(block)
 }
 
+/// What to execute: a block, or (OP Stack only) the payload attributes a block is built from.
+#[derive(Debug, Clone, Copy)]
+pub enum Request<'a> {
+    /// An RLP block whose header is checked (or, without `check_header`, compared).
+    Block(&'a [u8]),
+    /// An RLP [`crate::op::OpPayload`]: the block is built from it, nothing claimed is trusted.
+    Payload(&'a [u8]),
+}
+
 /// Executes an RLP block against a witness.
 pub fn execute_block(chain: &ChainConfig, block_rlp: &[u8], witness: &Witness, opts: ExecOptions) -> Result<BlockOutcome, StfError> {
-    let block = decode_block(block_rlp)?;
+    execute_request(&ChainSpec::Ethereum(chain.clone()), Request::Block(block_rlp), witness, opts)
+}
+
+/// Executes a block or a payload under `chain`'s rules against a witness.
+pub fn execute_request(chain: &ChainSpec, request: Request<'_>, witness: &Witness, opts: ExecOptions) -> Result<BlockOutcome, StfError> {
     let store = NodeStore::from_nodes(witness.state.iter().cloned());
-    let run = execute_with_store(chain, &block, &witness.headers, &store, &witness.codes, opts)?;
+    let run = match (chain, request) {
+        (ChainSpec::Ethereum(c), Request::Block(bytes)) => {
+            let block = decode_block(bytes)?;
+            execute_with_store(c, &block, &witness.headers, &store, &witness.codes, opts)?
+        }
+        (ChainSpec::Op(spec), Request::Block(bytes)) => {
+            crate::op::block::execute_op_block(spec, bytes, &witness.headers, &store, &witness.codes, opts)?
+        }
+        (ChainSpec::Op(spec), Request::Payload(bytes)) => {
+            let payload = crate::op::OpPayload::decode(bytes)?;
+            crate::op::execute_payload(spec, &payload, &witness.headers, &store, &witness.codes)?
+        }
+        (ChainSpec::Ethereum(_), Request::Payload(_)) => {
+            return Err(StfError::Config("payload attributes are an OP Stack input; give an OP chain".into()))
+        }
+    };
+    finish(run, witness, &store, opts)
+}
+
+/// Witness accounting, and with `strict_witness` the rejection of unused parts.
+fn finish(run: Execution, witness: &Witness, store: &NodeStore, opts: ExecOptions) -> Result<BlockOutcome, StfError> {
     let mut outcome = run.outcome;
     outcome.witness_nodes = store.len();
     let unused = store.unused();
@@ -229,7 +266,7 @@ fn deposit_requests(chain: &ChainConfig, logs: &[Log]) -> Result<Vec<u8>, StfErr
     Ok(out)
 }
 
-fn mismatch<T: PartialEq + core::fmt::Display>(
+pub(crate) fn mismatch<T: PartialEq + core::fmt::Display>(
     field: &'static str,
     claimed: T,
     computed: T,
@@ -245,7 +282,7 @@ fn mismatch<T: PartialEq + core::fmt::Display>(
     Ok(())
 }
 
-fn opt_display<T: core::fmt::Display>(v: Option<T>) -> String {
+pub(crate) fn opt_display<T: core::fmt::Display>(v: Option<T>) -> String {
     match v {
         Some(v) => v.to_string(),
         None => "none".to_string(),
@@ -492,6 +529,7 @@ fn execute_anchored(
         outcome: BlockOutcome {
             number: header.number,
             fork,
+            op_fork: None,
             parent_hash: header.parent_hash,
             pre_state_root,
             state_root,
@@ -520,6 +558,23 @@ fn execute_anchored(
     })
 }
 
+/// Storage probing for the EIP-7610 check (the witness database answers it).
+pub trait StorageProbe {
+    fn has_storage(&mut self, address: Address) -> Result<bool, StfError>;
+}
+
+impl StorageProbe for WitnessDb<'_> {
+    fn has_storage(&mut self, address: Address) -> Result<bool, StfError> {
+        WitnessDb::has_storage(self, address)
+    }
+}
+
+impl<T: StorageProbe> StorageProbe for &mut T {
+    fn has_storage(&mut self, address: Address) -> Result<bool, StfError> {
+        (**self).has_storage(address)
+    }
+}
+
 /// The context and EVM types stateless execution builds.
 type Ctx<'w> = Context<BlockEnv, TxEnv, CfgEnv, WitnessDb<'w>, revm::Journal<WitnessDb<'w>>, ()>;
 type Evm<'w> = revm::handler::MainnetEvm<Ctx<'w>, CollisionCheck>;
@@ -531,8 +586,12 @@ type Evm<'w> = revm::handler::MainnetEvm<Ctx<'w>, CollisionCheck>;
 /// consuming the gas given to it.
 pub struct CollisionCheck;
 
-impl<'w> Inspector<Ctx<'w>, EthInterpreter> for CollisionCheck {
-    fn create(&mut self, ctx: &mut Ctx<'w>, inputs: &mut CreateInputs) -> Option<CreateOutcome> {
+impl<C> Inspector<C, EthInterpreter> for CollisionCheck
+where
+    C: ContextTr<Journal = revm::Journal<<C as ContextTr>::Db>>,
+    <C as ContextTr>::Db: StorageProbe,
+{
+    fn create(&mut self, ctx: &mut C, inputs: &mut CreateInputs) -> Option<CreateOutcome> {
         let caller = inputs.caller();
         let nonce = ctx.journal_mut().load_account(caller).ok()?.data.info.nonce;
         let target = inputs.created_address(nonce);
@@ -556,7 +615,6 @@ impl<'w> Inspector<Ctx<'w>, EthInterpreter> for CollisionCheck {
                 output: Bytes::new(),
             },
             address: None,
-            charged_create_state_gas: inputs.charged_create_state_gas(),
         })
     }
 }
