@@ -355,10 +355,25 @@ def _execute_text(d: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _kona_text(d: dict[str, Any]) -> str:
+    verdict = "MATCH" if d["match"] else "MISMATCH"
+    return "\n".join(
+        [
+            f"{d['fixture']}",
+            f"block_hash: {d['block_hash']}",
+            f"expected_block_hash: {d['expected_block_hash']} ({verdict})",
+            f"state_root: {d['state_root']}",
+            f"output_root: {d['output_root'] or 'unavailable: ' + str(d.get('output_root_unavailable'))}",
+            f"gas_used: {d['gas_used']} ({len(d['transactions'])} transactions, {d['fork']})",
+        ]
+    )
+
+
 @main.command()
 @click.option("--block", "block_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="RLP-encoded block (binary or 0x-hex)")
 @click.option("--witness", "witness_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="witness: debug_executionWitness JSON or geth RLP")
-@click.option("--chain", "chain_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="chain config JSON (default: chain 1, Prague)")
+@click.option("--chain", "chain_option", metavar="NAME|FILE", help="chain: op-mainnet, op-sepolia, base-mainnet, unichain-mainnet, unichain-sepolia, refute-devnet, an Ethereum fork name, a chain ID, or a JSON file (chain config or op-node rollup config); default: Ethereum, Prague")
+@click.option("--kona-fixture", "kona_fixture", type=click.Path(exists=True, path_type=Path), help="a kona executor fixture (tar archive or directory): rebuild its block, compare with expected_block_hash")
 @click.option("--rpc", help="L2 JSON-RPC URL: fetch block and witness (with --number)")
 @click.option("--number", type=click.IntRange(min=1), help="block number to fetch with --rpc")
 @click.option("--blockchain-test", "test_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="run an Ethereum blockchain-test file statelessly")
@@ -370,7 +385,8 @@ def _execute_text(d: dict[str, Any]) -> str:
 def execute(
     block_file: Path | None,
     witness_file: Path | None,
-    chain_file: Path | None,
+    chain_option: str | None,
+    kona_fixture: Path | None,
     rpc: str | None,
     number: int | None,
     test_file: Path | None,
@@ -379,8 +395,16 @@ def execute(
     strict_witness: bool,
     as_json: bool,
 ) -> None:
-    """Execute a block statelessly (files or RPC), or run blockchain tests."""
+    """Execute a block statelessly (files, RPC or a kona fixture), or run blockchain tests."""
     from prover import execute as ex
+
+    if kona_fixture is not None:
+        if block_file or witness_file or rpc or test_file or chain_option:
+            raise click.UsageError("--kona-fixture carries its own block, witness and chain; give it alone")
+        kona = ex.execute_kona_fixture(kona_fixture)
+        _emit(kona.to_json(), as_json, _kona_text)
+        sys.exit(EXIT_OK if kona.match else EXIT_INVALID)
+    chain = ex.chain_from_option(chain_option)
 
     if test_file is not None:
         if block_file or witness_file or rpc:
@@ -401,12 +425,11 @@ def execute(
         from prover.witness import RpcWitnessSource
 
         source = RpcWitnessSource(rpc)
-        chain = json.loads(chain_file.read_text()) if chain_file else None
         result = ex.execute_block(source.block_rlp(number), source.witness(number), chain, **opts)
     else:
         if block_file is None or witness_file is None:
             raise click.UsageError("give --block and --witness, --rpc with --number, or --blockchain-test")
-        result = ex.execute_files(block_file, witness_file, chain_file, **opts)
+        result = ex.execute_block(block_file.read_bytes(), witness_file.read_bytes(), chain, **opts)
     _emit(result.to_json(), as_json, _execute_text)
 
 

@@ -19,11 +19,18 @@ def shared_dir() -> Path:
     return Path(os.environ.get("REFUTE_FIXTURES") or REPO_DIR.parent / "shared")
 
 
+def missing_fixture(message: str) -> None:
+    """Skips locally; under ``CI=true`` a missing fixture fails the run instead."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message} (CI=true: fixtures are required)")
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     path = shared_dir()
     if not path.is_dir():
-        pytest.skip(f"conformance data not found at {path} (set REFUTE_FIXTURES to the shared/ directory)")
+        missing_fixture(f"conformance data not found at {path} (set REFUTE_FIXTURES to the shared/ directory)")
     return path
 
 

@@ -7,8 +7,14 @@
 //! the matching exception type.
 
 use refute_stf::{
-    blockchain_test, execute::decode_block, input::{GuestInput, GuestJournal}, prestate::{witness_from_state, FullState},
-    report::outcome_json, rpc::block_from_rpc_json, ChainConfig, ExecOptions, StfError, Witness,
+    blockchain_test,
+    execute::{decode_block, Request},
+    input::{GuestInput, GuestJournal},
+    kona::KonaFixture,
+    prestate::{witness_from_state, FullState},
+    report::outcome_json,
+    rpc::{block_from_rpc_json, is_op_rpc_block, op_block_from_rpc_json},
+    ChainConfig, ChainSpec, ExecOptions, StfError, Witness,
 };
 
 use crate::ffi::{self, FfiError, FfiResult, RefuteResult};
@@ -17,16 +23,22 @@ use crate::ffi::{self, FfiError, FfiResult, RefuteResult};
 pub const STF_CHECK_HEADER: u32 = 1;
 /// `flags` bit 1: reject witness nodes/codes/headers the block does not use.
 pub const STF_STRICT_WITNESS: u32 = 2;
+/// `flags` bit 2: the block argument is RLP OP payload attributes (build the block from them).
+pub const STF_PAYLOAD: u32 = 4;
 
 fn stf_error(e: StfError) -> FfiError {
     FfiError::invalid(format!("{}: {e}", e.kind()))
 }
 
-fn chain(bytes: &[u8]) -> FfiResult<ChainConfig> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Ok(ChainConfig::default());
+fn chain(bytes: &[u8]) -> FfiResult<ChainSpec> {
+    ChainSpec::from_json(bytes).map_err(stf_error)
+}
+
+fn ethereum_chain(bytes: &[u8]) -> FfiResult<ChainConfig> {
+    match chain(bytes)? {
+        ChainSpec::Ethereum(c) => Ok(c),
+        ChainSpec::Op(_) => Err(stf_error(StfError::Config("building a witness from a full state covers Ethereum chains only".into()))),
     }
-    ChainConfig::from_json(bytes).map_err(stf_error)
 }
 
 /// A witness as JSON (`debug_executionWitness` shapes) or RLP (geth's `ExtWitness`).
@@ -43,7 +55,8 @@ pub fn execute(block: &[u8], witness: &[u8], chain_json: &[u8], flags: u32) -> F
     let chain = chain(chain_json)?;
     let witness = parse_witness(witness)?;
     let opts = ExecOptions { check_header: flags & STF_CHECK_HEADER != 0, strict_witness: flags & STF_STRICT_WITNESS != 0 };
-    let outcome = refute_stf::execute_block(&chain, block, &witness, opts).map_err(stf_error)?;
+    let request = if flags & STF_PAYLOAD != 0 { Request::Payload(block) } else { Request::Block(block) };
+    let outcome = refute_stf::execute_request(&chain, request, &witness, opts).map_err(stf_error)?;
     ffi::json(&outcome_json(&outcome))
 }
 
@@ -80,6 +93,10 @@ pub unsafe extern "C" fn refute_stf_block_from_json(json_ptr: *const u8, json_le
         let text = ffi::input(json_ptr, json_len, "block JSON")?;
         let v: serde_json::Value =
             serde_json::from_slice(text).map_err(|e| FfiError::invalid(format!("invalid_block: block JSON: {e}")))?;
+        if is_op_rpc_block(&v) {
+            let block = op_block_from_rpc_json(&v).map_err(stf_error)?;
+            return Ok(alloy_rlp::encode(&block));
+        }
         let block = block_from_rpc_json(&v).map_err(stf_error)?;
         Ok(refute_stf::execute::encode_block(&block))
     })
@@ -92,15 +109,23 @@ pub unsafe extern "C" fn refute_stf_block_from_json(json_ptr: *const u8, json_le
 #[no_mangle]
 pub unsafe extern "C" fn refute_stf_block_info(block_ptr: *const u8, block_len: usize) -> RefuteResult {
     ffi::run(|| {
-        let block = decode_block(ffi::input(block_ptr, block_len, "block")?).map_err(stf_error)?;
-        let h = &block.header;
+        let bytes = ffi::input(block_ptr, block_len, "block")?;
+        // An OP block (deposits) does not decode as an Ethereum one, and vice versa.
+        let (h, transactions) = match decode_block(bytes) {
+            Ok(block) => (block.header, block.body.transactions.len()),
+            Err(eth_error) => match refute_stf::op::payload::decode_op_block(bytes) {
+                Ok(block) => (block.header, block.body.transactions.len()),
+                Err(_) => return Err(stf_error(eth_error)),
+            },
+        };
+        let h = &h;
         ffi::json(&serde_json::json!({
             "number": h.number,
             "hash": format!("{}", h.hash_slow()),
             "parent_hash": format!("{}", h.parent_hash),
             "state_root": format!("{}", h.state_root),
             "timestamp": h.timestamp,
-            "transactions": block.body.transactions.len(),
+            "transactions": transactions,
             "gas_used": h.gas_used,
         }))
     })
@@ -134,7 +159,7 @@ pub unsafe extern "C" fn refute_stf_witness_from_state(
         let headers_doc = serde_json::json!({ "headers": serde_json::from_slice::<serde_json::Value>(ffi::input(headers_ptr, headers_len, "headers")?)
             .map_err(|e| FfiError::invalid(format!("invalid_witness: headers JSON: {e}")))? });
         let headers = Witness::from_json(headers_doc.to_string().as_bytes()).map_err(stf_error)?.headers;
-        let chain = chain(ffi::input(chain_ptr, chain_len, "chain")?)?;
+        let chain = ethereum_chain(ffi::input(chain_ptr, chain_len, "chain")?)?;
         let pw = witness_from_state(&chain, &state, block, &headers, flags & STF_CHECK_HEADER != 0).map_err(stf_error)?;
         let (outcome, error) = match &pw.result {
             Ok(o) => (outcome_json(o), serde_json::Value::Null),
@@ -214,8 +239,40 @@ pub unsafe extern "C" fn refute_stf_guest_input(
             block: block.to_vec().into(),
             witness,
             check_header: u8::from(flags & STF_CHECK_HEADER != 0),
+            payload: u8::from(flags & STF_PAYLOAD != 0),
         };
         Ok(input.encode())
+    })
+}
+
+/// Maps a kona executor fixture onto refute's inputs. Inputs: `fixture.json`,
+/// the preimages of its key-value store (RLP list of byte strings). Output:
+/// JSON `{chain, payload (0x RLP OP payload), witness, expected_block_hash,
+/// number, description}`; execute it with `STF_PAYLOAD`.
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_stf_kona_fixture(
+    fixture_ptr: *const u8,
+    fixture_len: usize,
+    preimages_ptr: *const u8,
+    preimages_len: usize,
+) -> RefuteResult {
+    ffi::run(|| {
+        let fixture = ffi::input(fixture_ptr, fixture_len, "fixture")?;
+        let mut raw = ffi::input(preimages_ptr, preimages_len, "preimages")?;
+        let preimages: Vec<alloy_primitives::Bytes> = alloy_rlp::Decodable::decode(&mut raw)
+            .map_err(|e| FfiError::invalid(format!("invalid_witness: preimages RLP: {e}")))?;
+        let f = KonaFixture::from_parts(fixture, &preimages).map_err(stf_error)?;
+        ffi::json(&serde_json::json!({
+            "chain": ChainSpec::Op(f.spec.clone()).to_json(),
+            "payload": format!("0x{}", alloy_primitives::hex::encode(f.payload.encode())),
+            "witness": f.witness.to_json(),
+            "expected_block_hash": format!("{}", f.expected_block_hash),
+            "number": f.parent.number + 1,
+            "description": f.describe(),
+        }))
     })
 }
 

@@ -18,6 +18,12 @@ from prover.execute.errors import InvalidBlockError, classify
 
 CHECK_HEADER = 1
 STRICT_WITNESS = 2
+PAYLOAD = 4
+
+# Ethereum fork and blockchain-test network names; any other string names a shipped chain.
+ETHEREUM_FORK_NAMES = frozenset(
+    {"Paris", "Merge", "Shanghai", "Cancun", "Prague", "ShanghaiToCancunAtTime15k", "CancunToPragueAtTime15k"}
+)
 
 WitnessLike = bytes | str | Mapping[str, Any]
 ChainLike = Mapping[str, Any] | str | None
@@ -47,12 +53,37 @@ def witness_bytes(witness: WitnessLike) -> bytes:
 
 
 def chain_bytes(chain: ChainLike) -> bytes:
-    """Chain config JSON; ``None`` means chain 1 with Prague rules; a string names a fork."""
+    """Chain JSON for the core. ``None``: chain 1 with Prague rules. A string is an
+    Ethereum fork name (``"Cancun"``) or a shipped chain's name or ID
+    (``"op-sepolia"``, ``"10"``). A mapping is an Ethereum chain config, refute's OP
+    spec (``{"type": "op", ...}``) or an op-node rollup config."""
     if chain is None:
         return b""
     if isinstance(chain, str):
-        return json.dumps({"fork": chain}).encode()
+        key = "fork" if chain in ETHEREUM_FORK_NAMES else "chain"
+        return json.dumps({key: chain}).encode()
     return json.dumps(dict(chain)).encode()
+
+
+def chain_from_option(value: str | None) -> ChainLike:
+    """``--chain NAME|FILE``: a JSON file (chain config or rollup config) if one exists at
+    ``value``, else a fork or chain name, checked by the core when used."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.is_file():
+        try:
+            loaded = json.loads(path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            from prover.execute.errors import InvalidChainConfigError
+
+            raise InvalidChainConfigError(f"{path}: not JSON: {exc}") from None
+        if not isinstance(loaded, dict):
+            from prover.execute.errors import InvalidChainConfigError
+
+            raise InvalidChainConfigError(f"{path}: expected a JSON object")
+        return loaded
+    return value
 
 
 def block_bytes(block: bytes | str) -> bytes:
@@ -124,6 +155,17 @@ def execute_block(
     """
     flags = (CHECK_HEADER if check_header else 0) | (STRICT_WITNESS if strict_witness else 0)
     raw = _call_json("stf_execute", block_bytes(block), witness_bytes(witness), chain_bytes(chain), flags)
+    return _result(raw)
+
+
+def execute_payload(payload: bytes, witness: WitnessLike, chain: ChainLike, *, strict_witness: bool = False) -> ExecutionResult:
+    """Builds and executes the OP Stack block that ``payload`` (RLP payload attributes bound
+    to a parent hash) describes; nothing a proposer claims enters the result."""
+    flags = PAYLOAD | (STRICT_WITNESS if strict_witness else 0)
+    return _result(_call_json("stf_execute", bytes(payload), witness_bytes(witness), chain_bytes(chain), flags))
+
+
+def _result(raw: dict[str, Any]) -> ExecutionResult:
     return ExecutionResult(
         number=raw["number"],
         fork=raw["fork"],
@@ -141,14 +183,7 @@ def execute_block(
 
 def execute_files(block_file: Path, witness_file: Path, chain_file: Path | None = None, **kwargs: Any) -> ExecutionResult:
     """:func:`execute_block` on files (block: RLP binary or hex; witness: JSON or RLP; chain: JSON)."""
-    chain: ChainLike = None
-    if chain_file is not None:
-        try:
-            chain = json.loads(chain_file.read_text())
-        except json.JSONDecodeError as exc:
-            from prover.execute.errors import InvalidChainConfigError
-
-            raise InvalidChainConfigError(f"{chain_file}: not JSON: {exc}") from None
+    chain = chain_from_option(str(chain_file)) if chain_file is not None else None
     return execute_block(block_file.read_bytes(), witness_file.read_bytes(), chain, **kwargs)
 
 
@@ -163,10 +198,44 @@ def block_info(block: bytes | str) -> dict[str, Any]:
     return _call_json("stf_block_info", block_bytes(block))
 
 
-def guest_input(block: bytes | str, witness: WitnessLike, chain: ChainLike = None, *, check_header: bool = True) -> bytes:
-    """The ``block`` zkVM guest's input for this block (RLP envelope)."""
-    flags = CHECK_HEADER if check_header else 0
-    return _call("stf_guest_input", block_bytes(block), witness_bytes(witness), chain_bytes(chain), flags)
+def guest_input(
+    block: bytes | str, witness: WitnessLike, chain: ChainLike = None, *, check_header: bool = True, payload: bool = False
+) -> bytes:
+    """The ``block`` zkVM guest's input (RLP envelope): a block, or with ``payload`` the RLP
+    OP payload attributes the guest builds the block from."""
+    flags = (CHECK_HEADER if check_header else 0) | (PAYLOAD if payload else 0)
+    data = bytes(block) if payload else block_bytes(block)
+    return _call("stf_guest_input", data, witness_bytes(witness), chain_bytes(chain), flags)
+
+
+@dataclass(frozen=True)
+class KonaResult:
+    """A kona fixture rebuilt statelessly."""
+
+    fixture: Any
+    result: ExecutionResult
+
+    @property
+    def match(self) -> bool:
+        return self.result.block_hash == self.fixture.expected_block_hash
+
+    def to_json(self) -> dict[str, Any]:
+        report = dict(self.result.raw)
+        report.update(
+            block_hash=self.result.block_hash,
+            expected_block_hash=self.fixture.expected_block_hash,
+            match=self.match,
+            fixture=self.fixture.description,
+        )
+        return report
+
+
+def execute_kona_fixture(path: Path) -> KonaResult:
+    """Rebuilds a kona executor fixture's block (payload attributes on the parent) statelessly."""
+    from prover.witness.kona import load_kona_fixture
+
+    fixture = load_kona_fixture(path)
+    return KonaResult(fixture, execute_payload(fixture.payload, fixture.witness, fixture.chain))
 
 
 def decode_journal(journal: bytes) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 //! The `block` guest: stateless execution of one block inside the zkVM.
 //!
-//! Input (stdin): the RLP `GuestInput` (chain config, RLP block, witness,
-//! check-header flag) built by the native core. Journal: the RLP `GuestJournal`
+//! Input (stdin): the RLP `GuestInput` (chain spec — Ethereum or OP Stack —,
+//! RLP block or OP payload attributes, witness, flags) built by the native core. Journal: the RLP `GuestJournal`
 //! (parent hash, pre-state root, block hash, state root, transactions root,
 //! receipts root, gas used, output root). The same crate runs natively, so the
 //! two sides agree by construction.
@@ -13,11 +13,7 @@
 
 use std::io::Read;
 
-use refute_stf::{
-    execute_block,
-    input::{GuestInput, GuestJournal},
-    ExecOptions,
-};
+use refute_stf::input::{GuestInput, GuestJournal};
 use risc0_zkvm::guest::env;
 
 risc0_zkvm::guest::entry!(main);
@@ -26,8 +22,6 @@ fn main() {
     let mut bytes = Vec::new();
     env::stdin().read_to_end(&mut bytes).expect("reading guest input");
     let input = GuestInput::decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", e.kind()));
-    let opts = ExecOptions { check_header: input.check_header != 0, strict_witness: false };
-    let outcome = execute_block(&input.chain, &input.block, &input.witness, opts)
-        .unwrap_or_else(|e| panic!("{}: {e}", e.kind()));
+    let outcome = input.execute().unwrap_or_else(|e| panic!("{}: {e}", e.kind()));
     env::commit_slice(&GuestJournal::from(&outcome).encode());
 }

@@ -8,20 +8,35 @@ use alloc::vec::Vec;
 use alloy_primitives::{Bytes, B256};
 use alloy_rlp::{RlpDecodable, RlpEncodable};
 
-use crate::{chain::ChainConfig, error::StfError, execute::BlockOutcome, witness::Witness};
+use crate::{
+    error::StfError,
+    execute::{execute_request, BlockOutcome, ExecOptions, Request},
+    spec::ChainSpec,
+    witness::Witness,
+};
 
 /// Everything the guest reads.
 #[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
 pub struct GuestInput {
-    pub chain: ChainConfig,
-    /// The RLP block, kept as bytes so decoding errors are reported, not fatal to the envelope.
+    pub chain: ChainSpec,
+    /// The RLP block (or, with `payload` set, the RLP OP payload attributes),
+    /// kept as bytes so decoding errors are reported, not fatal to the envelope.
     pub block: Bytes,
     pub witness: Witness,
     /// 1: the claimed header must match the computed one.
     pub check_header: u8,
+    /// 1: `block` holds OP payload attributes, and the block is built from them.
+    pub payload: u8,
 }
 
 impl GuestInput {
+    /// Executes the input: the one entry point the guest and the native core share.
+    pub fn execute(&self) -> Result<BlockOutcome, StfError> {
+        let request = if self.payload != 0 { Request::Payload(&self.block) } else { Request::Block(&self.block) };
+        let opts = ExecOptions { check_header: self.check_header != 0, strict_witness: false };
+        execute_request(&self.chain, request, &self.witness, opts)
+    }
+
     pub fn encode(&self) -> Vec<u8> {
         alloy_rlp::encode(self)
     }

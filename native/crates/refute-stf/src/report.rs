@@ -13,7 +13,11 @@ fn h<T: core::fmt::Display>(v: T) -> String {
 pub fn outcome_json(o: &BlockOutcome) -> Value {
     json!({
         "number": o.number,
-        "fork": format!("{:?}", o.fork),
+        "fork": match o.op_fork {
+            Some(op) => format!("{op}"),
+            None => format!("{:?}", o.fork),
+        },
+        "ethereum_fork": format!("{:?}", o.fork),
         "parent_hash": h(o.parent_hash),
         "pre_state_root": h(o.pre_state_root),
         "state_root": h(o.state_root),

@@ -4,7 +4,7 @@
 //! JSON form. The conversion rebuilds the RLP block; the caller can compare its
 //! hash with the JSON `hash` to be sure nothing was lost.
 
-use alloy_consensus::{BlockBody, EthereumTxEnvelope, Header, TxEip4844};
+use alloy_consensus::{Block, BlockBody, Header};
 use alloy_eips::{
     eip2718::{Decodable2718, Encodable2718},
     eip4895::{Withdrawal, Withdrawals},
@@ -12,7 +12,7 @@ use alloy_eips::{
 use alloy_primitives::B256;
 use serde_json::Value;
 
-use crate::{error::StfError, execute::EthBlock};
+use crate::{error::StfError, execute::EthBlock, op::OpBlock};
 
 fn bad(msg: String) -> StfError {
     StfError::MalformedBlock(msg)
@@ -23,8 +23,30 @@ pub fn header_from_rpc_json(v: &Value) -> Result<Header, StfError> {
     serde_json::from_value::<Header>(v.clone()).map_err(|e| bad(format!("JSON header: {e}")))
 }
 
-/// Rebuilds a block from its RPC JSON; checks the recomputed hash against `hash` if present.
+/// Whether an RPC block is an OP Stack block (its first transaction is a deposit, type 0x7e).
+pub fn is_op_rpc_block(v: &Value) -> bool {
+    let v = match v.get("result") {
+        Some(r) if v.get("parentHash").is_none() => r,
+        _ => v,
+    };
+    let first = v.get("transactions").and_then(|t| t.as_array()).and_then(|t| t.first());
+    first.and_then(|t| t.get("type")).and_then(Value::as_str).is_some_and(|ty| ty.eq_ignore_ascii_case("0x7e"))
+}
+
+/// Rebuilds an Ethereum block from its RPC JSON; checks the recomputed hash against `hash` if present.
 pub fn block_from_rpc_json(v: &Value) -> Result<EthBlock, StfError> {
+    block_from_rpc_json_as(v)
+}
+
+/// Rebuilds an OP Stack block (deposits included) from its RPC JSON.
+pub fn op_block_from_rpc_json(v: &Value) -> Result<OpBlock, StfError> {
+    block_from_rpc_json_as(v)
+}
+
+fn block_from_rpc_json_as<T>(v: &Value) -> Result<Block<T>, StfError>
+where
+    T: serde::de::DeserializeOwned + Encodable2718 + Decodable2718,
+{
     let v = match v.get("result") {
         Some(r) if v.get("parentHash").is_none() => r,
         _ => v,
@@ -46,10 +68,9 @@ pub fn block_from_rpc_json(v: &Value) -> Result<EthBlock, StfError> {
         if tx.get("hash").is_none() {
             tx["hash"] = Value::String(format!("{}", B256::ZERO));
         }
-        let env: EthereumTxEnvelope<TxEip4844> =
-            serde_json::from_value(tx).map_err(|e| bad(format!("JSON transaction {i}: {e}")))?;
+        let env: T = serde_json::from_value(tx).map_err(|e| bad(format!("JSON transaction {i}: {e}")))?;
         let encoded = env.encoded_2718();
-        let env = EthereumTxEnvelope::<TxEip4844>::decode_2718(&mut encoded.as_slice())
+        let env = T::decode_2718(&mut encoded.as_slice())
             .map_err(|e| bad(format!("JSON transaction {i}: re-encoding failed: {e}")))?;
         transactions.push(env);
     }
@@ -63,7 +84,7 @@ pub fn block_from_rpc_json(v: &Value) -> Result<EthBlock, StfError> {
     if v.get("uncles").and_then(|u| u.as_array()).is_some_and(|u| !u.is_empty()) {
         return Err(bad("JSON block has uncles; only post-merge blocks are supported".into()));
     }
-    let block = EthBlock { header, body: BlockBody { transactions, ommers: Vec::new(), withdrawals } };
+    let block = Block { header, body: BlockBody { transactions, ommers: Vec::new(), withdrawals } };
     if let Some(hash) = v.get("hash").and_then(|h| h.as_str()) {
         let claimed: B256 = hash.parse().map_err(|e| bad(format!("JSON block hash: {e}")))?;
         let ours = block.header.hash_slow();

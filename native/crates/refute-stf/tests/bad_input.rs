@@ -72,7 +72,7 @@ fn malformed_blocks() {
 #[test]
 fn guest_input_round_trips() {
     let Some((chain, block, w)) = simple_tx() else { return };
-    let input = GuestInput { chain, block: block.into(), witness: w, check_header: 1 };
+    let input = GuestInput { chain: refute_stf::ChainSpec::Ethereum(chain), block: block.into(), witness: w, check_header: 1, payload: 0 };
     let bytes = input.encode();
     assert_eq!(GuestInput::decode(&bytes).unwrap(), input);
     assert!(GuestInput::decode(&bytes[..bytes.len() - 1]).is_err());

@@ -10,6 +10,7 @@ pub fn fixtures() -> Option<PathBuf> {
     if dir.join("eth-blockchain-tests").is_dir() {
         Some(dir)
     } else {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true: shared fixtures are required");
         eprintln!("SKIP: shared fixtures not found (set REFUTE_FIXTURES to the folder holding fixtures/)");
         None
     }

@@ -11,6 +11,7 @@ pub fn fixtures() -> Option<PathBuf> {
             return Some(candidate);
         }
     }
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true: shared fixtures are required");
     eprintln!("SKIP: shared fixtures not found under {} (set REFUTE_FIXTURES)", base.display());
     None
 }
