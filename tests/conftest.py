@@ -11,19 +11,13 @@ import os
 from pathlib import Path
 
 import pytest
+from fixture_rules import missing_fixture
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 
 
 def shared_dir() -> Path:
     return Path(os.environ.get("REFUTE_FIXTURES") or REPO_DIR.parent / "shared")
-
-
-def missing_fixture(message: str) -> None:
-    """Skips locally; under ``CI=true`` a missing fixture fails the run instead."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{message} (CI=true: fixtures are required)")
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")

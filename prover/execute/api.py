@@ -22,7 +22,10 @@ PAYLOAD = 4
 
 # Ethereum fork and blockchain-test network names; any other string names a shipped chain.
 ETHEREUM_FORK_NAMES = frozenset(
-    {"Paris", "Merge", "Shanghai", "Cancun", "Prague", "ShanghaiToCancunAtTime15k", "CancunToPragueAtTime15k"}
+    {
+        "Frontier", "Homestead", "Byzantium", "Constantinople", "Petersburg", "Istanbul", "Berlin", "London",
+        "Paris", "Merge", "Shanghai", "Cancun", "Prague", "ShanghaiToCancunAtTime15k", "CancunToPragueAtTime15k",
+    }
 )
 
 WitnessLike = bytes | str | Mapping[str, Any]

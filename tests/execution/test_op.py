@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 import rlp
-
-from conftest import missing_fixture
+from fixture_rules import missing_fixture
 
 KONA_DIR = "fixtures/execution-witness/kona-op-sepolia"
 BLOCKS = [26207960, 26207961, 26207962, 26207963, 26208384, 26208858]
@@ -117,27 +116,39 @@ def _deposit(fields: list) -> bytes:
     return b"\x7e" + rlp.encode(fields)
 
 
-def test_tampered_deposit_value_changes_the_block(loaded) -> None:
+def _tamper_l1_info_deposit(fixture, field: int, change) -> object:
+    """Runs the fixture with field ``field`` of its L1-info deposit replaced by ``change(old)``.
+
+    Deposit fields: [sourceHash, from, to, mint, value, gas, isSystemTx, data].
+    """
+    txs = list(_payload_fields(fixture.payload)[TXS])
+    fields = _deposit_fields(txs[0])
+    fields[field] = change(fields[field])
+    txs[0] = _deposit(fields)
+    return _run(fixture, payload=_with(fixture.payload, TXS, txs))
+
+
+def test_tampered_deposit_mint_changes_the_state(loaded) -> None:
     fixture = loaded[26207960]
-    txs = list(_payload_fields(fixture.payload)[TXS])
-    fields = _deposit_fields(txs[0])
-    # [sourceHash, from, to, mint, value, gas, isSystemTx, data]
-    fields[5] = (int.from_bytes(fields[5], "big") + 1).to_bytes(8, "big").lstrip(b"\0")
-    txs[0] = _deposit(fields)
-    result = _run(fixture, payload=_with(fixture.payload, TXS, txs))
+    honest = _run(fixture)
+    result = _tamper_l1_info_deposit(fixture, 3, lambda _old: b"\x01")  # mint 1 wei to the depositor
     assert result.block_hash != fixture.expected_block_hash
+    assert result.state_root != honest.state_root
 
 
-def test_tampered_l1_info_data_changes_the_block(loaded) -> None:
+def test_tampered_l1_info_data_changes_the_state(loaded) -> None:
+    """A different L1 base fee in the L1-info calldata changes every user transaction's L1 fee."""
     fixture = loaded[26207962]
-    txs = list(_payload_fields(fixture.payload)[TXS])
-    fields = _deposit_fields(txs[0])
-    data = bytearray(fields[7])
-    data[4 + 32] ^= 0x01  # inside the L1 base fee of the Ecotone L1-info calldata
-    fields[7] = bytes(data)
-    txs[0] = _deposit(fields)
-    result = _run(fixture, payload=_with(fixture.payload, TXS, txs))
+    honest = _run(fixture)
+
+    def flip_l1_base_fee(data: bytes) -> bytes:
+        out = bytearray(data)
+        out[4 + 32 + 31] ^= 0x01  # Ecotone calldata: selector, scalars/number/time (32 bytes), then the L1 base fee
+        return bytes(out)
+
+    result = _tamper_l1_info_deposit(fixture, 7, flip_l1_base_fee)
     assert result.block_hash != fixture.expected_block_hash
+    assert result.state_root != honest.state_root
 
 
 def test_deposit_after_user_transaction_is_invalid(loaded) -> None:
@@ -217,28 +228,36 @@ def test_unknown_chain_name_is_a_config_error(loaded) -> None:
         _run(fixture, chain="op-nowhere")
 
 
-def _op_block(header_rlp_hex: str, txs: list[bytes]) -> bytes:
-    """An OP block as RLP: header, typed transactions as byte strings, no ommers, empty withdrawals (Canyon)."""
-    header = rlp.decode(bytes.fromhex(header_rlp_hex.removeprefix("0x")))
-    return rlp.encode([header, txs, [], []])
+def _rlp_list(encoded_items: list[bytes]) -> bytes:
+    from rlp.codec import length_prefix
+
+    body = b"".join(encoded_items)
+    return length_prefix(len(body), 0xC0) + body
+
+
+def _op_block(header: list, txs: list[bytes]) -> bytes:
+    """An OP block as RLP: header, transactions (legacy ones as lists, typed ones as byte
+    strings), no ommers, empty withdrawals (Canyon)."""
+    body = [tx if tx[0] >= 0xC0 else rlp.encode(tx) for tx in txs]
+    return _rlp_list([rlp.encode(header), _rlp_list(body), rlp.encode([]), rlp.encode([])])
 
 
 def test_claimed_op_block_is_rebuilt_and_checked(loaded) -> None:
     """The block path: a claimed OP block is rebuilt from its own attributes and compared."""
-    from prover.execute import execute_block, InvalidBlockError, block_info
+    from prover.execute import InvalidBlockError, block_info, execute_block
 
     fixture = loaded[26207963]
     built = _run(fixture)
     txs = list(_payload_fields(fixture.payload)[TXS])
-    block = _op_block(built.raw["header_rlp"], txs)
+    header = rlp.decode(bytes.fromhex(built.raw["header_rlp"].removeprefix("0x")))
+    block = _op_block(header, txs)
     assert block_info(block)["hash"] == fixture.expected_block_hash
     result = execute_block(block, fixture.witness, fixture.chain)
     assert result.block_hash == fixture.expected_block_hash
     assert result.raw["mismatches"] == []
 
-    header = rlp.decode(bytes.fromhex(built.raw["header_rlp"].removeprefix("0x")))
     header[3] = b"\x22" * 32  # a wrong state root, as a faulty proposer would claim
-    forged = rlp.encode([header, txs, [], []])
+    forged = _op_block(header, txs)
     with pytest.raises(InvalidBlockError, match="state_root"):
         execute_block(forged, fixture.witness, fixture.chain)
     report = execute_block(forged, fixture.witness, fixture.chain, check_header=False)

@@ -66,6 +66,10 @@ pub struct WitnessDb<'w> {
     storage_tries: AddressMap<Trie>,
     /// An error met inside `commit` (which cannot return one); checked after each commit.
     poisoned: Option<StfError>,
+    /// The first read that failed (a node or code the witness lacks). Callers that
+    /// wrap database errors (revm, the block executor's system calls) may lose its
+    /// type; [`WitnessDb::check`] reports it as itself.
+    read_error: Option<StfError>,
     oldest_hash: Option<u64>,
 }
 
@@ -96,6 +100,7 @@ impl<'w> WitnessDb<'w> {
             accounts: AddressMap::default(),
             storage_tries: AddressMap::default(),
             poisoned: None,
+            read_error: None,
             oldest_hash: None,
         }
     }
@@ -245,12 +250,19 @@ impl<'w> WitnessDb<'w> {
         self.oldest_hash
     }
 
-    /// Fails with the first error met while committing.
+    /// Fails with the first error met while reading or committing.
     pub fn check(&mut self) -> Result<(), StfError> {
-        match self.poisoned.take() {
+        match self.read_error.take().or_else(|| self.poisoned.take()) {
             Some(e) => Err(e),
             None => Ok(()),
         }
+    }
+
+    fn remember<T>(&mut self, result: Result<T, StfError>) -> Result<T, StfError> {
+        if let Err(e) = &result {
+            self.read_error.get_or_insert_with(|| e.clone());
+        }
+        result
     }
 
     /// Codes of the witness that execution used (by hash).
@@ -298,10 +310,8 @@ pub struct AccountChange {
     pub storage: Vec<(U256, U256)>,
 }
 
-impl Database for WitnessDb<'_> {
-    type Error = StfError;
-
-    fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, StfError> {
+impl WitnessDb<'_> {
+    fn read_basic(&mut self, address: Address) -> Result<Option<AccountInfo>, StfError> {
         let entry = self.load(address)?;
         Ok(entry.current.map(|i| {
             let mut info = AccountInfo { balance: i.balance, nonce: i.nonce, code_hash: i.code_hash, ..Default::default() };
@@ -310,7 +320,7 @@ impl Database for WitnessDb<'_> {
         }))
     }
 
-    fn code_by_hash(&mut self, code_hash: B256) -> Result<Bytecode, StfError> {
+    fn read_code_by_hash(&mut self, code_hash: B256) -> Result<Bytecode, StfError> {
         if code_hash == KECCAK_EMPTY {
             return Ok(Bytecode::default());
         }
@@ -326,7 +336,7 @@ impl Database for WitnessDb<'_> {
         }
     }
 
-    fn storage(&mut self, address: Address, index: U256) -> Result<U256, StfError> {
+    fn read_storage(&mut self, address: Address, index: U256) -> Result<U256, StfError> {
         let entry = self.load(address)?;
         if let Some(v) = entry.storage.get(&index) {
             return Ok(*v);
@@ -337,13 +347,38 @@ impl Database for WitnessDb<'_> {
         self.original_slot(address, index)
     }
 
-    fn block_hash(&mut self, number: u64) -> Result<B256, StfError> {
+    fn read_block_hash(&mut self, number: u64) -> Result<B256, StfError> {
         self.oldest_hash = Some(self.oldest_hash.map_or(number, |o| o.min(number)));
         self.block_hashes.get(&number).copied().ok_or_else(|| {
             StfError::Witness(format!("BLOCKHASH({number}) needs the header of block {number}, which is not in the witness"))
         })
     }
 }
+
+impl Database for WitnessDb<'_> {
+    type Error = StfError;
+
+    fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, StfError> {
+        let r = self.read_basic(address);
+        self.remember(r)
+    }
+
+    fn code_by_hash(&mut self, code_hash: B256) -> Result<Bytecode, StfError> {
+        let r = self.read_code_by_hash(code_hash);
+        self.remember(r)
+    }
+
+    fn storage(&mut self, address: Address, index: U256) -> Result<U256, StfError> {
+        let r = self.read_storage(address, index);
+        self.remember(r)
+    }
+
+    fn block_hash(&mut self, number: u64) -> Result<B256, StfError> {
+        let r = self.read_block_hash(number);
+        self.remember(r)
+    }
+}
+
 
 impl DatabaseCommit for WitnessDb<'_> {
     fn commit(&mut self, changes: AddressMap<Account>) {

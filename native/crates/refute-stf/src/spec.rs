@@ -2,12 +2,12 @@
 //! L2 ([`OpChainSpec`]). One value selects the executor, so the native core and
 //! the guest dispatch identically.
 
-use alloc::{format, string::String, vec::Vec};
+use alloc::{string::String, vec::Vec};
 
 use alloy_primitives::Bytes;
 use alloy_rlp::{Decodable, Encodable, RlpDecodable, RlpEncodable};
 
-use crate::{chain::ChainConfig, error::StfError, op::OpChainSpec};
+use crate::{chain::ChainConfig, op::OpChainSpec};
 
 /// The chain a block belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +81,8 @@ pub fn known_chain_names() -> String {
 #[cfg(feature = "std")]
 mod json {
     use super::*;
+    use crate::error::StfError;
+    use alloc::format;
     use serde_json::Value;
 
     impl ChainSpec {

@@ -181,11 +181,17 @@ pub fn run_transactions(
     };
     let evm = factory.evm_factory().create_evm_with_inspector(&mut *db, env, CollisionCheck);
     let mut executor = factory.create_executor(evm, ctx);
-    executor.apply_pre_execution_changes().map_err(|e| block_error(None, e))?;
+    if let Err(e) = executor.apply_pre_execution_changes() {
+        alloy_evm::Evm::db_mut(executor.evm_mut()).check()?;
+        return Err(block_error(None, e));
+    }
     let mut outcomes = Vec::with_capacity(txs.len());
     let mut previous = 0u64;
     for (index, tx) in txs.iter().enumerate() {
-        executor.execute_transaction(tx).map_err(|e| block_error(Some(index), e))?;
+        if let Err(e) = executor.execute_transaction(tx) {
+            alloy_evm::Evm::db_mut(executor.evm_mut()).check()?;
+            return Err(block_error(Some(index), e));
+        }
         alloy_evm::Evm::db_mut(executor.evm_mut()).check()?;
         let receipt = executor.receipts().last().expect("one receipt per executed transaction");
         let cumulative = receipt.cumulative_gas_used();
