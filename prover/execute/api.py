@@ -14,7 +14,7 @@ from typing import Any, Iterator, Mapping
 
 from prover import native
 from prover.errors import InvalidInputError
-from prover.execute.errors import InvalidBlockError, classify
+from prover.execute.errors import InvalidBlockError, InvalidChainConfigError, classify
 
 CHECK_HEADER = 1
 STRICT_WITNESS = 2
@@ -78,12 +78,8 @@ def chain_from_option(value: str | None) -> ChainLike:
         try:
             loaded = json.loads(path.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            from prover.execute.errors import InvalidChainConfigError
-
             raise InvalidChainConfigError(f"{path}: not JSON: {exc}") from None
         if not isinstance(loaded, dict):
-            from prover.execute.errors import InvalidChainConfigError
-
             raise InvalidChainConfigError(f"{path}: expected a JSON object")
         return loaded
     return value

@@ -11,7 +11,6 @@ native core, so the guest sees exactly what native execution sees.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tarfile
 import tempfile
@@ -121,7 +120,3 @@ def load_kona_fixture(path: Path) -> KonaFixture:
         description=raw["description"],
     )
 
-
-def fixture_json_text(fixture: KonaFixture) -> str:
-    """The fixture's chain spec as JSON text (for ``--chain`` files and reports)."""
-    return json.dumps(fixture.chain)
