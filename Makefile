@@ -3,7 +3,7 @@
 #   make test   # the whole suite
 #
 # Build caches live outside the clone (REFUTE_CACHE_DIR, default ~/.cache/refute)
-# so CI runs and later sessions reuse them.
+# so CI runs and other clones reuse them.
 
 SHELL := /bin/bash
 .ONESHELL:
@@ -20,8 +20,11 @@ REFUTE := $(VENV)/bin/refute
 # is a symlink to lld-22) and what building the native core needs.
 APT_PACKAGES := rustc-web cargo-web rust-web-src lld-19 lld-22 pkg-config libssl-dev
 STAMP := $(REFUTE_CACHE_DIR)/stamps
+# Exact versions: a linter release with new rules must not turn CI red on its own.
+LINTERS := ruff==0.17.6 mypy==2.4.1 types-requests==2.33.0.20261030
+CLIPPY := cargo clippy --release --locked
 
-.PHONY: all deps venv guests native install develop test test-fast demo bench clean-guests ci
+.PHONY: all deps venv guests native install develop lint fmt test test-fast demo bench clean-guests ci
 
 all: install
 
@@ -44,7 +47,7 @@ venv: $(VENV)/.ready
 $(VENV)/.ready: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q "maturin>=1.5,<2" "cffi>=1.16" pytest hypothesis pyyaml
+	$(PIP) install -q "maturin>=1.5,<2" "cffi>=1.16" pytest hypothesis pyyaml $(LINTERS)
 	touch $@
 
 ## guests: build the zkVM guests with Debian's rustc (-Zbuild-std, no rzup)
@@ -54,13 +57,31 @@ guests: deps
 ## install: the native core (maturin, cffi) + the Python packages, editable
 install: deps venv guests
 	$(PIP) install -q -e ".[test]"
-	$(PY) -c "import cli, prover, verifier, refute_native; print('refute installed')"
+	$(PY) -c "import refute.cli, refute.prover, refute.verifier, refute._native; print('refute installed')"
 
 develop: install
 
+## lint: formatters and linters (CI runs this before the tests and fails on any finding)
+lint: venv
+	$(PIP) install -q $(LINTERS)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	(cd native && cargo fmt --all --check)
+	(cd guest && cargo fmt --all --check)
+	(cd native && $(CLIPPY) --workspace --all-targets --features refute-da/bn254 -- -D warnings)
+	(cd native && $(CLIPPY) -p refute-stf -p refute-da --lib --no-default-features -- -D warnings)
+
+## fmt: apply the formatters
+fmt: venv
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+	(cd native && cargo fmt --all)
+	(cd guest && cargo fmt --all)
+
 ## test: the whole suite (conformance tests read $$REFUTE_FIXTURES, default ../shared)
 test: install
-	(cd native && cargo test --release --locked -p refute-da -p refute-stf --features refute-da/bn254)
+	(cd native && cargo test --release --locked -p refute-forks -p refute-da -p refute-stf --features refute-da/bn254)
 	$(PY) -m pytest -ra
 
 ## demo: prove and verify on the built-in devnet
@@ -71,4 +92,4 @@ bench: install
 	$(PY) benchmarks/run.py
 
 clean-guests:
-	rm -f prover/guests/*.bin prover/guests/manifest.json
+	rm -f refute/prover/guests/*.bin refute/prover/guests/manifest.json

@@ -27,15 +27,16 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from prover.da import blob as blobcodec
-from prover.da import eigenda, kzg
-from prover.da.config import preset
-from prover.da.reconstruct import canonical_output, run_pipeline
-from prover.da.request import KIND_OP_BLOB, PipelineInput, encode_request
-from prover.da.sources import calldata_of_tx
+from refute.prover.da import blob as blobcodec
+from refute.prover.da import eigenda, kzg
+from refute.prover.da.config import preset
+from refute.prover.da.reconstruct import canonical_output, run_pipeline
+from refute.prover.da.request import KIND_OP_BLOB, PipelineInput, encode_request
+from refute.prover.da.sources import calldata_of_tx
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -53,7 +54,12 @@ def timed(fn: Callable[[], Any], runs: int) -> dict[str, float]:
         t = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - t) * 1000)
-    return {"median_ms": round(statistics.median(samples), 3), "min_ms": round(min(samples), 3), "max_ms": round(max(samples), 3), "runs": runs}
+    return {
+        "median_ms": round(statistics.median(samples), 3),
+        "min_ms": round(min(samples), 3),
+        "max_ms": round(max(samples), 3),
+        "runs": runs,
+    }
 
 
 def _frames(cid: bytes, data: bytes, sizes: list[int]) -> list[bytes]:
@@ -88,12 +94,12 @@ def bench_six_blobs(runs: int) -> dict[str, Any]:
     cfg = preset("op-mainnet").with_(holocene=False)
     inputs = [PipelineInput(1, KIND_OP_BLOB, b) for b in blobs]
     commitments = [kzg.commitment(b) for b in blobs]
-    proofs = [kzg.blob_proof(b, c) for b, c in zip(blobs, commitments)]
+    proofs = [kzg.blob_proof(b, c) for b, c in zip(blobs, commitments, strict=False)]
     report = run_pipeline(cfg, inputs)
     decode_only = timed(lambda: [blobcodec.op_decode(b) for b in blobs], runs)
     pipeline = timed(lambda: run_pipeline(cfg, inputs), runs)
     request = encode_request(cfg, inputs)
-    from prover.da import _native
+    from refute.prover.da import _native
 
     native_only = timed(lambda: _native.call("reconstruct_canonical", request), runs)
     kzg_batch = timed(lambda: kzg.verify_blob_proofs(blobs, commitments, proofs), runs)
@@ -101,7 +107,15 @@ def bench_six_blobs(runs: int) -> dict[str, Any]:
     return {
         "blobs": 6,
         "payload_bytes": [len(blobcodec.op_decode(b)) for b in blobs],
-        "channels": [{"id": c["id"], "compressed": c["compressed_len"], "decompressed": c["decompressed_len"], "batches": len(c["batches"])} for c in report["channels"]],
+        "channels": [
+            {
+                "id": c["id"],
+                "compressed": c["compressed_len"],
+                "decompressed": c["decompressed_len"],
+                "batches": len(c["batches"]),
+            }
+            for c in report["channels"]
+        ],
         "l2_blocks": len(report["blocks"]),
         "transactions": sum(len(b["transactions"]) for b in report["blocks"]),
         "blob_decode_only": decode_only,
@@ -147,19 +161,31 @@ def bench_eigenda(runs: int) -> dict[str, Any]:
     assert len(blob) == 128 * 1024
     c = eigenda.commit(blob, srs).point
     t = timed(lambda: eigenda.verify_commitment(blob, c, srs), runs)
-    return {"blob_bytes": len(blob), "symbols": len(blob) // 32, "verify_commitment": t, "target_ms": 100, "meets_target": t["median_ms"] <= 100, "srs": "synthetic 4096-point BN254 SRS (random tau)"}
+    return {
+        "blob_bytes": len(blob),
+        "symbols": len(blob) // 32,
+        "verify_commitment": t,
+        "target_ms": 100,
+        "meets_target": t["median_ms"] <= 100,
+        "srs": "synthetic 4096-point BN254 SRS (random tau)",
+    }
 
 
 def bench_guest() -> dict[str, Any]:
     try:
-        from prover import zkvm
-        from prover.guests_registry import load_guest
+        from refute.prover import zkvm
+        from refute.prover.guests_registry import load_guest
 
         guest = load_guest("da")
-    except Exception as exc:  # noqa: BLE001 - reported, not fatal
+    except Exception as exc:
         return {"skipped": f"da guest not available: {exc}"}
     fx = fixtures()
-    full_blob = (fx / "op-derivation" / "unichain-mainnet-blobs" / "blob_13380190_0x010d628a3a0dfa67dcef83700e3112944385031479b9ee30b767448f23eec5b4.bin").read_bytes()
+    full_blob = (
+        fx
+        / "op-derivation"
+        / "unichain-mainnet-blobs"
+        / "blob_13380190_0x010d628a3a0dfa67dcef83700e3112944385031479b9ee30b767448f23eec5b4.bin"
+    ).read_bytes()
     out: dict[str, Any] = {"image_id": guest.image_id_hex}
     cfg = preset("unichain-mainnet")
     samples = {
@@ -189,8 +215,12 @@ def main() -> int:
     parser.add_argument("--no-guest", action="store_true")
     args = parser.parse_args()
     result = {
-        "benchmark": "data availability (issue 3)",
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "loadavg_at_start": list(os.getloadavg())},
+        "benchmark": "data availability: 6-blob batch decode + KZG, EigenDA commitment, guest cycles",
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "loadavg_at_start": list(os.getloadavg()),
+        },
         "six_blob_batch": bench_six_blobs(args.runs),
         "eigenda_commitment_128k": bench_eigenda(args.runs),
         "guest_cycles": {"skipped": "--no-guest"} if args.no_guest else bench_guest(),

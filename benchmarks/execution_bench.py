@@ -31,8 +31,8 @@ from Crypto.Hash import keccak
 from eth_account import Account
 from eth_utils import to_checksum_address
 
-from prover.execute import execute_block, guest_input
-from prover.witness import state_root, witness_from_state
+from refute.prover.execute import execute_block, guest_input
+from refute.prover.witness import state_root, witness_from_state
 
 CHAIN = {"chain_id": 1, "fork": "Cancun"}
 GAS_LIMIT = 60_000_000
@@ -44,9 +44,26 @@ SENDER_KEY = "0x" + "11" * 32
 TOKEN = "0x" + "70" * 20
 
 OPS = {
-    "SUB": 0x03, "ADD": 0x01, "LT": 0x10, "EQ": 0x14, "SHR": 0x1C, "SHA3": 0x20, "CALLER": 0x33,
-    "CALLDATALOAD": 0x35, "MSTORE": 0x52, "SLOAD": 0x54, "SSTORE": 0x55, "JUMPI": 0x57, "JUMPDEST": 0x5B,
-    "DUP1": 0x80, "DUP2": 0x81, "DUP3": 0x82, "SWAP1": 0x90, "LOG3": 0xA3, "RETURN": 0xF3, "REVERT": 0xFD,
+    "SUB": 0x03,
+    "ADD": 0x01,
+    "LT": 0x10,
+    "EQ": 0x14,
+    "SHR": 0x1C,
+    "SHA3": 0x20,
+    "CALLER": 0x33,
+    "CALLDATALOAD": 0x35,
+    "MSTORE": 0x52,
+    "SLOAD": 0x54,
+    "SSTORE": 0x55,
+    "JUMPI": 0x57,
+    "JUMPDEST": 0x5B,
+    "DUP1": 0x80,
+    "DUP2": 0x81,
+    "DUP3": 0x82,
+    "SWAP1": 0x90,
+    "LOG3": 0xA3,
+    "RETURN": 0xF3,
+    "REVERT": 0xFD,
 }
 
 
@@ -83,26 +100,101 @@ def assemble(program: list[Any]) -> bytes:
 def erc20_runtime() -> bytes:
     """``transfer(address,uint256)`` over ``mapping(address => uint256)`` at slot 0, emitting Transfer."""
     p = lambda v: ("PUSH", v if isinstance(v, bytes) else v.to_bytes(max(1, (v.bit_length() + 7) // 8), "big"))  # noqa: E731
-    return assemble([
-        p(0), "CALLDATALOAD", p(0xE0), "SHR", p(bytes.fromhex("a9059cbb")), "EQ", ("PUSHL", "go"), "JUMPI",
-        ("LABEL", "fail"), p(0), "DUP1", "REVERT",
-        ("LABEL", "go"),
-        p(4), "CALLDATALOAD", p(0x24), "CALLDATALOAD",           # to amt
-        "CALLER", p(0), "MSTORE", p(0), p(0x20), "MSTORE",
-        p(0x40), p(0), "SHA3", "DUP1", "SLOAD",                   # to amt sslot bal
-        "DUP3", "DUP2", "LT", ("PUSHL", "fail"), "JUMPI",         # bal < amt -> revert
-        "DUP3", "SWAP1", "SUB", "SWAP1", "SSTORE",                # balances[caller] -= amt
-        "DUP2", p(0), "MSTORE", p(0x40), p(0), "SHA3",            # to amt tslot
-        "DUP1", "SLOAD", "DUP3", "ADD", "SWAP1", "SSTORE",         # balances[to] += amt
-        "DUP1", p(0), "MSTORE", "DUP2", "CALLER", p(TRANSFER_TOPIC), p(0x20), p(0), "LOG3",
-        p(1), p(0), "MSTORE", p(0x20), p(0), "RETURN",
-    ])
+    return assemble(
+        [
+            p(0),
+            "CALLDATALOAD",
+            p(0xE0),
+            "SHR",
+            p(bytes.fromhex("a9059cbb")),
+            "EQ",
+            ("PUSHL", "go"),
+            "JUMPI",
+            ("LABEL", "fail"),
+            p(0),
+            "DUP1",
+            "REVERT",
+            ("LABEL", "go"),
+            p(4),
+            "CALLDATALOAD",
+            p(0x24),
+            "CALLDATALOAD",  # to amt
+            "CALLER",
+            p(0),
+            "MSTORE",
+            p(0),
+            p(0x20),
+            "MSTORE",
+            p(0x40),
+            p(0),
+            "SHA3",
+            "DUP1",
+            "SLOAD",  # to amt sslot bal
+            "DUP3",
+            "DUP2",
+            "LT",
+            ("PUSHL", "fail"),
+            "JUMPI",  # bal < amt -> revert
+            "DUP3",
+            "SWAP1",
+            "SUB",
+            "SWAP1",
+            "SSTORE",  # balances[caller] -= amt
+            "DUP2",
+            p(0),
+            "MSTORE",
+            p(0x40),
+            p(0),
+            "SHA3",  # to amt tslot
+            "DUP1",
+            "SLOAD",
+            "DUP3",
+            "ADD",
+            "SWAP1",
+            "SSTORE",  # balances[to] += amt
+            "DUP1",
+            p(0),
+            "MSTORE",
+            "DUP2",
+            "CALLER",
+            p(TRANSFER_TOPIC),
+            p(0x20),
+            p(0),
+            "LOG3",
+            p(1),
+            p(0),
+            "MSTORE",
+            p(0x20),
+            p(0),
+            "RETURN",
+        ]
+    )
 
 
-def header_fields(number: int, parent_hash: bytes, state: bytes, gas_used: int, timestamp: int, base_fee: int) -> list[Any]:
+def header_fields(
+    number: int, parent_hash: bytes, state: bytes, gas_used: int, timestamp: int, base_fee: int
+) -> list[Any]:
     return [
-        parent_hash, EMPTY_OMMERS, bytes(20), state, EMPTY_TRIE, EMPTY_TRIE, bytes(256), 0, number, GAS_LIMIT,
-        gas_used, timestamp, b"", bytes(32), bytes(8), base_fee, EMPTY_TRIE, 0, 0, bytes(32),
+        parent_hash,
+        EMPTY_OMMERS,
+        bytes(20),
+        state,
+        EMPTY_TRIE,
+        EMPTY_TRIE,
+        bytes(256),
+        0,
+        number,
+        GAS_LIMIT,
+        gas_used,
+        timestamp,
+        b"",
+        bytes(32),
+        bytes(8),
+        base_fee,
+        EMPTY_TRIE,
+        0,
+        0,
+        bytes(32),
     ]
 
 
@@ -123,15 +215,31 @@ def build_block(kind: str, n: int) -> tuple[bytes, dict[str, Any], int]:
     state[sender.address] = {"balance": hex(10**24), "nonce": "0x0"}
     if kind == "erc20":
         slot = keccak256(bytes(12) + bytes.fromhex(sender.address[2:]) + bytes(32))
-        state[TOKEN] = {"balance": "0x0", "nonce": "0x1", "code": "0x" + erc20_runtime().hex(), "storage": {"0x" + slot.hex(): hex(10**30)}}
+        state[TOKEN] = {
+            "balance": "0x0",
+            "nonce": "0x1",
+            "code": "0x" + erc20_runtime().hex(),
+            "storage": {"0x" + slot.hex(): hex(10**30)},
+        }
     parent = rlp.encode(header_fields(0, bytes(32), bytes.fromhex(state_root(state)[2:]), 0, 0, BASE_FEE))
     base_fee = BASE_FEE - BASE_FEE // 8  # parent used no gas
     txs = []
     for i in range(n):
         to = "0x" + keccak256(i.to_bytes(8, "big"))[:20].hex()
-        tx = {"type": 2, "chainId": 1, "nonce": i, "maxFeePerGas": 2 * BASE_FEE, "maxPriorityFeePerGas": 1, "gas": 100_000}
+        tx = {
+            "type": 2,
+            "chainId": 1,
+            "nonce": i,
+            "maxFeePerGas": 2 * BASE_FEE,
+            "maxPriorityFeePerGas": 1,
+            "gas": 100_000,
+        }
         if kind == "erc20":
-            tx.update(to=to_checksum_address(TOKEN), value=0, data="0xa9059cbb" + bytes(12).hex() + to[2:] + (1000 + i).to_bytes(32, "big").hex())
+            tx.update(
+                to=to_checksum_address(TOKEN),
+                value=0,
+                data="0xa9059cbb" + bytes(12).hex() + to[2:] + (1000 + i).to_bytes(32, "big").hex(),
+            )
         else:
             tx.update(to=to_checksum_address(to), value=10**15, data="0x")
         txs.append(bytes(Account.sign_transaction(tx, SENDER_KEY).raw_transaction))
@@ -171,9 +279,9 @@ def native_throughput(kind: str, n: int, runs: int) -> dict[str, Any]:
 
 
 def guest_cycles(kind: str, n: int) -> dict[str, Any] | None:
-    from prover import zkvm
-    from prover.errors import EnvironmentUnavailable
-    from prover.guests_registry import load_guest
+    from refute.prover import zkvm
+    from refute.prover.errors import EnvironmentUnavailable
+    from refute.prover.guests_registry import load_guest
 
     try:
         guest = load_guest("block")
@@ -183,7 +291,12 @@ def guest_cycles(kind: str, n: int) -> dict[str, Any] | None:
     for count in (1, n):
         block, witness, gas = build_block(kind, count)
         run = zkvm.execute(guest.program, guest_input(block, witness, CHAIN))
-        out[count] = {"total_cycles": run.total_cycles, "user_cycles": run.user_cycles, "segments": len(run.segments), "gas_used": gas}
+        out[count] = {
+            "total_cycles": run.total_cycles,
+            "user_cycles": run.user_cycles,
+            "segments": len(run.segments),
+            "gas_used": gas,
+        }
     marginal = (out[n]["user_cycles"] - out[1]["user_cycles"]) / (n - 1)
     return {
         "per_block": {str(k): v for k, v in out.items()},

@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from prover.execute import decode_journal, execute_payload, guest_input
-from prover.witness.kona import load_kona_fixture
+from refute.prover.execute import decode_journal, execute_payload, guest_input
+from refute.prover.witness.kona import load_kona_fixture
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -53,8 +53,8 @@ def native(fixture: Any, runs: int) -> dict[str, Any]:
 
 
 def guest(fixture: Any) -> dict[str, Any]:
-    from prover import zkvm
-    from prover.guests_registry import load_guest
+    from refute.prover import zkvm
+    from refute.prover.guests_registry import load_guest
 
     program = load_guest("block").program
     data = guest_input(fixture.payload, fixture.witness, fixture.chain, payload=True, check_header=False)

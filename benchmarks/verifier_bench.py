@@ -69,11 +69,11 @@ def main() -> int:
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
 
     t0 = time.perf_counter()
-    import verifier
-    from verifier import bn254
-    from verifier.groth16 import Proof, RiscZeroGroth16Verifier
-    from verifier.params import parameter_set_by_selector
-    from verifier.reference import pairing_check_py_ecc
+    from refute import verifier
+    from refute.verifier import bn254
+    from refute.verifier.groth16 import Proof, RiscZeroGroth16Verifier
+    from refute.verifier.params import parameter_set_by_selector
+    from refute.verifier.reference import pairing_check_py_ecc
 
     t_import = time.perf_counter() - t0
 
@@ -101,7 +101,7 @@ def main() -> int:
     plain_times = timed(plain, args.plain_runs, receipts)
 
     # breakdown of one fast verification
-    name, seal, image_id, journal = receipts[0]
+    _name, seal, image_id, journal = receipts[0]
     v = RiscZeroGroth16Verifier(parameter_set_by_selector(seal[:4]))
     v.warm_up()
     pvk = v._pvk
@@ -163,9 +163,13 @@ def main() -> int:
     print(f"{'path':<34}{'runs':>6}{'median':>11}{'min':>10}{'max':>10}")
     for label, key in (("fast (verifier.verify_seal)", "fast"), ("plain py_ecc (reference)", "plain_py_ecc")):
         r = result[key]
-        print(f"{label:<34}{r['runs']:>6}{r['median_seconds']:>10.4f}s{r['min_seconds']:>9.4f}s{r['max_seconds']:>9.4f}s")
-    print(f"speed-up (plain median / fast median): {result['speedup_plain_over_fast']}x; "
-          f"target <= 0.2 s median: {'met' if result['meets_target'] else 'NOT met'}")
+        print(
+            f"{label:<34}{r['runs']:>6}{r['median_seconds']:>10.4f}s{r['min_seconds']:>9.4f}s{r['max_seconds']:>9.4f}s"
+        )
+    print(
+        f"speed-up (plain median / fast median): {result['speedup_plain_over_fast']}x; "
+        f"target <= 0.2 s median: {'met' if result['meets_target'] else 'NOT met'}"
+    )
     print(f"import {t_import:.3f}s, first verification incl. precomputation {t_first:.3f}s, load avg {load_before}")
     print("fast-path breakdown (median of 5):")
     for k, v_ in parts.items():

@@ -16,8 +16,8 @@ import statistics
 import time
 from pathlib import Path
 
-from prover import zkvm
-from prover.guests_registry import load_guest
+from refute.prover import zkvm
+from refute.prover.guests_registry import load_guest
 
 INPUT_SIZES = [0, 1024, 65536]
 
@@ -27,7 +27,11 @@ def bench(runs: int) -> dict:
     cycles = {}
     for size in INPUT_SIZES:
         run = zkvm.execute(guest.program, b"\xab" * size)
-        cycles[str(size)] = {"user_cycles": run.user_cycles, "total_cycles": run.total_cycles, "segments": len(run.segments)}
+        cycles[str(size)] = {
+            "user_cycles": run.user_cycles,
+            "total_cycles": run.total_cycles,
+            "segments": len(run.segments),
+        }
     proving = {}
     for kind in ("composite", "succinct"):
         seconds, sizes = [], []

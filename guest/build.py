@@ -12,8 +12,8 @@ this script:
   1. compiles it for riscv32im-risc0-zkvm-elf (release, --locked);
   2. wraps the ELF with the v1compat kernel into a program binary
      (`refute-pack-guest`, a small binary of the native crate);
-  3. writes prover/guests/<name>.bin and records the image ID in
-     prover/guests/manifest.json.
+  3. writes refute/prover/guests/<name>.bin and records the image ID in
+     refute/prover/guests/manifest.json.
 
 Reproducibility: paths that differ between checkouts (the clone, CARGO_HOME,
 the target dir, the std source) are remapped, and Cargo.lock is honoured, so two
@@ -35,7 +35,7 @@ from pathlib import Path
 GUEST_DIR = Path(__file__).resolve().parent
 REPO_DIR = GUEST_DIR.parent
 NATIVE_DIR = REPO_DIR / "native"
-DEFAULT_OUT_DIR = REPO_DIR / "prover" / "guests"
+DEFAULT_OUT_DIR = REPO_DIR / "refute" / "prover" / "guests"
 TARGET = "riscv32im-risc0-zkvm-elf"
 
 # risc0_zkvm_platform::memory::TEXT_START (risc0-zkvm-platform 2.2.x); risc0-build
@@ -54,7 +54,7 @@ class GuestBuildError(RuntimeError):
 
 
 def cache_dir() -> Path:
-    """Build caches live outside the clone so CI and later sessions reuse them."""
+    """Build caches live outside the clone so CI runs and other clones reuse them."""
     base = os.environ.get("REFUTE_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "refute"
     )
@@ -78,14 +78,20 @@ def guest_rustflags(target_dir: Path) -> list[str]:
     cargo_home = Path(os.environ.get("CARGO_HOME") or os.path.expanduser("~/.cargo"))
     return [
         # Guests are single-threaded: replace atomics with plain loads and stores.
-        "-C", "passes=lower-atomic",
+        "-C",
+        "passes=lower-atomic",
         # Load the program where the zkVM expects user code.
-        "-C", f"link-arg=-Ttext={TEXT_START:#010x}",
+        "-C",
+        f"link-arg=-Ttext={TEXT_START:#010x}",
         # A missing entry point is only a linker warning otherwise.
-        "-C", "link-arg=--fatal-warnings",
-        "-C", "panic=abort",
-        "--cfg", 'getrandom_backend="custom"',
-        "-C", f"linker={RUST_LLD}",
+        "-C",
+        "link-arg=--fatal-warnings",
+        "-C",
+        "panic=abort",
+        "--cfg",
+        'getrandom_backend="custom"',
+        "-C",
+        f"linker={RUST_LLD}",
         # Reproducibility: no checkout- or machine-specific paths in the binary.
         f"--remap-path-prefix={GUEST_DIR}=/refute/guest",
         f"--remap-path-prefix={REPO_DIR}=/refute",
@@ -163,10 +169,16 @@ def build_elfs(names: list[str], target_dir: Path) -> dict[str, Path]:
     elfs = {}
     for name in names:
         cmd = [
-            str(DEBIAN_CARGO), "build", "--release", "--locked", "--target", TARGET,
+            str(DEBIAN_CARGO),
+            "build",
+            "--release",
+            "--locked",
+            "--target",
+            TARGET,
             "-Zbuild-std=alloc,core,proc_macro,panic_abort,std",
             "-Zbuild-std-features=compiler-builtins-mem",
-            "-p", f"refute-guest-{name}",
+            "-p",
+            f"refute-guest-{name}",
         ]
         run(cmd, env=guest_env(target_dir), cwd=GUEST_DIR, what=f"guest build of {name}")
         elf = target_dir / TARGET / "release" / name
@@ -198,7 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR, help="where .bin files and manifest.json go")
     parser.add_argument(
-        "--target-dir", type=Path, default=None, help="cargo target dir for guests (default: ~/.cache/refute/guest-target)"
+        "--target-dir",
+        type=Path,
+        default=None,
+        help="cargo target dir for guests (default: ~/.cache/refute/guest-target)",
     )
     parser.add_argument("--clean", action="store_true", help="remove the guest target dir first")
     parser.add_argument("programs", nargs="*", help="guest packages to build (default: all under guest/programs)")

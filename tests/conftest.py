@@ -2,29 +2,39 @@
 
 Third-party conformance data lives outside the repo, in ``$REFUTE_FIXTURES``
 (default ``../shared`` beside the clone). Tests that need it use the
-``fixtures_dir`` fixture, which skips with a clear message where it is absent.
+``fixtures_dir`` fixture, or collect their cases with
+``fixture_rules.fixture_cases``; where the data is absent they skip locally and
+fail under ``CI=true`` (``fixture_rules.missing_fixture``).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from fixture_rules import missing_fixture
-
-REPO_DIR = Path(__file__).resolve().parent.parent
+from fixture_rules import HINT, REPO_DIR, missing_fixture, shared_dir
 
 
-def shared_dir() -> Path:
-    return Path(os.environ.get("REFUTE_FIXTURES") or REPO_DIR.parent / "shared")
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "missing_fixture(message): stands in for fixture cases whose data is absent; "
+        "skips locally, fails under CI=true",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    mark = item.get_closest_marker("missing_fixture")
+    if mark is not None:
+        missing_fixture(mark.args[0])
 
 
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     path = shared_dir()
     if not path.is_dir():
-        missing_fixture(f"conformance data not found at {path} (set REFUTE_FIXTURES to the shared/ directory)")
+        missing_fixture(f"conformance data not found at {path} ({HINT})")
     return path
 
 

@@ -21,7 +21,12 @@ pub fn claim_digest_ok(image_id: &[u8], journal: &[u8]) -> FfiResult<Vec<u8>> {
 
 /// `risc0_groth16::Verifier` on a seal (without selector) and the public parameters.
 /// Ok when the proof verifies; `invalid` with the library's reason otherwise.
-pub fn groth16_verify(seal: &[u8], control_root: &[u8], claim_digest: &[u8], bn254_control_id: &[u8]) -> FfiResult<Vec<u8>> {
+pub fn groth16_verify(
+    seal: &[u8],
+    control_root: &[u8],
+    claim_digest: &[u8],
+    bn254_control_id: &[u8],
+) -> FfiResult<Vec<u8>> {
     let verifier = risc0_groth16::Verifier::new(
         seal,
         digest32(control_root, "control root")?,
@@ -29,8 +34,8 @@ pub fn groth16_verify(seal: &[u8], control_root: &[u8], claim_digest: &[u8], bn2
         digest32(bn254_control_id, "BN254 control ID")?,
         &risc0_groth16::verifying_key(),
     )
-    .map_err(|e| FfiError::invalid(format!("groth16: {e}")))?;
-    verifier.verify().map_err(|e| FfiError::invalid(format!("groth16: {e}")))?;
+    .map_err(|e| FfiError::invalid_kind("verification_failed", format!("groth16: {e}")))?;
+    verifier.verify().map_err(|e| FfiError::invalid_kind("verification_failed", format!("groth16: {e}")))?;
     Ok(Vec::new())
 }
 
@@ -43,7 +48,15 @@ pub unsafe extern "C" fn refute_claim_digest_ok(
     journal: *const u8,
     journal_len: usize,
 ) -> RefuteResult {
-    ffi::run(|| claim_digest_ok(ffi::input(image_id, image_id_len, "image_id")?, ffi::input(journal, journal_len, "journal")?))
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            claim_digest_ok(
+                ffi::input(image_id, image_id_len, "image_id")?,
+                ffi::input(journal, journal_len, "journal")?,
+            )
+        })
+    }
 }
 
 /// # Safety
@@ -59,12 +72,15 @@ pub unsafe extern "C" fn refute_groth16_verify(
     bn254_control_id: *const u8,
     bn254_control_id_len: usize,
 ) -> RefuteResult {
-    ffi::run(|| {
-        groth16_verify(
-            ffi::input(seal, seal_len, "seal")?,
-            ffi::input(control_root, control_root_len, "control_root")?,
-            ffi::input(claim_digest, claim_digest_len, "claim_digest")?,
-            ffi::input(bn254_control_id, bn254_control_id_len, "bn254_control_id")?,
-        )
-    })
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            groth16_verify(
+                ffi::input(seal, seal_len, "seal")?,
+                ffi::input(control_root, control_root_len, "control_root")?,
+                ffi::input(claim_digest, claim_digest_len, "claim_digest")?,
+                ffi::input(bn254_control_id, bn254_control_id_len, "bn254_control_id")?,
+            )
+        })
+    }
 }

@@ -3,8 +3,9 @@
 //!
 //! The ABI conventions (buffers, status codes, panics) are in [`ffi`].
 
-pub mod da;
 pub mod crosscheck;
+pub mod da;
+pub mod errors;
 pub mod ffi;
 pub mod stf;
 pub mod zkvm;

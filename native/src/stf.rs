@@ -1,10 +1,8 @@
 //! Stateless block execution (crate `refute-stf`) behind the C ABI.
 //!
 //! Each `refute_stf_*` function is a thin shell: parse the inputs, call the
-//! crate, serialise the result. Errors from the crate become
-//! `REFUTE_STATUS_INVALID` with a message `"<kind>: <reason>"`, where kind is
-//! `invalid_block`, `invalid_witness` or `invalid_config`, so Python can raise
-//! the matching exception type.
+//! crate, serialise the result. Errors from the crate become error objects
+//! whose kind names the variant (see [`crate::errors`]).
 
 use refute_stf::{
     blockchain_test,
@@ -26,27 +24,25 @@ pub const STF_STRICT_WITNESS: u32 = 2;
 /// `flags` bit 2: the block argument is RLP OP payload attributes (build the block from them).
 pub const STF_PAYLOAD: u32 = 4;
 
-fn stf_error(e: StfError) -> FfiError {
-    FfiError::invalid(format!("{}: {e}", e.kind()))
-}
-
 fn chain(bytes: &[u8]) -> FfiResult<ChainSpec> {
-    ChainSpec::from_json(bytes).map_err(stf_error)
+    ChainSpec::from_json(bytes).map_err(FfiError::from)
 }
 
 fn ethereum_chain(bytes: &[u8]) -> FfiResult<ChainConfig> {
     match chain(bytes)? {
         ChainSpec::Ethereum(c) => Ok(c),
-        ChainSpec::Op(_) => Err(stf_error(StfError::Config("building a witness from a full state covers Ethereum chains only".into()))),
+        ChainSpec::Op(_) => Err(FfiError::from(StfError::Config(
+            "building a witness from a full state covers Ethereum chains only".into(),
+        ))),
     }
 }
 
 /// A witness as JSON (`debug_executionWitness` shapes) or RLP (geth's `ExtWitness`).
 pub fn parse_witness(bytes: &[u8]) -> FfiResult<Witness> {
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => Witness::from_json(bytes).map_err(stf_error),
-        Some(_) => Witness::from_rlp(bytes).map_err(stf_error),
-        None => Err(stf_error(StfError::MalformedWitness("empty witness".into()))),
+        Some(b'{') => Witness::from_json(bytes).map_err(FfiError::from),
+        Some(_) => Witness::from_rlp(bytes).map_err(FfiError::from),
+        None => Err(FfiError::from(StfError::MalformedWitness("empty witness".into()))),
     }
 }
 
@@ -54,9 +50,10 @@ pub fn parse_witness(bytes: &[u8]) -> FfiResult<Witness> {
 pub fn execute(block: &[u8], witness: &[u8], chain_json: &[u8], flags: u32) -> FfiResult<Vec<u8>> {
     let chain = chain(chain_json)?;
     let witness = parse_witness(witness)?;
-    let opts = ExecOptions { check_header: flags & STF_CHECK_HEADER != 0, strict_witness: flags & STF_STRICT_WITNESS != 0 };
+    let opts =
+        ExecOptions { check_header: flags & STF_CHECK_HEADER != 0, strict_witness: flags & STF_STRICT_WITNESS != 0 };
     let request = if flags & STF_PAYLOAD != 0 { Request::Payload(block) } else { Request::Block(block) };
-    let outcome = refute_stf::execute_request(&chain, request, &witness, opts).map_err(stf_error)?;
+    let outcome = refute_stf::execute_request(&chain, request, &witness, opts).map_err(FfiError::from)?;
     ffi::json(&outcome_json(&outcome))
 }
 
@@ -75,12 +72,15 @@ pub unsafe extern "C" fn refute_stf_execute(
     chain_len: usize,
     flags: u32,
 ) -> RefuteResult {
-    ffi::run(|| {
-        let block = ffi::input(block_ptr, block_len, "block")?;
-        let witness = ffi::input(witness_ptr, witness_len, "witness")?;
-        let chain = ffi::input(chain_ptr, chain_len, "chain")?;
-        execute(block, witness, chain, flags)
-    })
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            let block = ffi::input(block_ptr, block_len, "block")?;
+            let witness = ffi::input(witness_ptr, witness_len, "witness")?;
+            let chain = ffi::input(chain_ptr, chain_len, "chain")?;
+            execute(block, witness, chain, flags)
+        })
+    }
 }
 
 /// Rebuilds an RLP block from `eth_getBlockByNumber` JSON (full transactions).
@@ -89,17 +89,20 @@ pub unsafe extern "C" fn refute_stf_execute(
 /// Pointers must satisfy [`ffi::input`]'s contract.
 #[no_mangle]
 pub unsafe extern "C" fn refute_stf_block_from_json(json_ptr: *const u8, json_len: usize) -> RefuteResult {
-    ffi::run(|| {
-        let text = ffi::input(json_ptr, json_len, "block JSON")?;
-        let v: serde_json::Value =
-            serde_json::from_slice(text).map_err(|e| FfiError::invalid(format!("invalid_block: block JSON: {e}")))?;
-        if is_op_rpc_block(&v) {
-            let block = op_block_from_rpc_json(&v).map_err(stf_error)?;
-            return Ok(alloy_rlp::encode(&block));
-        }
-        let block = block_from_rpc_json(&v).map_err(stf_error)?;
-        Ok(refute_stf::execute::encode_block(&block))
-    })
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            let text = ffi::input(json_ptr, json_len, "block JSON")?;
+            let v: serde_json::Value = serde_json::from_slice(text)
+                .map_err(|e| FfiError::invalid_kind("malformed_block", format!("block JSON: {e}")))?;
+            if is_op_rpc_block(&v) {
+                let block = op_block_from_rpc_json(&v).map_err(FfiError::from)?;
+                return Ok(alloy_rlp::encode(&block));
+            }
+            let block = block_from_rpc_json(&v).map_err(FfiError::from)?;
+            Ok(refute_stf::execute::encode_block(&block))
+        })
+    }
 }
 
 /// Header fields of an RLP block as JSON (number, hash, parent hash, state root).
@@ -108,27 +111,30 @@ pub unsafe extern "C" fn refute_stf_block_from_json(json_ptr: *const u8, json_le
 /// Pointers must satisfy [`ffi::input`]'s contract.
 #[no_mangle]
 pub unsafe extern "C" fn refute_stf_block_info(block_ptr: *const u8, block_len: usize) -> RefuteResult {
-    ffi::run(|| {
-        let bytes = ffi::input(block_ptr, block_len, "block")?;
-        // An OP block (deposits) does not decode as an Ethereum one, and vice versa.
-        let (h, transactions) = match decode_block(bytes) {
-            Ok(block) => (block.header, block.body.transactions.len()),
-            Err(eth_error) => match refute_stf::op::payload::decode_op_block(bytes) {
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            let bytes = ffi::input(block_ptr, block_len, "block")?;
+            // An OP block (deposits) does not decode as an Ethereum one, and vice versa.
+            let (h, transactions) = match decode_block(bytes) {
                 Ok(block) => (block.header, block.body.transactions.len()),
-                Err(_) => return Err(stf_error(eth_error)),
-            },
-        };
-        let h = &h;
-        ffi::json(&serde_json::json!({
-            "number": h.number,
-            "hash": format!("{}", h.hash_slow()),
-            "parent_hash": format!("{}", h.parent_hash),
-            "state_root": format!("{}", h.state_root),
-            "timestamp": h.timestamp,
-            "transactions": transactions,
-            "gas_used": h.gas_used,
-        }))
-    })
+                Err(eth_error) => match refute_stf::op::payload::decode_op_block(bytes) {
+                    Ok(block) => (block.header, block.body.transactions.len()),
+                    Err(_) => return Err(FfiError::from(eth_error)),
+                },
+            };
+            let h = &h;
+            ffi::json(&serde_json::json!({
+                "number": h.number,
+                "hash": format!("{}", h.hash_slow()),
+                "parent_hash": format!("{}", h.parent_hash),
+                "state_root": format!("{}", h.state_root),
+                "timestamp": h.timestamp,
+                "transactions": transactions,
+                "gas_used": h.gas_used,
+            }))
+        })
+    }
 }
 
 /// Builds the minimal witness for a block from a full pre-state.
@@ -151,27 +157,31 @@ pub unsafe extern "C" fn refute_stf_witness_from_state(
     chain_len: usize,
     flags: u32,
 ) -> RefuteResult {
-    ffi::run(|| {
-        let state: serde_json::Value = serde_json::from_slice(ffi::input(state_ptr, state_len, "state")?)
-            .map_err(|e| FfiError::invalid(format!("invalid_witness: state JSON: {e}")))?;
-        let state = FullState::from_json_value(&state).map_err(stf_error)?;
-        let block = ffi::input(block_ptr, block_len, "block")?;
-        let headers_doc = serde_json::json!({ "headers": serde_json::from_slice::<serde_json::Value>(ffi::input(headers_ptr, headers_len, "headers")?)
-            .map_err(|e| FfiError::invalid(format!("invalid_witness: headers JSON: {e}")))? });
-        let headers = Witness::from_json(headers_doc.to_string().as_bytes()).map_err(stf_error)?.headers;
-        let chain = ethereum_chain(ffi::input(chain_ptr, chain_len, "chain")?)?;
-        let pw = witness_from_state(&chain, &state, block, &headers, flags & STF_CHECK_HEADER != 0).map_err(stf_error)?;
-        let (outcome, error) = match &pw.result {
-            Ok(o) => (outcome_json(o), serde_json::Value::Null),
-            Err(e) => (serde_json::Value::Null, serde_json::Value::String(format!("{}: {e}", e.kind()))),
-        };
-        ffi::json(&serde_json::json!({
-            "witness": pw.witness.to_json(),
-            "post_state": pw.post_state.map(|s| s.to_json_value()),
-            "outcome": outcome,
-            "error": error,
-        }))
-    })
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            let state: serde_json::Value = serde_json::from_slice(ffi::input(state_ptr, state_len, "state")?)
+                .map_err(|e| FfiError::invalid_kind("malformed_witness", format!("state JSON: {e}")))?;
+            let state = FullState::from_json_value(&state).map_err(FfiError::from)?;
+            let block = ffi::input(block_ptr, block_len, "block")?;
+            let headers_doc = serde_json::json!({ "headers": serde_json::from_slice::<serde_json::Value>(ffi::input(headers_ptr, headers_len, "headers")?)
+            .map_err(|e| FfiError::invalid_kind("malformed_witness", format!("headers JSON: {e}")))? });
+            let headers = Witness::from_json(headers_doc.to_string().as_bytes()).map_err(FfiError::from)?.headers;
+            let chain = ethereum_chain(ffi::input(chain_ptr, chain_len, "chain")?)?;
+            let pw = witness_from_state(&chain, &state, block, &headers, flags & STF_CHECK_HEADER != 0)
+                .map_err(FfiError::from)?;
+            let (outcome, error) = match &pw.result {
+                Ok(o) => (outcome_json(o), serde_json::Value::Null),
+                Err(e) => (serde_json::Value::Null, serde_json::Value::String(format!("{}: {e}", e.kind()))),
+            };
+            ffi::json(&serde_json::json!({
+                "witness": pw.witness.to_json(),
+                "post_state": pw.post_state.map(|s| s.to_json_value()),
+                "outcome": outcome,
+                "error": error,
+            }))
+        })
+    }
 }
 
 /// The state root of a full state (JSON address → {nonce, balance, code, storage}); output: 0x-hex text.
@@ -180,12 +190,15 @@ pub unsafe extern "C" fn refute_stf_witness_from_state(
 /// Pointers must satisfy [`ffi::input`]'s contract.
 #[no_mangle]
 pub unsafe extern "C" fn refute_stf_state_root(state_ptr: *const u8, state_len: usize) -> RefuteResult {
-    ffi::run(|| {
-        let state: serde_json::Value = serde_json::from_slice(ffi::input(state_ptr, state_len, "state")?)
-            .map_err(|e| FfiError::invalid(format!("invalid_witness: state JSON: {e}")))?;
-        let state = FullState::from_json_value(&state).map_err(stf_error)?;
-        Ok(format!("{}", state.state_root()).into_bytes())
-    })
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            let state: serde_json::Value = serde_json::from_slice(ffi::input(state_ptr, state_len, "state")?)
+                .map_err(|e| FfiError::invalid_kind("malformed_witness", format!("state JSON: {e}")))?;
+            let state = FullState::from_json_value(&state).map_err(FfiError::from)?;
+            Ok(format!("{}", state.state_root()).into_bytes())
+        })
+    }
 }
 
 /// Runs an Ethereum blockchain-test file statelessly; `name` (may be empty)
@@ -200,12 +213,14 @@ pub unsafe extern "C" fn refute_stf_blockchain_test(
     name_ptr: *const u8,
     name_len: usize,
 ) -> RefuteResult {
-    ffi::run(|| {
-        let text = ffi::input(file_ptr, file_len, "test file")?;
-        let name = ffi::input_str(name_ptr, name_len, "test name")?;
-        let only = if name.is_empty() { None } else { Some(name) };
-        let results = blockchain_test::run_file(text, only).map_err(stf_error)?;
-        ffi::json(
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            let text = ffi::input(file_ptr, file_len, "test file")?;
+            let name = ffi::input_str(name_ptr, name_len, "test name")?;
+            let only = if name.is_empty() { None } else { Some(name) };
+            let results = blockchain_test::run_file(text, only).map_err(FfiError::from)?;
+            ffi::json(
             &results
                 .iter()
                 .map(|r| {
@@ -213,7 +228,8 @@ pub unsafe extern "C" fn refute_stf_blockchain_test(
                 })
                 .collect::<Vec<_>>(),
         )
-    })
+        })
+    }
 }
 
 /// Encodes the `block` guest's input (RLP `GuestInput`).
@@ -230,19 +246,22 @@ pub unsafe extern "C" fn refute_stf_guest_input(
     chain_len: usize,
     flags: u32,
 ) -> RefuteResult {
-    ffi::run(|| {
-        let block = ffi::input(block_ptr, block_len, "block")?;
-        let witness = parse_witness(ffi::input(witness_ptr, witness_len, "witness")?)?;
-        let chain = chain(ffi::input(chain_ptr, chain_len, "chain")?)?;
-        let input = GuestInput {
-            chain,
-            block: block.to_vec().into(),
-            witness,
-            check_header: u8::from(flags & STF_CHECK_HEADER != 0),
-            payload: u8::from(flags & STF_PAYLOAD != 0),
-        };
-        Ok(input.encode())
-    })
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            let block = ffi::input(block_ptr, block_len, "block")?;
+            let witness = parse_witness(ffi::input(witness_ptr, witness_len, "witness")?)?;
+            let chain = chain(ffi::input(chain_ptr, chain_len, "chain")?)?;
+            let input = GuestInput {
+                chain,
+                block: block.to_vec().into(),
+                witness,
+                check_header: u8::from(flags & STF_CHECK_HEADER != 0),
+                payload: u8::from(flags & STF_PAYLOAD != 0),
+            };
+            Ok(input.encode())
+        })
+    }
 }
 
 /// Maps a kona executor fixture onto refute's inputs. Inputs: `fixture.json`,
@@ -259,21 +278,24 @@ pub unsafe extern "C" fn refute_stf_kona_fixture(
     preimages_ptr: *const u8,
     preimages_len: usize,
 ) -> RefuteResult {
-    ffi::run(|| {
-        let fixture = ffi::input(fixture_ptr, fixture_len, "fixture")?;
-        let mut raw = ffi::input(preimages_ptr, preimages_len, "preimages")?;
-        let preimages: Vec<alloy_primitives::Bytes> = alloy_rlp::Decodable::decode(&mut raw)
-            .map_err(|e| FfiError::invalid(format!("invalid_witness: preimages RLP: {e}")))?;
-        let f = KonaFixture::from_parts(fixture, &preimages).map_err(stf_error)?;
-        ffi::json(&serde_json::json!({
-            "chain": ChainSpec::Op(f.spec.clone()).to_json(),
-            "payload": format!("0x{}", alloy_primitives::hex::encode(f.payload.encode())),
-            "witness": f.witness.to_json(),
-            "expected_block_hash": format!("{}", f.expected_block_hash),
-            "number": f.parent.number + 1,
-            "description": f.describe(),
-        }))
-    })
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            let fixture = ffi::input(fixture_ptr, fixture_len, "fixture")?;
+            let mut raw = ffi::input(preimages_ptr, preimages_len, "preimages")?;
+            let preimages: Vec<alloy_primitives::Bytes> = alloy_rlp::Decodable::decode(&mut raw)
+                .map_err(|e| FfiError::invalid_kind("malformed_witness", format!("preimages RLP: {e}")))?;
+            let f = KonaFixture::from_parts(fixture, &preimages).map_err(FfiError::from)?;
+            ffi::json(&serde_json::json!({
+                "chain": ChainSpec::Op(f.spec.clone()).to_json(),
+                "payload": format!("0x{}", alloy_primitives::hex::encode(f.payload.encode())),
+                "witness": f.witness.to_json(),
+                "expected_block_hash": format!("{}", f.expected_block_hash),
+                "number": f.parent.number + 1,
+                "description": f.describe(),
+            }))
+        })
+    }
 }
 
 /// Decodes the `block` guest's journal into JSON (same field names as `refute_stf_execute`).
@@ -282,17 +304,33 @@ pub unsafe extern "C" fn refute_stf_kona_fixture(
 /// Pointers must satisfy [`ffi::input`]'s contract.
 #[no_mangle]
 pub unsafe extern "C" fn refute_stf_decode_journal(journal_ptr: *const u8, journal_len: usize) -> RefuteResult {
-    ffi::run(|| {
-        let j = GuestJournal::decode(ffi::input(journal_ptr, journal_len, "journal")?).map_err(stf_error)?;
-        ffi::json(&serde_json::json!({
-            "parent_hash": format!("{}", j.parent_hash),
-            "pre_state_root": format!("{}", j.pre_state_root),
-            "block_hash": format!("{}", j.block_hash),
-            "state_root": format!("{}", j.state_root),
-            "transactions_root": format!("{}", j.transactions_root),
-            "receipts_root": format!("{}", j.receipts_root),
-            "gas_used": j.gas_used,
-            "output_root": format!("{}", j.output_root),
-        }))
-    })
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            let j = GuestJournal::decode(ffi::input(journal_ptr, journal_len, "journal")?).map_err(FfiError::from)?;
+            ffi::json(&serde_json::json!({
+                "parent_hash": format!("{}", j.parent_hash),
+                "pre_state_root": format!("{}", j.pre_state_root),
+                "block_hash": format!("{}", j.block_hash),
+                "state_root": format!("{}", j.state_root),
+                "transactions_root": format!("{}", j.transactions_root),
+                "receipts_root": format!("{}", j.receipts_root),
+                "gas_used": j.gas_used,
+                "output_root": format!("{}", j.output_root),
+            }))
+        })
+    }
+}
+
+/// Resolves a chain description (anything `refute_stf_execute` takes: a shipped
+/// chain's name or ID as `{"chain": …}`, a rollup config, refute's OP spec) to
+/// refute's chain JSON; for OP chains it lists every fork time (`null` = never),
+/// which is where Python's fork schedules come from.
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_stf_chain_spec(chain_ptr: *const u8, chain_len: usize) -> RefuteResult {
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe { ffi::run(|| ffi::json(&chain(ffi::input(chain_ptr, chain_len, "chain")?)?.to_json())) }
 }

@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use risc0_binfmt::ProgramBinary;
 use risc0_zkvm::{
-    sha::Digest, sha::Digestible, ExecutorEnv, ExecutorImpl, ExitCode, InnerReceipt, LocalProver,
-    Prover, ProverOpts, Receipt, ReceiptKind, VerifierContext,
+    sha::Digest, sha::Digestible, ExecutorEnv, ExecutorImpl, ExitCode, InnerReceipt, LocalProver, Prover, ProverOpts,
+    Receipt, ReceiptKind, VerifierContext,
 };
 use serde::Serialize;
 
@@ -65,10 +65,13 @@ fn version_info() -> VersionInfo {
 /// Wraps a user ELF with the v1compat kernel into a RISC Zero program binary.
 pub fn pack_elf(user_elf: &[u8]) -> FfiResult<Vec<u8>> {
     if user_elf.len() > MAX_PROGRAM_BYTES {
-        return Err(FfiError::invalid(format!("ELF is {} bytes; the limit is {MAX_PROGRAM_BYTES}", user_elf.len())));
+        return Err(FfiError::invalid_kind(
+            "invalid_program",
+            format!("ELF is {} bytes; the limit is {MAX_PROGRAM_BYTES}", user_elf.len()),
+        ));
     }
     if user_elf.len() < 4 || &user_elf[..4] != b"\x7fELF" {
-        return Err(FfiError::invalid("ELF: missing \\x7fELF magic at offset 0"));
+        return Err(FfiError::invalid_kind("invalid_program", "ELF: missing \\x7fELF magic at offset 0"));
     }
     let blob = ProgramBinary::new(user_elf, risc0_zkos_v1compat::V1COMPAT_ELF).encode();
     // Computing the image ID fully parses both ELFs, so a bad one is rejected here
@@ -80,9 +83,13 @@ pub fn pack_elf(user_elf: &[u8]) -> FfiResult<Vec<u8>> {
 /// The image ID (32 bytes) of a program binary.
 pub fn image_id(program: &[u8]) -> FfiResult<Digest> {
     if program.len() > MAX_PROGRAM_BYTES {
-        return Err(FfiError::invalid(format!("program is {} bytes; the limit is {MAX_PROGRAM_BYTES}", program.len())));
+        return Err(FfiError::invalid_kind(
+            "invalid_program",
+            format!("program is {} bytes; the limit is {MAX_PROGRAM_BYTES}", program.len()),
+        ));
     }
-    risc0_binfmt::compute_image_id(program).map_err(|e| FfiError::invalid(format!("program binary: {e:#}")))
+    risc0_binfmt::compute_image_id(program)
+        .map_err(|e| FfiError::invalid_kind("invalid_program", format!("program binary: {e:#}")))
 }
 
 fn exit_code_name(code: &ExitCode) -> String {
@@ -128,7 +135,11 @@ fn executor_env(input: &[u8], segment_limit_po2: u32) -> FfiResult<ExecutorEnv<'
 fn ensure_halted_ok(exit: &ExitCode) -> FfiResult<()> {
     match exit {
         ExitCode::Halted(0) => Ok(()),
-        other => Err(FfiError::invalid(format!("guest did not halt successfully: exit code {}", exit_code_name(other)))),
+        other => {
+            let code = exit_code_name(other);
+            Err(FfiError::invalid_kind("guest_failed", format!("guest did not halt successfully: exit code {code}"))
+                .with("exit_code", code))
+        }
     }
 }
 
@@ -138,14 +149,14 @@ pub fn execute(program: &[u8], input: &[u8], segment_limit_po2: u32) -> FfiResul
     let env = executor_env(input, segment_limit_po2)?;
     let started = Instant::now();
     let mut exec = ExecutorImpl::from_elf(env, program)
-        .map_err(|e| FfiError::invalid(format!("program binary: {e:#}")))?;
+        .map_err(|e| FfiError::invalid_kind("invalid_program", format!("program binary: {e:#}")))?;
     let mut segments = Vec::new();
     let session = exec
         .run_with_callback(|segment| {
             segments.push(SegmentReport { index: segment.index, po2: segment.po2() as u32 });
             Ok(Box::new(risc0_zkvm::NullSegmentRef))
         })
-        .map_err(|e| FfiError::invalid(format!("guest execution failed: {e:#}")))?;
+        .map_err(|e| FfiError::invalid_kind("guest_failed", format!("guest execution failed: {e:#}")))?;
     let elapsed = started.elapsed().as_secs_f64();
     ensure_halted_ok(&session.exit_code)?;
     let claim = session.claim().map_err(|e| FfiError::internal(format!("receipt claim: {e:#}")))?;
@@ -243,7 +254,7 @@ pub fn prove(program: &[u8], input: &[u8], kind: &str, dev_mode: bool, segment_l
     let started = Instant::now();
     let info = LocalProver::new("refute")
         .prove_with_ctx(env, &ctx, program, &opts)
-        .map_err(|e| FfiError::invalid(format!("proving failed: {e:#}")))?;
+        .map_err(|e| FfiError::invalid_kind("guest_failed", format!("proving failed: {e:#}")))?;
     let elapsed = started.elapsed().as_secs_f64();
     let receipt = info.receipt;
     let encoded = bincode::serialize(&receipt).map_err(|e| FfiError::internal(format!("receipt encoding: {e}")))?;
@@ -296,17 +307,19 @@ pub fn verify(receipt_bytes: &[u8], image_id: &[u8], allow_dev: bool) -> FfiResu
     let id: [u8; 32] = image_id
         .try_into()
         .map_err(|_| FfiError::bad_argument(format!("image ID must be 32 bytes, got {}", image_id.len())))?;
-    let receipt = decode_receipt(receipt_bytes)?;
+    let receipt =
+        decode_receipt(receipt_bytes).map_err(|e| FfiError::invalid_kind("verification_failed", e.message))?;
     let is_fake = matches!(receipt.inner, InnerReceipt::Fake(_));
     if is_fake && !allow_dev {
-        return Err(FfiError::invalid(
+        return Err(FfiError::invalid_kind(
+            "verification_failed",
             "receipt is a dev-mode (fake) receipt: it proves nothing; refusing it without --allow-dev",
         ));
     }
     let ctx = VerifierContext::default().with_dev_mode(allow_dev);
     receipt
         .verify_with_context(&ctx, Digest::from(id))
-        .map_err(|e| FfiError::invalid(format!("receipt does not verify: {e}")))?;
+        .map_err(|e| FfiError::invalid_kind("verification_failed", format!("receipt does not verify: {e}")))?;
     let claim = receipt.claim().map_err(|e| FfiError::internal(format!("receipt claim: {e:#}")))?;
     ffi::json(&VerifyReport {
         receipt_kind: receipt_kind_name(&receipt),
@@ -330,7 +343,8 @@ pub extern "C" fn refute_version() -> RefuteResult {
 /// `elf` must point to `elf_len` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn refute_pack_elf(elf: *const u8, elf_len: usize) -> RefuteResult {
-    ffi::run(|| pack_elf(ffi::input(elf, elf_len, "elf")?))
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe { ffi::run(|| pack_elf(ffi::input(elf, elf_len, "elf")?)) }
 }
 
 /// Returns the 32-byte image ID of a program binary.
@@ -339,7 +353,8 @@ pub unsafe extern "C" fn refute_pack_elf(elf: *const u8, elf_len: usize) -> Refu
 /// `program` must point to `program_len` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn refute_image_id(program: *const u8, program_len: usize) -> RefuteResult {
-    ffi::run(|| Ok(image_id(ffi::input(program, program_len, "program")?)?.as_bytes().to_vec()))
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe { ffi::run(|| Ok(image_id(ffi::input(program, program_len, "program")?)?.as_bytes().to_vec())) }
 }
 
 /// Executes without proving. JSON report (see `ExecuteReport`).
@@ -355,13 +370,16 @@ pub unsafe extern "C" fn refute_execute(
     input_len: usize,
     segment_limit_po2: u32,
 ) -> RefuteResult {
-    ffi::run(|| {
-        execute(
-            ffi::input(program, program_len, "program")?,
-            ffi::input(input, input_len, "input")?,
-            segment_limit_po2,
-        )
-    })
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            execute(
+                ffi::input(program, program_len, "program")?,
+                ffi::input(input, input_len, "input")?,
+                segment_limit_po2,
+            )
+        })
+    }
 }
 
 /// Proves. `kind` is UTF-8 `composite`, `succinct` or `groth16`. JSON report with the
@@ -380,15 +398,18 @@ pub unsafe extern "C" fn refute_prove(
     dev_mode: bool,
     segment_limit_po2: u32,
 ) -> RefuteResult {
-    ffi::run(|| {
-        prove(
-            ffi::input(program, program_len, "program")?,
-            ffi::input(input, input_len, "input")?,
-            ffi::input_str(kind, kind_len, "kind")?,
-            dev_mode,
-            segment_limit_po2,
-        )
-    })
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            prove(
+                ffi::input(program, program_len, "program")?,
+                ffi::input(input, input_len, "input")?,
+                ffi::input_str(kind, kind_len, "kind")?,
+                dev_mode,
+                segment_limit_po2,
+            )
+        })
+    }
 }
 
 /// Verifies a bincode receipt against a 32-byte image ID. Status 0 with a JSON report
@@ -404,11 +425,14 @@ pub unsafe extern "C" fn refute_verify(
     image_id_len: usize,
     allow_dev: bool,
 ) -> RefuteResult {
-    ffi::run(|| {
-        verify(
-            ffi::input(receipt, receipt_len, "receipt")?,
-            ffi::input(image_id, image_id_len, "image_id")?,
-            allow_dev,
-        )
-    })
+    // SAFETY: the caller upholds `ffi::input`'s contract for every pointer argument.
+    unsafe {
+        ffi::run(|| {
+            verify(
+                ffi::input(receipt, receipt_len, "receipt")?,
+                ffi::input(image_id, image_id_len, "image_id")?,
+                allow_dev,
+            )
+        })
+    }
 }

@@ -5,11 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from da_helpers import UNICHAIN_BLOBS, UNICHAIN_DIR
+from fixture_rules import fixture_cases, fixtures_path
 
-from prover.da import blob, kzg
-from prover.da.errors import DAError
+from refute.prover.da import blob, kzg
+from refute.prover.da.errors import DAError
 
 pytestmark = pytest.mark.usefixtures("native")
+
+# Decoded length of each Unichain blob, in batcher-transaction order.
+UNICHAIN_DATA_SIZES = dict(zip(UNICHAIN_BLOBS, [130044, 130044, 62752], strict=True))
+
+
+def _unichain_blobs() -> list[tuple[str, Path]]:
+    """Every blob in the Unichain fixture folder, as (name without .bin, path)."""
+    root = fixtures_path(UNICHAIN_DIR)
+    return [(p.stem, p) for p in sorted(root.glob("*.bin"))]
 
 
 def test_op_round_trip_edges() -> None:
@@ -63,16 +74,16 @@ def test_op_wrong_size() -> None:
     assert e.value.layer == "blob" and "131072" in e.value.message
 
 
-def test_unichain_blobs(unichain_blob_paths: list[Path]) -> None:
-    sizes = []
-    for p in unichain_blob_paths:
-        raw = p.read_bytes()
-        data = blob.op_decode(raw)
-        sizes.append(len(data))
-        assert blob.op_encode(data) == raw
-        # The file name carries the versioned hash from the batcher tx.
-        assert "0x" + kzg.versioned_hash(kzg.commitment(raw)).hex() in p.name
-    assert sizes == [130044, 130044, 62752]
+@pytest.mark.conformance
+@pytest.mark.parametrize("path", fixture_cases(_unichain_blobs(), fixtures_path(UNICHAIN_DIR)))
+def test_unichain_blob(path: Path) -> None:
+    assert path.name in UNICHAIN_DATA_SIZES, f"{path.name}: a blob without an expected size"
+    raw = path.read_bytes()
+    data = blob.op_decode(raw)
+    assert len(data) == UNICHAIN_DATA_SIZES[path.name]
+    assert blob.op_encode(data) == raw
+    # The file name carries the versioned hash from the batcher tx.
+    assert "0x" + kzg.versioned_hash(kzg.commitment(raw)).hex() in path.name
 
 
 def test_eigenda_round_trip_and_layout() -> None:

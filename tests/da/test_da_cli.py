@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fixture_rules import require
 
-from cli import main
-from prover.da import kzg
+from refute.cli import main
+from refute.prover.da import kzg
 
 pytestmark = pytest.mark.usefixtures("native")
 
@@ -27,7 +28,9 @@ def test_encode_decode_round_trip(runner: CliRunner, tmp_path: Path) -> None:
         assert r.exit_code == 0, r.output
         if not flag:
             assert (tmp_path / "b.bin").stat().st_size == 131072
-        r = runner.invoke(main, ["blob", "decode", "--in", str(tmp_path / "b.bin"), "--out", str(tmp_path / "o.bin"), *flag])
+        r = runner.invoke(
+            main, ["blob", "decode", "--in", str(tmp_path / "b.bin"), "--out", str(tmp_path / "o.bin"), *flag]
+        )
         assert r.exit_code == 0, r.output
         assert (tmp_path / "o.bin").read_bytes() == payload.read_bytes()
 
@@ -79,7 +82,10 @@ def test_reconstruct_blobs_json_and_rlp(runner: CliRunner, unichain_blob_paths: 
 
 
 def test_reconstruct_batcher_tx_text(runner: CliRunner, da_fixtures: Path) -> None:
-    r = runner.invoke(main, ["reconstruct", "--batcher-data", str(da_fixtures / "op-derivation" / "kona" / "raw_batcher_tx.hex")])
+    r = runner.invoke(
+        main,
+        ["reconstruct", "--batcher-data", str(require(da_fixtures / "op-derivation" / "kona" / "raw_batcher_tx.hex"))],
+    )
     assert r.exit_code == 0, r.output
     assert "channel ac329933f5efdcc35ccd284232a376d3" in r.stdout and "zlib" in r.stdout
 
@@ -100,6 +106,8 @@ def test_reconstruct_blob_dir_frame_order_rules(runner: CliRunner, unichain_blob
     assert strict.exit_code == 0, strict.output
     out = json.loads(strict.stdout)
     assert out["blocks"] == [] and out["pending"] and any("not the first frame" in n["message"] for n in out["notes"])
-    bank = runner.invoke(main, ["reconstruct", "--chain", "unichain-mainnet", "--no-holocene", "--blob-dir", d, "--json"])
+    bank = runner.invoke(
+        main, ["reconstruct", "--chain", "unichain-mainnet", "--no-holocene", "--blob-dir", d, "--json"]
+    )
     assert bank.exit_code == 0, bank.output
     assert len(json.loads(bank.stdout)["blocks"]) == 540

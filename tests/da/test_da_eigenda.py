@@ -5,22 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fixture_rules import require
 
-from prover.da import eigenda
-from prover.da.blob import eigenda_decode, eigenda_encode
-from prover.da.errors import DAError
+from refute.prover.da import eigenda
+from refute.prover.da.blob import eigenda_decode, eigenda_encode
+from refute.prover.da.errors import DAError
 
 pytestmark = [pytest.mark.conformance, pytest.mark.usefixtures("native")]
 
 
 @pytest.fixture(scope="module")
 def srs(da_fixtures: Path) -> Path:
-    return da_fixtures / "eigenda" / "srs-test-3000" / "g1.point"
+    return require(da_fixtures / "eigenda" / "srs-test-3000" / "g1.point")
 
 
 @pytest.fixture(scope="module")
 def published_points(da_fixtures: Path) -> list[tuple[int, int]]:
-    text = (da_fixtures / "eigenda" / "rust-kzg-bn254" / "srs.g1.points.string").read_text()
+    text = require(da_fixtures / "eigenda" / "rust-kzg-bn254" / "srs.g1.points.string").read_text()
     return [tuple(int(v) for v in line.split(",")) for line in text.split("\n") if line.strip()]  # type: ignore[misc]
 
 
@@ -30,7 +31,7 @@ def test_srs_points_match_published(srs: Path, published_points: list[tuple[int,
 
 
 def test_blob_vector_round_trips(da_fixtures: Path) -> None:
-    raw = (da_fixtures / "eigenda" / "rust-kzg-bn254" / "blobs.txt").read_bytes()
+    raw = require(da_fixtures / "eigenda" / "rust-kzg-bn254" / "blobs.txt").read_bytes()
     encoded = eigenda_encode(raw)
     assert eigenda_decode(encoded) == raw
     # 131072 bytes -> 1 + ceil(131072/31) = 4230 symbols -> 8192 (power of two).
@@ -61,7 +62,7 @@ def test_commitment_matches_independent_computation(srs: Path, published_points:
 
 
 def test_blob_info_commitment_parses(da_fixtures: Path, srs: Path) -> None:
-    c = eigenda.commitment_from_blob_info(da_fixtures / "eigenda" / "eigenda-proxy" / "blob_info.json")
+    c = eigenda.commitment_from_blob_info(require(da_fixtures / "eigenda" / "eigenda-proxy" / "blob_info.json"))
     assert len(c) == 64
     # A valid curve point: checking it against some blob answers (False), it does not error.
     assert eigenda.verify_commitment(eigenda_encode(b"x"), c, srs) is False
@@ -78,7 +79,7 @@ def test_symbol_above_modulus_is_rejected(srs: Path) -> None:
 
 
 def test_blob_larger_than_srs(srs: Path) -> None:
-    from prover.errors import InvalidInputError
+    from refute.prover.errors import InvalidInputError
 
     with pytest.raises(InvalidInputError, match="4096 points"):
         eigenda.commit(b"\0" * 32 * 4096, srs)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
-from prover.da import kzg
-from prover.da.config import preset
-from prover.da.errors import MissingDataError
-from prover.da.fetch import HttpClient
-from prover.da.reconstruct import reconstruct_rpc
-
 from da_helpers import load_gz_json
+from fixture_rules import require
+
+from refute.prover.da import kzg
+from refute.prover.da.config import preset
+from refute.prover.da.errors import MissingDataError
+from refute.prover.da.reconstruct import reconstruct_rpc
+from refute.prover.errors import ServiceUnreachable
+from refute.prover.rpc import RpcClient
 
 pytestmark = [pytest.mark.conformance, pytest.mark.usefixtures("native")]
 
@@ -58,14 +60,16 @@ def _handler(chain: FakeChain) -> type[BaseHTTPRequestHandler]:
         def requests_log(self) -> None:
             chain.requests.append(f"{self.command} {self.path}")
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             if self._flaky():
                 return
             assert body["method"] == "eth_getBlockByNumber"
-            self._send(200, {"jsonrpc": "2.0", "id": body["id"], "result": chain.blocks.get(int(body["params"][0], 16))})
+            self._send(
+                200, {"jsonrpc": "2.0", "id": body["id"], "result": chain.blocks.get(int(body["params"][0], 16))}
+            )
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self._flaky():
                 return
             if self.path == "/eth/v1/beacon/genesis":
@@ -99,10 +103,13 @@ def server() -> Iterator[tuple[str, FakeChain]]:
 
 def test_calldata_from_l1_rpc(server: tuple[str, FakeChain], da_fixtures: Path) -> None:
     url, chain = server
-    block = load_gz_json(da_fixtures / "op-derivation" / "raiko-op-mainnet" / "ethereum" / "18090218.json.gz")["full_blocks"][0][1]
+    block = load_gz_json(require(da_fixtures / "op-derivation" / "raiko-op-mainnet" / "ethereum" / "18090218.json.gz"))[
+        "full_blocks"
+    ][0][1]
     chain.blocks[18090218] = block
     chain.fail_next = 2  # the first two requests get HTTP 503: retried with backoff
-    report = reconstruct_rpc(preset("op-mainnet-bedrock"), url, None, 18090218, backoff=0.01)
+    # No `at`: the rules are OP Mainnet's at the L1 block's (2023) timestamp.
+    report = reconstruct_rpc(preset("op-mainnet"), url, None, 18090218, backoff=0.01)
     assert len(report["channels"]) == 1 and len(report["channels"][0]["batches"]) == 60
     assert len(chain.requests) == 3
 
@@ -113,7 +120,14 @@ def unichain_sidecars(unichain_blob_paths: list[Path]) -> list[dict[str, str]]:
     for i, p in enumerate(unichain_blob_paths):
         b = p.read_bytes()
         c = kzg.commitment(b)
-        out.append({"index": str(i), "blob": "0x" + b.hex(), "kzg_commitment": "0x" + c.hex(), "kzg_proof": "0x" + kzg.blob_proof(b, c).hex()})
+        out.append(
+            {
+                "index": str(i),
+                "blob": "0x" + b.hex(),
+                "kzg_commitment": "0x" + c.hex(),
+                "kzg_proof": "0x" + kzg.blob_proof(b, c).hex(),
+            }
+        )
     return out
 
 
@@ -124,8 +138,20 @@ def _blob_block(sidecars: list[dict[str, str]]) -> dict[str, Any]:
         "number": hex(24149392),
         "timestamp": hex(GENESIS_TIME + SLOT * 12),
         "transactions": [
-            {"hash": "0xaa", "from": "0x0000000000000000000000000000000000000001", "to": cfg.batch_inbox, "input": "0x00ff"},
-            {"hash": "0x713d", "from": cfg.batcher, "to": cfg.batch_inbox, "type": "0x3", "input": "0x", "blobVersionedHashes": hashes},
+            {
+                "hash": "0xaa",
+                "from": "0x0000000000000000000000000000000000000001",
+                "to": cfg.batch_inbox,
+                "input": "0x00ff",
+            },
+            {
+                "hash": "0x713d",
+                "from": cfg.batcher,
+                "to": cfg.batch_inbox,
+                "type": "0x3",
+                "input": "0x",
+                "blobVersionedHashes": hashes,
+            },
         ],
     }
 
@@ -165,7 +191,7 @@ def test_gives_up_after_retries(server: tuple[str, FakeChain]) -> None:
     url, chain = server
     chain.fail_next = 100
     sleeps: list[float] = []
-    client = HttpClient(url, retries=3, backoff=0.5, sleep=sleeps.append)
-    with pytest.raises(MissingDataError, match="after 4 attempts: HTTP 503"):
+    client = RpcClient(url, retries=3, backoff=0.5, sleep=sleeps.append)
+    with pytest.raises(ServiceUnreachable, match="after 4 attempts; last error: HTTP 503"):
         client.get_json("/eth/v1/beacon/genesis")
     assert sleeps == [0.5, 1.0, 2.0]

@@ -6,15 +6,22 @@ from pathlib import Path
 
 import pytest
 import yaml
+from fixture_rules import fixture_cases, fixtures_path, missing_fixture, require
 
-from prover.da import kzg
-from prover.da.errors import DAError
+from refute.prover.da import kzg
+from refute.prover.da.errors import DAError
 
 pytestmark = pytest.mark.conformance
 
+VECTORS = fixtures_path("kzg-4844")
 
-def _cases(root: Path) -> list[Path]:
-    return sorted((root / "kzg-4844").glob("*/*/data.yaml"))
+
+def _cases() -> list[tuple[str, Path]]:
+    """(case folder name, data.yaml) for every c-kzg vector on disk."""
+    return [(path.parent.name, path) for path in sorted(VECTORS.glob("*/*/data.yaml"))]
+
+
+CASES = _cases()
 
 
 def _b(s: str) -> bytes:
@@ -29,35 +36,38 @@ def _run(kind: str, inp: dict) -> object:
     if kind == "verify_blob_kzg_proof":
         return kzg.verify_blob_proof(_b(inp["blob"]), _b(inp["commitment"]), _b(inp["proof"]))
     if kind == "verify_blob_kzg_proof_batch":
-        return kzg.verify_blob_proofs([_b(x) for x in inp["blobs"]], [_b(x) for x in inp["commitments"]], [_b(x) for x in inp["proofs"]])
+        return kzg.verify_blob_proofs(
+            [_b(x) for x in inp["blobs"]], [_b(x) for x in inp["commitments"]], [_b(x) for x in inp["proofs"]]
+        )
     if kind == "verify_kzg_proof":
         return kzg.verify_kzg_proof(_b(inp["commitment"]), _b(inp["z"]), _b(inp["y"]), _b(inp["proof"]))
     raise AssertionError(kind)
 
 
-def test_all_reference_vectors(da_fixtures: Path) -> None:
-    cases = _cases(da_fixtures)
-    assert len(cases) >= 50, f"expected the c-kzg vectors under {da_fixtures}/kzg-4844"
-    failures = []
-    for path in cases:
-        kind = path.parent.parent.name
-        data = yaml.safe_load(path.read_text())
-        expected = data["output"]
-        try:
-            got = _run(kind, data["input"])
-        except DAError:
-            got = None
-        if isinstance(got, bytes):
-            got = "0x" + got.hex()
-        if got != expected:
-            failures.append(f"{path.parent.name}: expected {expected!r}, got {got!r}")
-    assert not failures, "\n".join(failures)
+@pytest.mark.parametrize("path", fixture_cases(CASES, VECTORS))
+def test_reference_vector(path: Path) -> None:
+    kind = path.parent.parent.name
+    data = yaml.safe_load(path.read_text())
+    expected = data["output"]
+    try:
+        got = _run(kind, data["input"])
+    except DAError:
+        got = None
+    if isinstance(got, bytes):
+        got = "0x" + got.hex()
+    assert got == expected
+
+
+def test_all_reference_vectors_are_collected() -> None:
+    if not CASES:
+        missing_fixture(f"no c-kzg vectors under {VECTORS}")
+    assert len(CASES) >= 50, f"expected the c-kzg vectors under {VECTORS}, found {len(CASES)}"
 
 
 def test_trusted_setup_is_the_published_one(da_fixtures: Path) -> None:
     """The eth-account copy equals the c-kzg-4844 trusted_setup.txt in the fixtures."""
     ours = kzg.trusted_setup_path().read_text().split()
-    theirs = (da_fixtures / "kzg-4844" / "trusted_setup.txt").read_text().split()
+    theirs = require(da_fixtures / "kzg-4844" / "trusted_setup.txt").read_text().split()
     assert ours == theirs
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from fixture_rules import require
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prover.da import blob, derivation
-from prover.da.errors import DAError
+from refute.prover.da import blob, derivation
+from refute.prover.da.errors import DAError
 
 pytestmark = pytest.mark.usefixtures("native")
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS
@@ -21,7 +24,10 @@ def test_op_blob_round_trip(payload: bytes) -> None:
 
 
 @SETTINGS
-@given(st.binary(max_size=3000), st.lists(st.tuples(st.integers(0, blob.BLOB_SIZE - 1), st.integers(0, 255)), min_size=1, max_size=4))
+@given(
+    st.binary(max_size=3000),
+    st.lists(st.tuples(st.integers(0, blob.BLOB_SIZE - 1), st.integers(0, 255)), min_size=1, max_size=4),
+)
 def test_op_blob_mutations(payload: bytes, edits: list[tuple[int, int]]) -> None:
     b = bytearray(blob.op_encode(payload))
     for at, value in edits:
@@ -66,9 +72,17 @@ def test_frames_random(data: bytes) -> None:
 
 
 @SETTINGS
-@given(st.lists(st.tuples(st.binary(min_size=16, max_size=16), st.integers(0, 65535), st.binary(max_size=200), st.booleans()), min_size=1, max_size=5))
+@given(
+    st.lists(
+        st.tuples(st.binary(min_size=16, max_size=16), st.integers(0, 65535), st.binary(max_size=200), st.booleans()),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_frames_round_trip(frames: list[tuple[bytes, int, bytes, bool]]) -> None:
-    data = b"\x00" + b"".join(cid + n.to_bytes(2, "big") + len(d).to_bytes(4, "big") + d + bytes([last]) for cid, n, d, last in frames)
+    data = b"\x00" + b"".join(
+        cid + n.to_bytes(2, "big") + len(d).to_bytes(4, "big") + d + bytes([last]) for cid, n, d, last in frames
+    )
     parsed = derivation.parse_frames(data)
     assert [(f.channel_id, f.number, f.data, f.is_last) for f in parsed] == frames
 
@@ -113,7 +127,7 @@ def test_batch_stream_random(data: bytes, complete: bool) -> None:
 @SETTINGS
 @given(st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=4), st.booleans())
 def test_real_span_batch_mutations(da_fixtures, edits: list[tuple[int, int]], truncate: bool) -> None:
-    raw = bytearray((da_fixtures / "op-derivation" / "kona" / "raw_batch.hex").read_bytes())
+    raw = bytearray(require(da_fixtures / "op-derivation" / "kona" / "raw_batch.hex").read_bytes())
     for at, value in edits:
         raw[at % len(raw)] = value
     data = bytes(raw[: len(raw) // 2] if truncate else raw)

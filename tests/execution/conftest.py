@@ -1,9 +1,9 @@
-"""Fixtures for the stateless-execution tests (issue 4).
+"""Fixtures for the stateless-execution tests.
 
 Blocks and witnesses come from the shared Ethereum blockchain tests: the
 witness of a block is extracted from the test's full pre-state by the core
-(:func:`prover.witness.witness_from_state`), so every test here executes real
-blocks against real tries.
+(:func:`refute.prover.witness.witness_from_state`), so every test here executes
+real blocks against real tries.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixture_rules import fixtures_path, missing_fixture, require
 
-BLOCKCHAIN_TESTS = "fixtures/eth-blockchain-tests"
+BLOCKCHAIN_TESTS = "eth-blockchain-tests"
 
 
 def _native_or_skip() -> None:
     try:
-        import refute_native  # noqa: F401
+        import refute._native  # noqa: F401
     except ImportError:
         pytest.skip("the native core is not built (run `make install`)")
 
@@ -31,10 +32,10 @@ def native_core() -> None:
 
 
 @pytest.fixture(scope="session")
-def blockchain_tests_dir(fixtures_dir: Path) -> Path:
-    path = fixtures_dir / BLOCKCHAIN_TESTS
+def blockchain_tests_dir() -> Path:
+    path = fixtures_path(BLOCKCHAIN_TESTS)
     if not path.is_dir():
-        pytest.skip(f"Ethereum blockchain tests not found at {path} (set REFUTE_FIXTURES)")
+        missing_fixture(f"Ethereum blockchain tests not found at {path} (set REFUTE_FIXTURES)")
     return path
 
 
@@ -50,14 +51,14 @@ class Case:
 
 
 def first_rlp_item(data: bytes) -> bytes:
-    from prover.witness.rpc import _first_rlp_item
+    from refute.prover.witness.rpc import _first_rlp_item
 
     return _first_rlp_item(data)
 
 
 def load_case(path: Path, block_index: int = 0, name: str | None = None) -> Case:
     """The ``block_index``-th block of a (valid-block) blockchain test, with its witness."""
-    from prover.witness import witness_from_state
+    from refute.prover.witness import witness_from_state
 
     tests = json.loads(path.read_text())
     test = tests[name] if name else next(iter(tests.values()))
@@ -81,7 +82,7 @@ def load_case(path: Path, block_index: int = 0, name: str | None = None) -> Case
 @pytest.fixture(scope="session")
 def simple_case(native_core: None, blockchain_tests_dir: Path) -> Case:
     """A Cancun block with one value transfer (ethereum/tests SimpleTx)."""
-    return load_case(blockchain_tests_dir / "ethereum-tests/ValidBlocks/bcValidBlockTest/SimpleTx.json")
+    return load_case(require(blockchain_tests_dir / "ethereum-tests/ValidBlocks/bcValidBlockTest/SimpleTx.json"))
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +92,10 @@ def prague_case(native_core: None, blockchain_tests_dir: Path) -> Case:
     for path in candidates:
         tests = json.loads(path.read_text())
         for name, t in tests.items():
-            if t["network"] == "Prague" and all("expectException" not in b for b in t["blocks"]) and any(b.get("transactions") for b in t["blocks"]):
+            if (
+                t["network"] == "Prague"
+                and all("expectException" not in b for b in t["blocks"])
+                and any(b.get("transactions") for b in t["blocks"])
+            ):
                 return load_case(path, 0, name)
-    pytest.skip("no valid Prague block with transactions in the fixtures")
+    missing_fixture("no valid Prague block with transactions in the fixtures")

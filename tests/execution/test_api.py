@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import rlp
 import pytest
+import rlp
+from fixture_rules import fixtures_path, require
 
 from execution.conftest import Case
 from execution.helpers import keccak256
 
 
 def test_simple_block_matches_its_header(simple_case: Case) -> None:
-    from prover.execute import execute_block
+    from refute.prover.execute import execute_block
 
     r = execute_block(simple_case.block, simple_case.witness, simple_case.chain, strict_witness=True)
     exp = simple_case.expected
@@ -25,7 +26,7 @@ def test_simple_block_matches_its_header(simple_case: Case) -> None:
 
 
 def test_output_root_is_op_stack_v0(simple_case: Case) -> None:
-    from prover.execute import execute_block
+    from refute.prover.execute import execute_block
 
     r = execute_block(simple_case.block, simple_case.witness, simple_case.chain)
     mp = r.raw["message_passer_storage_root"]
@@ -35,7 +36,7 @@ def test_output_root_is_op_stack_v0(simple_case: Case) -> None:
 
 
 def test_prague_block(prague_case: Case) -> None:
-    from prover.execute import execute_block
+    from refute.prover.execute import execute_block
 
     r = execute_block(prague_case.block, prague_case.witness, prague_case.chain, strict_witness=True)
     assert r.fork == "Prague"
@@ -46,7 +47,7 @@ def test_prague_block(prague_case: Case) -> None:
 
 def test_witness_shapes_are_tolerated(simple_case: Case) -> None:
     """Lists or hash→bytes maps (older reth), RLP headers or JSON header objects (geth), RPC envelope."""
-    from prover.execute import execute_block
+    from refute.prover.execute import execute_block
 
     w = simple_case.witness
     as_map = {k: {"0x" + keccak256(bytes.fromhex(v[2:])).hex(): v for v in w[k]} for k in ("state", "codes", "keys")}
@@ -57,13 +58,15 @@ def test_witness_shapes_are_tolerated(simple_case: Case) -> None:
         assert execute_block(simple_case.block, shape, simple_case.chain).state_root == expected
     # Geth's RLP form of the same witness.
     headers = [rlp.decode(bytes.fromhex(h[2:])) for h in w["headers"]]
-    as_rlp = rlp.encode([headers, [bytes.fromhex(c[2:]) for c in w["codes"]], [bytes.fromhex(n[2:]) for n in w["state"]], []])
+    as_rlp = rlp.encode(
+        [headers, [bytes.fromhex(c[2:]) for c in w["codes"]], [bytes.fromhex(n[2:]) for n in w["state"]], []]
+    )
     assert execute_block(simple_case.block, as_rlp, simple_case.chain).state_root == expected
 
 
 def test_wrong_claimed_state_root_gives_true_values_without_check(simple_case: Case) -> None:
     """The fraud-proof use: a block whose header claims a wrong state root."""
-    from prover.execute import InvalidBlockError, execute_block
+    from refute.prover.execute import InvalidBlockError, execute_block
 
     block = rlp.decode(simple_case.block)
     header = list(block[0])
@@ -78,22 +81,20 @@ def test_wrong_claimed_state_root_gives_true_values_without_check(simple_case: C
 
 
 def test_block_info_and_json_round_trip(simple_case: Case) -> None:
-    from prover.execute import block_info
+    from refute.prover.execute import block_info
 
     info = block_info(simple_case.block)
     assert info["hash"] == simple_case.expected["hash"]
     assert info["number"] == int(simple_case.expected["number"], 16)
 
 
-def test_block_from_rpc_json_is_hash_checked(native_core: None, fixtures_dir) -> None:
+def test_block_from_rpc_json_is_hash_checked(native_core: None) -> None:
     """A real Holesky block in eth_getBlockByNumber form (17 txs incl. blob txs) rebuilds to its hash."""
     import json
 
-    from prover.execute import InvalidBlockError, block_from_json, block_info
+    from refute.prover.execute import InvalidBlockError, block_from_json, block_info
 
-    path = fixtures_dir / "fixtures/execution-witness/sbv-holesky/0x2d411e/block.json"
-    if not path.exists():
-        pytest.skip(f"{path} missing")
+    path = require(fixtures_path("execution-witness/sbv-holesky/0x2d411e/block.json"))
     data = json.loads(path.read_text())
     info = block_info(block_from_json(data))
     assert info["hash"] == data["hash"] and info["transactions"] == len(data["transactions"])

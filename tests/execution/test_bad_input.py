@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import rlp
+from fixture_rules import missing_fixture, require
 
 from execution.conftest import Case, load_case
 from execution.helpers import find_invalid_block, keccak256
@@ -21,7 +22,7 @@ def _root_node_index(case: Case) -> int:
 
 
 def test_altered_node(simple_case: Case) -> None:
-    from prover.execute import InvalidWitnessError, execute_block
+    from refute.prover.execute import InvalidWitnessError, execute_block
 
     for index in range(len(simple_case.witness["state"])):
         w = copy.deepcopy(simple_case.witness)
@@ -33,7 +34,7 @@ def test_altered_node(simple_case: Case) -> None:
 
 
 def test_missing_node_names_the_node_and_the_account(simple_case: Case) -> None:
-    from prover.execute import InvalidWitnessError, execute_block
+    from refute.prover.execute import InvalidWitnessError, execute_block
 
     w = copy.deepcopy(simple_case.witness)
     idx = _root_node_index(simple_case)
@@ -44,18 +45,18 @@ def test_missing_node_names_the_node_and_the_account(simple_case: Case) -> None:
 
 
 def test_missing_code(blockchain_tests_dir: Path, native_core: None) -> None:
-    from prover.execute import InvalidWitnessError, execute_block
+    from refute.prover.execute import InvalidWitnessError, execute_block
 
-    case = load_case(blockchain_tests_dir / "ethereum-tests/ValidBlocks/bcStateTests/simpleSuicide.json")
-    if not case.witness["codes"]:
-        pytest.skip("block uses no code")
+    path = require(blockchain_tests_dir / "ethereum-tests/ValidBlocks/bcStateTests/simpleSuicide.json")
+    case = load_case(path)
+    assert case.witness["codes"], f"the block of {path} calls a contract, so its witness holds code"
     w = dict(case.witness, codes=[])
     with pytest.raises(InvalidWitnessError, match=r"code 0x[0-9a-f]{64} is not in the witness"):
         execute_block(case.block, w, case.chain)
 
 
 def test_extra_irrelevant_node_strict(simple_case: Case) -> None:
-    from prover.execute import InvalidWitnessError, execute_block
+    from refute.prover.execute import InvalidWitnessError, execute_block
 
     extra = rlp.encode([b"\x20" + b"\x01" * 31, b"x" * 40])  # a well-formed leaf no path leads to
     w = dict(simple_case.witness, state=simple_case.witness["state"] + ["0x" + extra.hex()])
@@ -67,7 +68,7 @@ def test_extra_irrelevant_node_strict(simple_case: Case) -> None:
 
 
 def test_headers_must_chain_to_the_block(simple_case: Case) -> None:
-    from prover.execute import InvalidWitnessError, execute_block
+    from refute.prover.execute import InvalidWitnessError, execute_block
 
     parent = list(rlp.decode(bytes.fromhex(simple_case.witness["headers"][-1][2:])))
     parent[12] = b"forged"  # extra data: another hash
@@ -79,7 +80,7 @@ def test_headers_must_chain_to_the_block(simple_case: Case) -> None:
 
 
 def test_bad_signature(simple_case: Case) -> None:
-    from prover.execute import InvalidBlockError, execute_block
+    from refute.prover.execute import InvalidBlockError, execute_block
 
     block = rlp.decode(simple_case.block)
     tx = list(block[1][0])
@@ -101,13 +102,15 @@ def test_bad_signature(simple_case: Case) -> None:
         ("BlockException.INVALID_STATE_ROOT", r"state_root is 0x[0-9a-f]{64} but execution gives"),
     ],
 )
-def test_invalid_block_fixtures_fail_precisely(blockchain_tests_dir: Path, native_core: None, exception: str, message: str) -> None:
-    from prover.execute import InvalidBlockError, execute_block
-    from prover.witness import witness_from_state
+def test_invalid_block_fixtures_fail_precisely(
+    blockchain_tests_dir: Path, native_core: None, exception: str, message: str
+) -> None:
+    from refute.prover.execute import InvalidBlockError, execute_block
+    from refute.prover.witness import witness_from_state
 
     found = find_invalid_block(blockchain_tests_dir, exception)
     if found is None:
-        pytest.skip(f"no fixture expects {exception}")
+        missing_fixture(f"no fixture expects {exception}")
     path, name, index = found
     import json
 
@@ -139,14 +142,14 @@ def test_invalid_block_fixtures_fail_precisely(blockchain_tests_dir: Path, nativ
     ],
 )
 def test_malformed_block_rlp(simple_case: Case, mutate) -> None:
-    from prover.execute import InvalidBlockError, execute_block
+    from refute.prover.execute import InvalidBlockError, execute_block
 
     with pytest.raises(InvalidBlockError, match="malformed block RLP"):
         execute_block(mutate(simple_case.block), simple_case.witness, simple_case.chain)
 
 
 def test_malformed_witness_and_config(simple_case: Case) -> None:
-    from prover.execute import InvalidChainConfigError, InvalidWitnessError, execute_block
+    from refute.prover.execute import InvalidChainConfigError, InvalidWitnessError, execute_block
 
     with pytest.raises(InvalidWitnessError, match="JSON"):
         execute_block(simple_case.block, b"{not json", simple_case.chain)

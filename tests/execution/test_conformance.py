@@ -1,73 +1,95 @@
 """Conformance: the shared Ethereum blockchain tests, run statelessly through the core.
 
-For every block: witness extracted from the full pre-state, stateless run with a
-strict witness check, state root and block hash compared; invalid blocks must be
-rejected; the final tracked state must equal the test's postState.
+One item per test case. For every block: witness extracted from the full
+pre-state, stateless run with a strict witness check, state root and block hash
+compared; invalid blocks must be rejected; the final tracked state must equal
+the test's postState. Expected failures are listed, with their reason, in
+``tests/known_failures.json`` (shared with the Rust runner
+``native/crates/refute-stf/tests/blockchain_tests.rs``).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from fixture_rules import KNOWN_FAILURES_FILE, fixture_cases, fixtures_path, known_failures, missing_fixture, require
 
 pytestmark = pytest.mark.conformance
 
-# Known failures, each with the reason (docs/execution.md lists them too).
-KNOWN_FAILURES = {
-    "tests/berlin/eip2930_access_list/test_acl.py::test_access_list[fork_Berlin-blockchain_test_from_state_test]":
-        "pre-merge fork (Berlin) is out of scope",
-    "tests/berlin/eip2930_access_list/test_acl.py::test_access_list[fork_London-blockchain_test_from_state_test]":
-        "pre-merge fork (London) is out of scope",
-}
+SUITE = "eth-blockchain-tests"
+ROOT = fixtures_path(SUITE)
+KNOWN_FAILURES = known_failures(SUITE)
 
 
-def _files(root: Path) -> list[Path]:
-    return sorted(root.rglob("*.json"))
+def _case_id(rel: str, name: str) -> str:
+    # EEST names repeat the source path ("tests/<fork>/...py::test_x[params]"); keep the part after "::".
+    return f"{rel.removesuffix('.json')}:{name.rsplit('::', 1)[-1]}"
 
 
-def test_all_blockchain_tests_statelessly(native_core: None, blockchain_tests_dir: Path) -> None:
-    """Runs all of them, prints the pass count, and fails on any unexpected result."""
-    from prover.execute import run_blockchain_tests
+def _collect() -> list[tuple[str, tuple[str, str]]]:
+    """(id, (file relative to the suite, test name)) for every case on disk."""
+    if not ROOT.is_dir():
+        return []
+    cases = []
+    for path in sorted(ROOT.rglob("*.json")):
+        rel = path.relative_to(ROOT).as_posix()
+        cases += [(_case_id(rel, name), (rel, name)) for name in json.loads(path.read_text())]
+    return cases
 
-    passed, failed, unexpected = 0, [], []
-    for path in _files(blockchain_tests_dir):
-        for r in run_blockchain_tests(path):
-            if r.passed:
-                passed += 1
-                if r.name in KNOWN_FAILURES:
-                    unexpected.append(f"{r.name}: listed as a known failure but passed (update KNOWN_FAILURES)")
-            else:
-                failed.append(f"{r.name}: {r.reason}")
-                if r.name not in KNOWN_FAILURES:
-                    unexpected.append(f"{r.name} ({path.relative_to(blockchain_tests_dir)}): {r.reason}")
-    total = passed + len(failed)
-    print(f"\nblockchain tests (stateless): {passed}/{total} passed, {len(failed)} failed")
-    for f in failed:
-        print(f"  FAIL {f}")
-    assert total >= 300, f"expected the ~309 shared blockchain tests, found {total}"
-    assert not unexpected, "\n".join(unexpected)
+
+CASES = _collect()
+
+
+@pytest.mark.parametrize("case", fixture_cases(CASES, ROOT))
+def test_blockchain_test(native_core: None, case: tuple[str, str]) -> None:
+    from refute.prover.execute import run_blockchain_tests
+
+    rel, name = case
+    (result,) = run_blockchain_tests(ROOT / rel, name)
+    assert result.name == name
+    known = KNOWN_FAILURES.get(case)
+    if known is None:
+        assert result.passed, result.reason
+        return
+    assert not result.passed, (
+        f"listed in tests/{KNOWN_FAILURES_FILE.name} ({known['reason']}) but passes: remove the entry"
+    )
+    assert known["error"] in result.reason, f"expected a failure with {known['error']!r}, got: {result.reason}"
+    pytest.xfail(known["reason"])
+
+
+def test_known_failures_name_cases_on_disk() -> None:
+    """An entry whose case was renamed or removed would otherwise be silently stale."""
+    if not CASES:
+        missing_fixture(f"Ethereum blockchain tests not found at {ROOT}")
+    on_disk = {case for _, case in CASES}
+    stale = [f"{rel}: {name}" for rel, name in KNOWN_FAILURES if (rel, name) not in on_disk]
+    assert not stale, f"entries of {KNOWN_FAILURES_FILE} name no case on disk:\n" + "\n".join(stale)
+
+
+def test_all_cases_are_collected() -> None:
+    if not CASES:
+        missing_fixture(f"Ethereum blockchain tests not found at {ROOT}")
+    assert len(CASES) >= 300, f"expected the ~309 shared blockchain tests under {ROOT}, found {len(CASES)}"
 
 
 def test_invalid_blocks_are_rejected_for_their_reason(native_core: None, blockchain_tests_dir: Path) -> None:
-    """A sample of invalid blocks: the error names the rule (not a generic failure)."""
-    from prover.execute import run_blockchain_tests
+    """An invalid block: the error names the rule (not a generic failure)."""
+    from refute.prover.execute import run_blockchain_tests
 
-    cases = {
-        "cancun/eip4844_blobs/blob_txs/invalid_blob_tx_contract_creation.json": 1,
-    }
-    for rel, _ in cases.items():
-        path = blockchain_tests_dir / "eest-v4.5.0" / rel
-        if not path.exists():
-            pytest.skip(f"{path} missing")
-        results = run_blockchain_tests(path)
-        assert results and all(r.passed and r.rejected_blocks >= 1 for r in results), results
+    path = require(
+        blockchain_tests_dir / "eest-v4.5.0/cancun/eip4844_blobs/blob_txs/invalid_blob_tx_contract_creation.json"
+    )
+    results = run_blockchain_tests(path)
+    assert results and all(r.passed and r.rejected_blocks >= 1 for r in results), results
 
 
 def test_single_test_by_name(native_core: None, blockchain_tests_dir: Path) -> None:
-    from prover.execute import InvalidChainConfigError, run_blockchain_tests
+    from refute.prover.execute import InvalidChainConfigError, run_blockchain_tests
 
-    path = blockchain_tests_dir / "ethereum-tests/ValidBlocks/bcValidBlockTest/SimpleTx.json"
+    path = require(blockchain_tests_dir / "ethereum-tests/ValidBlocks/bcValidBlockTest/SimpleTx.json")
     results = run_blockchain_tests(path, "SimpleTx_Cancun")
     assert [r.name for r in results] == ["SimpleTx_Cancun"] and results[0].passed
     with pytest.raises(InvalidChainConfigError, match="no test named"):

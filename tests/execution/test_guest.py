@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from fixture_rules import require
 
 from execution.conftest import Case, load_case
 
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def block_guest(native_core: None):
-    from prover.errors import EnvironmentUnavailable
-    from prover.guests_registry import load_guest
+    from refute.prover.errors import EnvironmentUnavailable
+    from refute.prover.guests_registry import load_guest
 
     try:
         return load_guest("block")
@@ -32,10 +32,10 @@ SAMPLE = [
 
 @pytest.mark.parametrize("rel", SAMPLE)
 def test_guest_matches_native(block_guest, blockchain_tests_dir: Path, rel: str) -> None:
-    from prover import zkvm
-    from prover.execute import decode_journal, execute_block, guest_input
+    from refute.prover import zkvm
+    from refute.prover.execute import decode_journal, execute_block, guest_input
 
-    case = load_case(blockchain_tests_dir / rel)
+    case = load_case(require(blockchain_tests_dir / rel))
     native = execute_block(case.block, case.witness, case.chain)
     run = zkvm.execute(block_guest.program, guest_input(case.block, case.witness, case.chain))
     journal = decode_journal(run.journal)
@@ -46,9 +46,9 @@ def test_guest_matches_native(block_guest, blockchain_tests_dir: Path, rel: str)
 
 def test_guest_refuses_bad_witness(block_guest, simple_case: Case) -> None:
     """No journal (so no receipt) for a block the guest cannot execute correctly."""
-    from prover import zkvm
-    from prover.errors import InvalidInputError
-    from prover.execute import guest_input
+    from refute.prover import zkvm
+    from refute.prover.errors import InvalidInputError
+    from refute.prover.execute import guest_input
 
     w = dict(simple_case.witness, state=simple_case.witness["state"][1:])
     with pytest.raises(InvalidInputError):
@@ -58,9 +58,9 @@ def test_guest_refuses_bad_witness(block_guest, simple_case: Case) -> None:
 def test_guest_refuses_bad_signature(block_guest, simple_case: Case) -> None:
     import rlp
 
-    from prover import zkvm
-    from prover.errors import InvalidInputError
-    from prover.execute import guest_input
+    from refute.prover import zkvm
+    from refute.prover.errors import InvalidInputError
+    from refute.prover.execute import guest_input
 
     block = rlp.decode(simple_case.block)
     tx = list(block[1][0])

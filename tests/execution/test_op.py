@@ -15,32 +15,52 @@ from pathlib import Path
 
 import pytest
 import rlp
-from fixture_rules import missing_fixture
+from fixture_rules import fixture_cases, fixtures_path, missing_fixture, require
 
-KONA_DIR = "fixtures/execution-witness/kona-op-sepolia"
-BLOCKS = [26207960, 26207961, 26207962, 26207963, 26208384, 26208858]
+KONA_DIR = "execution-witness/kona-op-sepolia"
+
+
+def _fixture_blocks() -> list[tuple[str, int]]:
+    """Every kona fixture on disk, as (id, block number)."""
+    root = fixtures_path(KONA_DIR)
+    paths = sorted(root.glob("block-*.tar.gz")) if root.is_dir() else []
+    return [(p.name.removesuffix(".tar.gz"), int(p.name.removeprefix("block-").removesuffix(".tar.gz"))) for p in paths]
+
+
+BLOCKS = fixture_cases(_fixture_blocks(), fixtures_path(KONA_DIR))
 
 
 @pytest.fixture(scope="session")
-def kona_dir(fixtures_dir: Path, native_core: None) -> Path:
-    path = fixtures_dir / KONA_DIR
+def kona_dir(native_core: None) -> Path:
+    path = fixtures_path(KONA_DIR)
     if not path.is_dir():
         missing_fixture(f"kona fixtures not found at {path}")
     return path
 
 
-@pytest.fixture(scope="session")
-def loaded(kona_dir: Path):
-    """Every fixture, loaded once (RocksDB reads take a moment)."""
-    from prover.witness.kona import load_kona_fixture
+class _Loaded(dict):
+    """Fixtures by block number, each loaded on first use (RocksDB reads take a moment)."""
 
-    return {n: load_kona_fixture(kona_dir / f"block-{n}.tar.gz") for n in BLOCKS}
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def __missing__(self, number: int):
+        from refute.prover.witness.kona import load_kona_fixture
+
+        self[number] = load_kona_fixture(require(self.root / f"block-{number}.tar.gz"))
+        return self[number]
+
+
+@pytest.fixture(scope="session")
+def loaded(kona_dir: Path) -> _Loaded:
+    return _Loaded(kona_dir)
 
 
 @pytest.mark.conformance
 @pytest.mark.parametrize("number", BLOCKS)
 def test_fixture_block_hash_matches(loaded, number: int) -> None:
-    from prover.execute import execute_payload
+    from refute.prover.execute import execute_payload
 
     fixture = loaded[number]
     result = execute_payload(fixture.payload, fixture.witness, fixture.chain)
@@ -53,8 +73,12 @@ def test_fixture_block_hash_matches(loaded, number: int) -> None:
 
 @pytest.mark.conformance
 def test_cli_kona_fixture_json(kona_dir: Path) -> None:
-    path = kona_dir / "block-26207960.tar.gz"
-    proc = subprocess.run([sys.executable, "-m", "cli", "execute", "--kona-fixture", str(path), "--json"], capture_output=True, text=True)
+    path = require(kona_dir / "block-26207960.tar.gz")
+    proc = subprocess.run(
+        [sys.executable, "-m", "refute.cli", "execute", "--kona-fixture", str(path), "--json"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["match"] is True
@@ -77,7 +101,7 @@ TXS = 5  # index of the transactions in the RLP payload
 
 
 def _run(fixture, payload=None, witness=None, chain=None):
-    from prover.execute import execute_payload
+    from refute.prover.execute import execute_payload
 
     return execute_payload(payload or fixture.payload, witness or fixture.witness, chain or fixture.chain)
 
@@ -85,7 +109,7 @@ def _run(fixture, payload=None, witness=None, chain=None):
 def test_tampered_user_transaction_is_rejected(loaded) -> None:
     """A changed byte in a signed transaction recovers another sender: the
     transaction becomes invalid (no funds, wrong nonce) or builds another block."""
-    from prover.execute import InvalidBlockError
+    from refute.prover.execute import InvalidBlockError
 
     fixture = loaded[26207960]
     txs = list(_payload_fields(fixture.payload)[TXS])
@@ -152,7 +176,7 @@ def test_tampered_l1_info_data_changes_the_state(loaded) -> None:
 
 
 def test_deposit_after_user_transaction_is_invalid(loaded) -> None:
-    from prover.execute import InvalidBlockError
+    from refute.prover.execute import InvalidBlockError
 
     fixture = loaded[26207960]
     txs = list(_payload_fields(fixture.payload)[TXS])
@@ -168,7 +192,7 @@ def _keccak(data: bytes) -> str:
 
 
 def test_tampered_witness_node_is_named(loaded) -> None:
-    from prover.execute import InvalidWitnessError
+    from refute.prover.execute import InvalidWitnessError
 
     fixture = loaded[26207960]
     parent = fixture.witness["headers"][-1]
@@ -187,7 +211,7 @@ def test_tampered_witness_node_is_named(loaded) -> None:
 
 
 def test_tampered_parent_header_is_rejected(loaded) -> None:
-    from prover.execute import InvalidWitnessError
+    from refute.prover.execute import InvalidWitnessError
 
     fixture = loaded[26207960]
     fields = _payload_fields(fixture.payload)
@@ -204,7 +228,7 @@ def test_misconfigured_chain_gives_another_block(loaded) -> None:
     wrong["isthmus_time"] = None
     wrong["jovian_time"] = None
     wrong["karst_time"] = None
-    from prover.execute import InvalidBlockError
+    from refute.prover.execute import InvalidBlockError
 
     try:
         result = _run(fixture, chain=wrong)
@@ -221,7 +245,7 @@ def test_shipped_op_sepolia_spec_equals_the_fixture_rollup_config(loaded) -> Non
 
 
 def test_unknown_chain_name_is_a_config_error(loaded) -> None:
-    from prover.execute import InvalidChainConfigError
+    from refute.prover.execute import InvalidChainConfigError
 
     fixture = loaded[26207960]
     with pytest.raises(InvalidChainConfigError, match="unknown chain"):
@@ -244,7 +268,7 @@ def _op_block(header: list, txs: list[bytes]) -> bytes:
 
 def test_claimed_op_block_is_rebuilt_and_checked(loaded) -> None:
     """The block path: a claimed OP block is rebuilt from its own attributes and compared."""
-    from prover.execute import InvalidBlockError, block_info, execute_block
+    from refute.prover.execute import InvalidBlockError, block_info, execute_block
 
     fixture = loaded[26207963]
     built = _run(fixture)
@@ -267,8 +291,8 @@ def test_claimed_op_block_is_rebuilt_and_checked(loaded) -> None:
 
 @pytest.fixture(scope="module")
 def block_guest(native_core: None):
-    from prover.errors import EnvironmentUnavailable
-    from prover.guests_registry import load_guest
+    from refute.prover.errors import EnvironmentUnavailable
+    from refute.prover.guests_registry import load_guest
 
     try:
         return load_guest("block")
@@ -281,11 +305,14 @@ def block_guest(native_core: None):
 @pytest.mark.parametrize("number", BLOCKS)
 def test_guest_builds_the_same_block(loaded, block_guest, number: int) -> None:
     """The zkVM guest (executor, no proving) builds each fixture block to the same hash."""
-    from prover import zkvm
-    from prover.execute import decode_journal, guest_input
+    from refute.prover import zkvm
+    from refute.prover.execute import decode_journal, guest_input
 
     fixture = loaded[number]
-    run = zkvm.execute(block_guest.program, guest_input(fixture.payload, fixture.witness, fixture.chain, payload=True, check_header=False))
+    run = zkvm.execute(
+        block_guest.program,
+        guest_input(fixture.payload, fixture.witness, fixture.chain, payload=True, check_header=False),
+    )
     journal = decode_journal(run.journal)
     assert journal["block_hash"] == fixture.expected_block_hash
     assert run.total_cycles > 0

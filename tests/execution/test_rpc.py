@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import rlp
@@ -21,11 +22,15 @@ from execution.helpers import keccak256
 
 def serve(handlers: dict[str, Callable[[list[Any]], Any]]):
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             req = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             fn = handlers.get(req["method"])
             if fn is None:
-                body = {"jsonrpc": "2.0", "id": req["id"], "error": {"code": -32601, "message": "the method does not exist"}}
+                body = {
+                    "jsonrpc": "2.0",
+                    "id": req["id"],
+                    "error": {"code": -32601, "message": "the method does not exist"},
+                }
             else:
                 body = {"jsonrpc": "2.0", "id": req["id"], "result": fn(req["params"])}
             data = json.dumps(body).encode()
@@ -49,8 +54,8 @@ def _number(case: Case) -> int:
 
 def test_reth_shape_with_maps_and_no_headers(simple_case: Case) -> None:
     """Older reth: hash→bytes maps, no headers; the parent header comes from debug_getRawHeader."""
-    from prover.execute import execute_block
-    from prover.witness import RpcWitnessSource
+    from refute.prover.execute import execute_block
+    from refute.prover.witness import RpcWitnessSource
 
     w = simple_case.witness
     number = _number(simple_case)
@@ -76,19 +81,50 @@ def test_reth_shape_with_maps_and_no_headers(simple_case: Case) -> None:
 
 def test_geth_shape_with_header_objects(simple_case: Case) -> None:
     """Geth: headers as JSON objects; no debug_getRawBlock (block rebuilt from JSON is refused if its hash differs)."""
-    from prover.execute import execute_block
-    from prover.witness import RpcWitnessSource
+    from refute.prover.execute import execute_block
+    from refute.prover.witness import RpcWitnessSource
 
     parent = rlp.decode(bytes.fromhex(simple_case.witness["headers"][-1][2:]))
-    names = ["parentHash", "sha3Uncles", "miner", "stateRoot", "transactionsRoot", "receiptsRoot", "logsBloom",
-             "difficulty", "number", "gasLimit", "gasUsed", "timestamp", "extraData", "mixHash", "nonce",
-             "baseFeePerGas", "withdrawalsRoot", "blobGasUsed", "excessBlobGas", "parentBeaconBlockRoot", "requestsHash"]
-    quantities = {"difficulty", "number", "gasLimit", "gasUsed", "timestamp", "baseFeePerGas", "blobGasUsed", "excessBlobGas"}
+    names = [
+        "parentHash",
+        "sha3Uncles",
+        "miner",
+        "stateRoot",
+        "transactionsRoot",
+        "receiptsRoot",
+        "logsBloom",
+        "difficulty",
+        "number",
+        "gasLimit",
+        "gasUsed",
+        "timestamp",
+        "extraData",
+        "mixHash",
+        "nonce",
+        "baseFeePerGas",
+        "withdrawalsRoot",
+        "blobGasUsed",
+        "excessBlobGas",
+        "parentBeaconBlockRoot",
+        "requestsHash",
+    ]
+    quantities = {
+        "difficulty",
+        "number",
+        "gasLimit",
+        "gasUsed",
+        "timestamp",
+        "baseFeePerGas",
+        "blobGasUsed",
+        "excessBlobGas",
+    }
     obj = {}
-    for name, value in zip(names, parent):
+    for name, value in zip(names, parent, strict=False):
         obj[name] = hex(int.from_bytes(value, "big")) if name in quantities else "0x" + bytes(value).hex()
     witness = dict(simple_case.witness, headers=[obj])
-    server = serve({"debug_executionWitness": lambda p: witness, "debug_getRawBlock": lambda p: "0x" + simple_case.block.hex()})
+    server = serve(
+        {"debug_executionWitness": lambda p: witness, "debug_getRawBlock": lambda p: "0x" + simple_case.block.hex()}
+    )
     try:
         src = RpcWitnessSource(f"http://127.0.0.1:{server.server_port}", retries=0)
         r = execute_block(src.block_rlp(_number(simple_case)), src.witness(_number(simple_case)), simple_case.chain)
@@ -98,7 +134,8 @@ def test_geth_shape_with_header_objects(simple_case: Case) -> None:
 
 
 def test_node_errors_are_reported(simple_case: Case) -> None:
-    from prover.witness import RpcError, RpcWitnessSource
+    from refute.prover.errors import ServiceUnreachable
+    from refute.prover.witness import RpcError, RpcWitnessSource
 
     server = serve({})
     try:
@@ -107,14 +144,14 @@ def test_node_errors_are_reported(simple_case: Case) -> None:
             src.witness(5)
     finally:
         server.shutdown()
-    with pytest.raises(RpcError, match="unreachable"):
+    with pytest.raises(ServiceUnreachable, match="unreachable"):
         RpcWitnessSource("http://127.0.0.1:9", retries=0, timeout=2).block_rlp(1)
 
 
 def test_fallback_to_proofs(simple_case: Case) -> None:
     """No debug_executionWitness: touched accounts from the prestate tracer, then eth_getProof/eth_getCode."""
-    from prover.execute import execute_block
-    from prover.witness import RpcWitnessSource
+    from refute.prover.execute import execute_block
+    from refute.prover.witness import RpcWitnessSource
 
     number = _number(simple_case)
     block = rlp.decode(simple_case.block)
@@ -131,7 +168,9 @@ def test_fallback_to_proofs(simple_case: Case) -> None:
 
     server = serve(
         {
-            "debug_traceBlockByNumber": lambda p: [{"txHash": "0x00", "result": {sender: {"balance": "0x1"}, to: {}, beneficiary: {}}}],
+            "debug_traceBlockByNumber": lambda p: [
+                {"txHash": "0x00", "result": {sender: {"balance": "0x1"}, to: {}, beneficiary: {}}}
+            ],
             "eth_getProof": proof,
             "eth_getCode": lambda p: (simple_case.witness["codes"] or ["0x"])[0] if p[0] == to else "0x",
             "debug_getRawHeader": lambda p: simple_case.witness["headers"][-1],

@@ -2,55 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import random
-from dataclasses import dataclass
-from pathlib import Path
-from typing import List
 
 import pytest
+from fixture_rules import HINT, missing_fixture
+from receipt_cases import CONFORMANCE_FILE, Receipt, load_conformance, parse_receipts
 
-from verifier import bn254
-
-CONFORMANCE_FILE = Path("conformance") / "risc0-groth16-receipts.json"
-
-
-@dataclass(frozen=True)
-class Receipt:
-    name: str
-    seal: bytes
-    image_id: bytes
-    journal: bytes
-    selector: bytes
-    parameters: dict
+from refute.verifier import bn254
 
 
 @pytest.fixture(scope="session")
-def conformance(fixtures_dir: Path) -> dict:
-    path = fixtures_dir / CONFORMANCE_FILE
-    if not path.is_file():
-        pytest.skip(f"conformance receipts not found at {path} (set REFUTE_FIXTURES to the shared/ directory)")
-    with open(path, "r", encoding="utf-8") as fh:
-        return json.load(fh)
+def conformance() -> dict:
+    data = load_conformance()
+    if data is None:
+        missing_fixture(f"conformance receipts not found at {CONFORMANCE_FILE} ({HINT})")
+    return data
 
 
 @pytest.fixture(scope="session")
-def receipts(conformance: dict) -> List[Receipt]:
-    out = []
-    for r in conformance["receipts"]:
-        assert r["expected"] == "accept"
-        out.append(
-            Receipt(
-                name=r["name"],
-                seal=bytes.fromhex(r["seal"]),
-                image_id=bytes.fromhex(r["image_id"]),
-                journal=bytes.fromhex(r["journal"]),
-                selector=bytes.fromhex(r["selector"]),
-                parameters=r["parameters"],
-            )
-        )
-    assert out, "conformance file lists no receipts"
-    return out
+def receipts(conformance: dict) -> list[Receipt]:
+    return parse_receipts(conformance)
 
 
 def _fq2_sqrt(a):

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-import verifier
-from verifier import (
+from refute import verifier
+from refute.verifier import (
     DevModeNotAllowedError,
     MalformedInputError,
     ProofRejectedError,
@@ -38,15 +38,26 @@ def test_artifact_dict_and_file(receipts, tmp_path):
     assert verify_artifact(str(p)).claim_digest == out.claim_digest
     js = result_json(out)
     assert json.loads(json.dumps(js)) == js
-    assert set(js) >= {"accepted", "verifier", "selector", "claim_digest", "parameter_set", "image_id", "journal_digest"}
+    assert set(js) >= {
+        "accepted",
+        "verifier",
+        "selector",
+        "claim_digest",
+        "parameter_set",
+        "image_id",
+        "journal_digest",
+    }
 
 
 @pytest.mark.conformance
 def test_artifact_consistency_fields(receipts):
     r = receipts[0]
     claim = ReceiptClaim.ok(r.image_id, r.journal).digest()
-    verify_artifact(artifact_of(r, claim_digest="0x" + claim.hex(), journal_digest=sha256(r.journal).hex(),
-                                selector="0x" + r.selector.hex()))
+    verify_artifact(
+        artifact_of(
+            r, claim_digest="0x" + claim.hex(), journal_digest=sha256(r.journal).hex(), selector="0x" + r.selector.hex()
+        )
+    )
     with pytest.raises(MalformedInputError, match="claim_digest"):
         verify_artifact(artifact_of(r, claim_digest="0x" + bytes(32).hex()))
     with pytest.raises(MalformedInputError, match="journal_digest"):
@@ -72,8 +83,13 @@ def test_artifact_rejections_are_verification_errors(receipts):
 def test_mock_artifact():
     image_id, journal = bytes(32), b"j"
     claim = ReceiptClaim.ok(image_id, journal).digest()
-    art = {"seal": "0x" + mock_seal(claim).hex(), "image_id": "0x" + image_id.hex(), "journal": "0x6a",
-           "receipt_kind": "fake", "dev_mode": True}
+    art = {
+        "seal": "0x" + mock_seal(claim).hex(),
+        "image_id": "0x" + image_id.hex(),
+        "journal": "0x6a",
+        "receipt_kind": "fake",
+        "dev_mode": True,
+    }
     with pytest.raises(DevModeNotAllowedError):
         verify_artifact(art)
     assert verify_artifact(art, allow_dev=True).dev_mode
@@ -146,7 +162,7 @@ def test_parse_hex_or_file_errors(arg, match):
 
 
 def test_parse_errors_name_the_argument():
-    with pytest.raises(MalformedInputError, match="^journal: "):
+    with pytest.raises(MalformedInputError, match=r"^journal: "):
         parse_hex_or_file("zz", "journal")
 
 
@@ -167,11 +183,11 @@ def test_verify_cli_inputs(receipts, tmp_path):
     assert out.verifier == "groth16" and out.journal_digest == sha256(r.journal)
     out2 = verify_cli_inputs("0x" + r.seal.hex(), "0x" + r.image_id.hex(), r.journal.hex())
     assert out2 == out
-    with pytest.raises(MalformedInputError, match="^--image-id: expected 32 bytes"):
+    with pytest.raises(MalformedInputError, match=r"^--image-id: expected 32 bytes"):
         verify_cli_inputs(r.seal.hex(), "0x00", r.journal.hex())
-    with pytest.raises(MalformedInputError, match="^--seal: "):
+    with pytest.raises(MalformedInputError, match=r"^--seal: "):
         verify_cli_inputs("0xzz", r.image_id.hex(), r.journal.hex())
-    with pytest.raises(MalformedInputError, match="^--journal: cannot read"):
+    with pytest.raises(MalformedInputError, match=r"^--journal: cannot read"):
         verify_cli_inputs(r.seal.hex(), r.image_id.hex(), f"@{tmp_path / 'missing'}")
     with pytest.raises(ProofRejectedError):
         verify_cli_inputs(r.seal.hex(), r.image_id.hex(), r.journal.hex() + "00")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import random
 
-from py_ecc.optimized_bn128 import FQ12, G1 as PG1, G2 as PG2, multiply, normalize, pairing as py_ecc_pairing
-from py_ecc.optimized_bn128 import add as py_add, is_inf, FQ2
+from py_ecc.optimized_bn128 import FQ2, FQ12, is_inf, multiply, normalize
+from py_ecc.optimized_bn128 import G1 as PG1
+from py_ecc.optimized_bn128 import G2 as PG2
+from py_ecc.optimized_bn128 import add as py_add
+from py_ecc.optimized_bn128 import pairing as py_ecc_pairing
 
-from verifier import bn254 as b
+from refute.verifier import bn254 as b
 
 Q, R = b.Q, b.R
 rnd = random.Random(20240601)
@@ -110,7 +113,7 @@ def test_ate_naf():
     assert b.ATE_LOOP_COUNT == 29793968203157093288  # py_ecc's ate_loop_count
     assert sum(d * 2**i for i, d in enumerate(reversed(b.ATE_NAF))) == b.ATE_LOOP_COUNT
     assert all(d in (-1, 0, 1) for d in b.ATE_NAF)
-    assert all(not (x and y) for x, y in zip(b.ATE_NAF, b.ATE_NAF[1:]))
+    assert all(not (x and y) for x, y in zip(b.ATE_NAF, b.ATE_NAF[1:], strict=False))
 
 
 def test_g1_arithmetic_and_tables():

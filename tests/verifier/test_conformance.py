@@ -6,9 +6,10 @@ import collections
 import random
 
 import pytest
+from receipt_cases import each_receipt
 
-import verifier
-from verifier import (
+from refute import verifier
+from refute.verifier import (
     InvalidPointError,
     ProofRejectedError,
     ReceiptClaim,
@@ -19,8 +20,8 @@ from verifier import (
     verify_receipt,
     verify_seal,
 )
-from verifier.groth16 import Proof
-from verifier.params import parameter_set_by_selector
+from refute.verifier.groth16 import Proof
+from refute.verifier.params import parameter_set_by_selector
 
 pytestmark = pytest.mark.conformance
 
@@ -37,20 +38,20 @@ def mutations(data: bytes, positions, rng):
         yield i, bytes(m)
 
 
-def test_all_receipts_verify(receipts):
-    for r in receipts:
-        assert verify_seal(r.seal, r.image_id, sha256(r.journal)) is None
-        out = verify_receipt(r.seal, r.image_id, r.journal)
-        assert out.accepted and out.verifier == "groth16" and not out.dev_mode
-        assert out.selector == r.selector
-        assert out.claim_digest == ReceiptClaim.ok(r.image_id, r.journal).digest()
-        js = out.to_json()
-        assert js["accepted"] is True and js["selector"] == "0x" + r.selector.hex()
-        assert js["parameter_set"] == parameter_set_by_selector(r.selector).name
-        # verifyIntegrity with the claim digest, and bytearray/memoryview inputs
-        verify_integrity(bytearray(r.seal), memoryview(out.claim_digest))
-        # also accepted with dev mode allowed (dev mode only adds the mock verifier)
-        verify_seal(r.seal, r.image_id, sha256(r.journal), allow_dev=True)
+@pytest.mark.parametrize("r", each_receipt())
+def test_receipt_verifies(r):
+    assert verify_seal(r.seal, r.image_id, sha256(r.journal)) is None
+    out = verify_receipt(r.seal, r.image_id, r.journal)
+    assert out.accepted and out.verifier == "groth16" and not out.dev_mode
+    assert out.selector == r.selector
+    assert out.claim_digest == ReceiptClaim.ok(r.image_id, r.journal).digest()
+    js = out.to_json()
+    assert js["accepted"] is True and js["selector"] == "0x" + r.selector.hex()
+    assert js["parameter_set"] == parameter_set_by_selector(r.selector).name
+    # verifyIntegrity with the claim digest, and bytearray/memoryview inputs
+    verify_integrity(bytearray(r.seal), memoryview(out.claim_digest))
+    # also accepted with dev mode allowed (dev mode only adds the mock verifier)
+    verify_seal(r.seal, r.image_id, sha256(r.journal), allow_dev=True)
 
 
 def test_conformance_covers_every_embedded_parameter_set(receipts):
@@ -94,30 +95,42 @@ def test_exhaustive_seal_mutation(receipts):
     assert kinds["UnknownSelectorError"] == 8
 
 
-def test_sampled_seal_mutation(receipts):
-    rng = random.Random(2)
-    for r in receipts:
-        if r.name == EXHAUSTIVE:
-            continue
-        positions = rng.sample(range(len(r.seal)), SAMPLES_PER_RECEIPT)
-        for i, m in mutations(r.seal, positions, rng):
-            _must_reject(m, r.image_id, sha256(r.journal), f"{r.name} seal byte {i}")
+@pytest.mark.parametrize("r", each_receipt(exclude=(EXHAUSTIVE,)))
+def test_sampled_seal_mutation(r):
+    """Sampled seal bytes of the receipts test_exhaustive_seal_mutation does not cover."""
+    rng = random.Random(f"seal-{r.name}")
+    positions = rng.sample(range(len(r.seal)), SAMPLES_PER_RECEIPT)
+    for i, m in mutations(r.seal, positions, rng):
+        _must_reject(m, r.image_id, sha256(r.journal), f"{r.name} seal byte {i}")
 
 
-def test_every_image_id_and_journal_byte(receipts):
-    """Exhaustive over image ID and journal bytes of every receipt: each reaches the pairing."""
-    rng = random.Random(3)
-    for r in receipts:
-        jd = sha256(r.journal)
-        for i, m in mutations(r.image_id, range(32), rng):
-            err = _must_reject(r.seal, m, jd, f"{r.name} image_id byte {i}")
-            assert isinstance(err, ProofRejectedError)
-        for i, m in mutations(r.journal, range(len(r.journal)), rng):
-            err = _must_reject(r.seal, r.image_id, sha256(m), f"{r.name} journal byte {i}")
-            assert isinstance(err, ProofRejectedError)
-        # appended / truncated journal
-        _must_reject(r.seal, r.image_id, sha256(r.journal + b"\x00"), "journal + 1 byte")
-        _must_reject(r.seal, r.image_id, sha256(r.journal[:-1]), "journal - 1 byte")
+@pytest.mark.parametrize("r", each_receipt())
+def test_every_image_id_and_journal_byte(r):
+    """Exhaustive over image ID and journal bytes of a receipt: each reaches the pairing."""
+    rng = random.Random(f"claim-{r.name}")
+    jd = sha256(r.journal)
+    for i, m in mutations(r.image_id, range(32), rng):
+        err = _must_reject(r.seal, m, jd, f"{r.name} image_id byte {i}")
+        assert isinstance(err, ProofRejectedError)
+    for i, m in mutations(r.journal, range(len(r.journal)), rng):
+        err = _must_reject(r.seal, r.image_id, sha256(m), f"{r.name} journal byte {i}")
+        assert isinstance(err, ProofRejectedError)
+    # appended / truncated journal
+    _must_reject(r.seal, r.image_id, sha256(r.journal + b"\x00"), "journal + 1 byte")
+    _must_reject(r.seal, r.image_id, sha256(r.journal[:-1]), "journal - 1 byte")
+
+
+#: seal offsets of the first byte of the y coordinates of A, B and C (big-endian words)
+Y_FIRST_BYTES = {"A.y": 36, "B.y[0]": 132, "C.y": 228}
+
+
+@pytest.mark.parametrize("r", each_receipt())
+def test_top_bit_of_a_y_coordinate_is_not_ignored(r):
+    """Setting the top bit of a y coordinate, a flag bit in some point encodings, is rejected."""
+    for name, pos in Y_FIRST_BYTES.items():
+        m = bytearray(r.seal)
+        m[pos] ^= 0x80
+        _must_reject(bytes(m), r.image_id, sha256(r.journal), f"{r.name} {name} top bit")
 
 
 def _reencode(seal: bytes, proof: Proof) -> bytes:
@@ -126,7 +139,7 @@ def _reencode(seal: bytes, proof: Proof) -> bytes:
 
 def test_valid_points_wrong_proof_reach_the_pairing_and_fail(receipts):
     """Seals whose points all pass validation but do not form a proof: the pairing decides."""
-    from verifier import bn254
+    from refute.verifier import bn254
 
     r = receipts[0]
     jd = sha256(r.journal)
@@ -140,7 +153,7 @@ def test_valid_points_wrong_proof_reach_the_pairing_and_fail(receipts):
         "A+G": Proof(bn254.g1_add(p.a, bn254.G1_GENERATOR), p.b, p.c),
         "2B": Proof(p.a, bn254.g2_add(p.b, p.b), p.c),
     }
-    for name, v in variants.items():
+    for _name, v in variants.items():
         with pytest.raises(ProofRejectedError):
             verify_seal(_reencode(r.seal, v), r.image_id, jd)
     # the encoding round-trips, so the rejections above are not encoding accidents
@@ -156,15 +169,12 @@ def test_proof_of_one_receipt_does_not_verify_another(receipts):
         verify_seal(forged, b.image_id, sha256(b.journal))
 
 
-def test_control_root_is_bound(receipts):
+@pytest.mark.parametrize("r", each_receipt())
+def test_control_root_is_bound(r):
     """The same proof under another parameter set's selector fails (control root differs)."""
-    for r in receipts:
-        for ps in verifier.PARAMETER_SETS:
-            if ps.selector == r.selector:
-                continue
-            with pytest.raises(ProofRejectedError):
-                verify_seal(ps.selector + r.seal[4:], r.image_id, sha256(r.journal))
-            break
+    other = next(ps for ps in verifier.PARAMETER_SETS if ps.selector != r.selector)
+    with pytest.raises(ProofRejectedError):
+        verify_seal(other.selector + r.seal[4:], r.image_id, sha256(r.journal))
 
 
 def test_claim_other_than_ok_is_rejected(receipts):
@@ -184,8 +194,8 @@ def test_journal_argument_is_bytes_not_digest(receipts):
 
 def test_reference_py_ecc_agrees(receipts):
     """Independent plain-py_ecc pairing check agrees on an accepting and a rejecting input."""
-    from verifier.groth16 import RiscZeroGroth16Verifier
-    from verifier.reference import pairing_check_py_ecc
+    from refute.verifier.groth16 import RiscZeroGroth16Verifier
+    from refute.verifier.reference import pairing_check_py_ecc
 
     r = receipts[-1]
     v = RiscZeroGroth16Verifier(parameter_set_by_selector(r.selector))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from receipt_cases import each_receipt
 
-from verifier import (
+from refute.verifier import (
     SYSTEM_STATE_ZERO_DIGEST,
     Assumption,
     Assumptions,
@@ -19,7 +20,7 @@ from verifier import (
     tagged_list,
     tagged_struct,
 )
-from verifier.digests import ZERO_DIGEST, tagged_list_cons
+from refute.verifier.digests import ZERO_DIGEST, tagged_list_cons
 
 
 def H(b: bytes) -> bytes:
@@ -74,13 +75,14 @@ def test_tagged_struct_rejects_non_u32(word):
         tagged_struct("tag", [], [word])
 
 
-def test_ok_digest_matches_solidity_formula_for_conformance_receipts(receipts):
-    for r in receipts:
-        jd = H(r.journal)
-        got = ReceiptClaim.ok(r.image_id, r.journal).digest()
-        assert got == solidity_ok_digest(r.image_id, jd), r.name
-        # journal value and pruned journal digest give the same claim
-        assert ReceiptClaim.ok(r.image_id, Pruned(jd)).digest() == got
+@pytest.mark.conformance
+@pytest.mark.parametrize("r", each_receipt())
+def test_ok_digest_matches_solidity_formula_for_conformance_receipt(r):
+    jd = H(r.journal)
+    got = ReceiptClaim.ok(r.image_id, r.journal).digest()
+    assert got == solidity_ok_digest(r.image_id, jd), r.name
+    # journal value and pruned journal digest give the same claim
+    assert ReceiptClaim.ok(r.image_id, Pruned(jd)).digest() == got
 
 
 def test_ok_digest_various_inputs():
@@ -123,8 +125,14 @@ def test_output_and_assumptions_digests():
 def test_none_output_and_input_digest_to_zero():
     c = ReceiptClaim(pre=Pruned(H(b"p")), post=Pruned(H(b"q")), exit_code=ExitCode.system_split())
     expected = H(
-        H(b"risc0.ReceiptClaim") + bytes(32) + H(b"p") + H(b"q") + bytes(32)
-        + (2).to_bytes(4, "little") + (0).to_bytes(4, "little") + b"\x04\x00"
+        H(b"risc0.ReceiptClaim")
+        + bytes(32)
+        + H(b"p")
+        + H(b"q")
+        + bytes(32)
+        + (2).to_bytes(4, "little")
+        + (0).to_bytes(4, "little")
+        + b"\x04\x00"
     )
     assert c.digest() == expected
 

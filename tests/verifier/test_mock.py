@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import verifier
-from verifier import (
+from refute import verifier
+from refute.verifier import (
     MOCK_SELECTOR,
     DevModeNotAllowedError,
     MalformedSealError,

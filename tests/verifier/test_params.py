@@ -6,10 +6,11 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from receipt_cases import each_receipt
 
-import verifier
-from verifier import PARAMETER_SETS, VERIFYING_KEY, ParameterSet, VerifyingKey, parameter_set_by_selector
-from verifier.params import VERIFYING_KEY_CONSTANTS, split_digest
+from refute import verifier
+from refute.verifier import PARAMETER_SETS, VERIFYING_KEY, ParameterSet, VerifyingKey, parameter_set_by_selector
+from refute.verifier.params import VERIFYING_KEY_CONSTANTS, split_digest
 
 # Full Groth16ReceiptVerifierParameters digests published by RISC Zero:
 # risc0-ethereum contracts/src/selector.rs (Groth16V2_0, Groth16V2_1) and the
@@ -54,11 +55,12 @@ def test_every_conformance_parameter_set_is_embedded_with_derived_selector(confo
         assert fresh.selector.hex() == sel_hex
 
 
-def test_receipt_selectors_route_to_their_parameters(receipts):
-    for r in receipts:
-        assert r.seal[:4] == r.selector
-        ps = parameter_set_by_selector(r.selector)
-        assert ps is not None and ps.control_root.hex() == r.parameters["control_root"]
+@pytest.mark.conformance
+@pytest.mark.parametrize("r", each_receipt())
+def test_receipt_selector_routes_to_its_parameters(r):
+    assert r.seal[:4] == r.selector
+    ps = parameter_set_by_selector(r.selector)
+    assert ps is not None and ps.control_root.hex() == r.parameters["control_root"]
 
 
 @pytest.mark.parametrize("selector,digest", sorted(PUBLISHED_PARAMETER_DIGESTS.items()))
@@ -72,7 +74,7 @@ def test_selector_depends_on_every_parameter():
     flip = lambda b: bytes([b[0] ^ 1]) + b[1:]  # noqa: E731
     assert dataclasses.replace(ps, control_root=flip(ps.control_root)).selector != ps.selector
     assert dataclasses.replace(ps, bn254_control_id=flip(ps.bn254_control_id)).selector != ps.selector
-    vk2 = dataclasses.replace(VERIFYING_KEY, ic=VERIFYING_KEY.ic[:5] + (VERIFYING_KEY.ic[0],))
+    vk2 = dataclasses.replace(VERIFYING_KEY, ic=(*VERIFYING_KEY.ic[:5], VERIFYING_KEY.ic[0]))
     assert dataclasses.replace(ps, verifying_key=vk2).selector != ps.selector
 
 

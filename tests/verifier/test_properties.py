@@ -6,8 +6,8 @@ import hypothesis.strategies as st
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-import verifier
-from verifier import (
+from refute import verifier
+from refute.verifier import (
     ExitCode,
     InvalidPointError,
     MalformedInputError,
@@ -24,7 +24,7 @@ from verifier import (
     verify_artifact,
     verify_seal,
 )
-from verifier.digests import tagged_list_cons
+from refute.verifier.digests import tagged_list_cons
 
 FAST = settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
@@ -78,7 +78,7 @@ def test_known_selector_random_words(selector, words, image_id, journal_digest):
     digests,
 )
 def test_valid_random_points_reach_the_pairing_and_fail(selector, ka, kb, kc, image_id, journal_digest):
-    from verifier.groth16 import Proof
+    from refute.verifier.groth16 import Proof
 
     g2 = verifier.VERIFYING_KEY.gamma  # the G2 generator
     proof = Proof(bn254.g1_mul(bn254.G1_GENERATOR, ka), bn254.g2_mul(g2, kb), bn254.g1_mul(bn254.G1_GENERATOR, kc))
@@ -98,7 +98,13 @@ def test_non_bytes_inputs(value):
 @given(
     st.dictionaries(
         st.sampled_from(["seal", "image_id", "journal", "receipt_kind", "dev_mode", "claim_digest", "x"]),
-        st.one_of(st.text(max_size=80), st.booleans(), st.none(), st.integers(), st.binary(max_size=4).map(lambda b: "0x" + b.hex())),
+        st.one_of(
+            st.text(max_size=80),
+            st.booleans(),
+            st.none(),
+            st.integers(),
+            st.binary(max_size=4).map(lambda b: "0x" + b.hex()),
+        ),
     ),
     st.booleans(),
 )

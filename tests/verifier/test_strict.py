@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-import verifier
-from verifier import (
+from refute import verifier
+from refute.verifier import (
     DevModeNotAllowedError,
     InvalidPointError,
     MalformedInputError,
@@ -20,8 +20,8 @@ from verifier import (
     sha256,
     verify_seal,
 )
-from verifier.groth16 import Proof, RiscZeroGroth16Verifier, prepared_key
-from verifier.params import PARAMETER_SETS, VERIFYING_KEY
+from refute.verifier.groth16 import Proof, RiscZeroGroth16Verifier, prepared_key
+from refute.verifier.params import PARAMETER_SETS, VERIFYING_KEY
 
 pytestmark = pytest.mark.conformance
 
@@ -37,7 +37,7 @@ def good(receipts):
 
 def set_word(seal: bytes, k: int, value: int) -> bytes:
     off = 4 + 32 * k
-    return seal[:off] + value.to_bytes(32, "big") + seal[off + 32:]
+    return seal[:off] + value.to_bytes(32, "big") + seal[off + 32 :]
 
 
 def test_error_hierarchy():
@@ -134,7 +134,7 @@ def test_point_at_infinity(good, point, words):
 @pytest.mark.parametrize("point,k", [("a", 1), ("b", 5), ("c", 7)])
 def test_point_not_on_curve(good, point, k):
     seal = good[0]
-    y = int.from_bytes(seal[4 + 32 * k:4 + 32 * k + 32], "big")
+    y = int.from_bytes(seal[4 + 32 * k : 4 + 32 * k + 32], "big")
     with pytest.raises(InvalidPointError, match=f"point {point} is not on the curve"):
         verify_seal(set_word(seal, k, (y + 1) % Q), good[1], good[2])
 
@@ -150,7 +150,7 @@ def test_g2_point_not_in_subgroup(good, twist_point):
     for seed in range(2):
         (x0, x1), (y0, y1) = twist_point(seed)
         bad = seal
-        for k, v in zip((2, 3, 4, 5), (x1, x0, y1, y0)):  # EIP-197 order: imaginary part first
+        for k, v in zip((2, 3, 4, 5), (x1, x0, y1, y0), strict=False):  # EIP-197 order: imaginary part first
             bad = set_word(bad, k, v)
         with pytest.raises(InvalidPointError, match="G2 point b is not in the order-r subgroup"):
             verify_seal(bad, good[1], good[2])
@@ -216,13 +216,13 @@ def test_public_input_msm_matches_plain_scalar_multiplication():
     pvk = prepared_key(VERIFYING_KEY)
     inputs = [R - 1, 2**128 - 1, 0, 12345, R // 3]
     expected = VERIFYING_KEY.ic[0]
-    for s, p in zip(inputs, VERIFYING_KEY.ic[1:]):
+    for s, p in zip(inputs, VERIFYING_KEY.ic[1:], strict=False):
         expected = bn254.g1_add(expected, bn254.g1_mul(p, s))
     assert pvk.vk_x(inputs) == expected
     partial = pvk.partial_inputs({0: inputs[0], 4: inputs[4]})
     assert pvk.vk_x(inputs, partial) == expected
     with pytest.raises(PublicInputError, match="fixed by the parameter set"):
-        pvk.vk_x([1] + inputs[1:], partial)
+        pvk.vk_x([1, *inputs[1:]], partial)
 
 
 def test_proof_from_bytes_length():

@@ -50,7 +50,10 @@ impl SingularBatch {
             return Err(err(content, "expected an RLP list"));
         }
         if h.payload_length != buf.len() {
-            return Err(err(buf, &format!("list is {} bytes but {} follow (trailing or missing data)", h.payload_length, buf.len())));
+            return Err(err(
+                buf,
+                &format!("list is {} bytes but {} follow (trailing or missing data)", h.payload_length, buf.len()),
+            ));
         }
         let parent_hash = B256::decode(&mut buf).map_err(|e| err(buf, &format!("parent_hash: {e}")))?;
         let epoch_num = u64::decode(&mut buf).map_err(|e| err(buf, &format!("epoch_num: {e}")))?;
@@ -65,7 +68,8 @@ impl SingularBatch {
         }
         let mut transactions = Vec::new();
         while !buf.is_empty() {
-            let tx = Bytes::decode(&mut buf).map_err(|e| err(buf, &format!("transaction {}: {e}", transactions.len())))?;
+            let tx =
+                Bytes::decode(&mut buf).map_err(|e| err(buf, &format!("transaction {}: {e}", transactions.len())))?;
             transactions.push(tx);
         }
         Ok(SingularBatch { parent_hash, epoch_num, epoch_hash, timestamp, transactions })
@@ -74,8 +78,12 @@ impl SingularBatch {
     /// `rlp([...])` (without the type byte).
     pub fn encode(&self) -> Vec<u8> {
         let txs_len: usize = self.transactions.iter().map(|t| t.length()).sum();
-        let payload = self.parent_hash.length() + self.epoch_num.length() + self.epoch_hash.length() + self.timestamp.length()
-            + Header { list: true, payload_length: txs_len }.length() + txs_len;
+        let payload = self.parent_hash.length()
+            + self.epoch_num.length()
+            + self.epoch_hash.length()
+            + self.timestamp.length()
+            + Header { list: true, payload_length: txs_len }.length()
+            + txs_len;
         let mut out = Vec::with_capacity(payload + 8);
         Header { list: true, payload_length: payload }.encode(&mut out);
         self.parent_hash.encode(&mut out);
@@ -104,7 +112,7 @@ pub struct RawSpanBatch {
 }
 
 /// The transaction columns of a span batch.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SpanBatchTxs {
     pub contract_creation_bits: Vec<bool>,
     pub y_parity_bits: Vec<bool>,
@@ -160,7 +168,15 @@ impl RawSpanBatch {
             block_tx_counts.push(n);
         }
         let txs = SpanBatchTxs::decode(&mut r, total as usize)?;
-        Ok(RawSpanBatch { rel_timestamp, l1_origin_num, parent_check, l1_origin_check, origin_bits, block_tx_counts, txs })
+        Ok(RawSpanBatch {
+            rel_timestamp,
+            l1_origin_num,
+            parent_check,
+            l1_origin_check,
+            origin_bits,
+            block_tx_counts,
+            txs,
+        })
     }
 
     /// Serialises the content (without the type byte).
@@ -220,7 +236,18 @@ impl SpanBatchTxs {
         }
         let legacy = tx_types.iter().filter(|t| **t == TX_LEGACY).count();
         let protected_bits = r.bitlist(legacy, "protected_bits")?;
-        Ok(SpanBatchTxs { contract_creation_bits, y_parity_bits, sigs, tos, datas, data_offsets, tx_types, nonces, gases, protected_bits })
+        Ok(SpanBatchTxs {
+            contract_creation_bits,
+            y_parity_bits,
+            sigs,
+            tos,
+            datas,
+            data_offsets,
+            tx_types,
+            nonces,
+            gases,
+            protected_bits,
+        })
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -256,7 +283,11 @@ fn read_tx_data(r: &mut Reader<'_>, index: usize) -> DaResult<(Vec<u8>, u8)> {
         Some(_) => (TX_LEGACY, rest),
     };
     if ty != TX_LEGACY && ty != TX_EIP2930 && ty != TX_EIP1559 && ty != TX_EIP7702 {
-        return Err(DaError::new(Layer::Tx, start, format!("tx {index}: transaction type {ty} cannot appear in a span batch")));
+        return Err(DaError::new(
+            Layer::Tx,
+            start,
+            format!("tx {index}: transaction type {ty} cannot appear in a span batch"),
+        ));
     }
     let mut buf = body;
     let h = Header::decode(&mut buf).map_err(|e| batch_err(start, format!("tx {index}: tx data RLP header: {e}")))?;
@@ -265,7 +296,10 @@ fn read_tx_data(r: &mut Reader<'_>, index: usize) -> DaResult<(Vec<u8>, u8)> {
     }
     if h.payload_length as u64 > MAX_SPAN_BATCH_ELEMENTS {
         // op-node reads tx data through an RLP stream limited to this many bytes.
-        return Err(batch_err(start, format!("tx {index}: tx data of {} bytes exceeds {MAX_SPAN_BATCH_ELEMENTS}", h.payload_length)));
+        return Err(batch_err(
+            start,
+            format!("tx {index}: tx data of {} bytes exceeds {MAX_SPAN_BATCH_ELEMENTS}", h.payload_length),
+        ));
     }
     if buf.len() < h.payload_length {
         return Err(batch_err(start, format!("tx {index}: tx data list of {} bytes is truncated", h.payload_length)));
@@ -277,6 +311,9 @@ fn read_tx_data(r: &mut Reader<'_>, index: usize) -> DaResult<(Vec<u8>, u8)> {
 }
 
 /// A batch read from a channel, with its offset in the decompressed data.
+// A channel holds few batches and each is decoded once, so the span variant's
+// size costs little; boxing it would change the public variant's type.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Batch {
     Singular(SingularBatch),
@@ -313,13 +350,16 @@ pub fn decode_batch(data: &[u8], base: usize, delta: bool) -> DaResult<Batch> {
     }
 }
 
+/// Batches, each with its offset in the decompressed channel data.
+pub type OffsetBatches = Vec<(usize, Batch)>;
+
 /// Reads every batch in decompressed channel data.
 ///
 /// Returns the batches (with their offsets) read before the data ended. If the
 /// data stops in the middle of a batch, that is an error when `complete` (the
 /// stream ended cleanly, so the channel is malformed); otherwise op-node
 /// ignores the cut-off tail, and so do we, reporting it in the second value.
-pub fn read_batches(data: &[u8], complete: bool, delta: bool) -> DaResult<(Vec<(usize, Batch)>, Option<DaError>)> {
+pub fn read_batches(data: &[u8], complete: bool, delta: bool) -> DaResult<(OffsetBatches, Option<DaError>)> {
     let mut out = Vec::new();
     let mut at = 0usize;
     while at < data.len() {

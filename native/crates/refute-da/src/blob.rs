@@ -67,7 +67,10 @@ pub fn decode(blob: &[u8]) -> DaResult<Vec<u8>> {
         if blob[fe * 32] & 0b1100_0000 != 0 {
             return Err(blob_err(
                 fe * 32,
-                format!("field element {fe}: top two bits of its first byte must be zero (byte 0x{:02x})", blob[fe * 32]),
+                format!(
+                    "field element {fe}: top two bits of its first byte must be zero (byte 0x{:02x})",
+                    blob[fe * 32]
+                ),
             ));
         }
     }

@@ -62,6 +62,7 @@ fn num_from_be(bytes: &[u8; 32]) -> num_bigint_shim::BigUintBytes {
 
 mod num_bigint_shim {
     /// 32 big-endian bytes, convertible into arkworks' `BigInt<4>`.
+    #[derive(Debug)]
     pub struct BigUintBytes(pub [u8; 32]);
     impl TryFrom<BigUintBytes> for ark_ff::BigInt<4> {
         type Error = ();
@@ -77,7 +78,7 @@ mod num_bigint_shim {
 
 /// Reads the first `n` points of a `g1.point` file.
 pub fn load_g1(srs: &[u8], n: usize) -> DaResult<Vec<G1Affine>> {
-    if srs.len() % G1_COMPRESSED != 0 {
+    if !srs.len().is_multiple_of(G1_COMPRESSED) {
         return Err(srs_err(srs.len(), format!("file is {} bytes, not a multiple of {G1_COMPRESSED}", srs.len())));
     }
     let have = srs.len() / G1_COMPRESSED;
@@ -94,7 +95,7 @@ pub fn load_g1(srs: &[u8], n: usize) -> DaResult<Vec<G1Affine>> {
 
 /// Interprets a blob as BN254 scalars (each symbol must be below the modulus).
 pub fn blob_scalars(blob: &[u8]) -> DaResult<Vec<Fr>> {
-    if blob.len() % 32 != 0 {
+    if !blob.len().is_multiple_of(32) {
         return Err(blob_err(blob.len(), "EigenDA blob length is not a multiple of 32"));
     }
     blob.chunks_exact(32)
@@ -102,7 +103,8 @@ pub fn blob_scalars(blob: &[u8]) -> DaResult<Vec<Fr>> {
         .map(|(i, c)| {
             let bi = <Fr as PrimeField>::BigInt::try_from(num_bigint_shim::BigUintBytes(c.try_into().expect("32")))
                 .map_err(|_| blob_err(i * 32, "bad symbol"))?;
-            Fr::from_bigint(bi).ok_or_else(|| blob_err(i * 32, format!("symbol {i} is not below the BN254 scalar modulus")))
+            Fr::from_bigint(bi)
+                .ok_or_else(|| blob_err(i * 32, format!("symbol {i} is not below the BN254 scalar modulus")))
         })
         .collect()
 }
@@ -113,7 +115,8 @@ pub fn commit(blob: &[u8], g1: &[G1Affine]) -> DaResult<G1Affine> {
     if scalars.len() > g1.len() {
         return Err(blob_err(0, format!("blob has {} symbols but the SRS has {} points", scalars.len(), g1.len())));
     }
-    let p: G1Projective = G1Projective::msm(&g1[..scalars.len()], &scalars).map_err(|_| blob_err(0, "MSM length mismatch"))?;
+    let p: G1Projective =
+        G1Projective::msm(&g1[..scalars.len()], &scalars).map_err(|_| blob_err(0, "MSM length mismatch"))?;
     Ok(p.into_affine())
 }
 

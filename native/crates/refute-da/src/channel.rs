@@ -16,7 +16,14 @@
 //! Dropped frames and channels are not errors in the protocol (derivation just
 //! moves on), so they are reported as [`Note`]s, not [`crate::DaError`]s.
 
-use alloc::{collections::BTreeMap, format, string::String, vec::Vec};
+use alloc::{
+    collections::{btree_map::Entry, BTreeMap},
+    format,
+    string::String,
+    vec::Vec,
+};
+
+use refute_forks::{OpForkSchedule, OpHardfork};
 
 use crate::frame::{ChannelId, Frame};
 
@@ -39,6 +46,27 @@ pub struct ChannelRules {
 impl Default for ChannelRules {
     fn default() -> Self {
         ChannelRules { channel_timeout: 300, canyon: true, holocene: false, max_bank_size: 100_000_000 }
+    }
+}
+
+/// op-node `ChannelTimeoutGranite`: the channel timeout from Granite on (L1 blocks).
+pub const CHANNEL_TIMEOUT_GRANITE: u64 = 50;
+
+impl ChannelRules {
+    /// The rules of `forks` at `timestamp`; `channel_timeout_bedrock` is the chain's
+    /// timeout before Granite (op-node's `channel_timeout`).
+    pub fn at(forks: &OpForkSchedule, timestamp: u64, channel_timeout_bedrock: u64) -> Self {
+        let channel_timeout = if forks.is_active(OpHardfork::Granite, timestamp) {
+            CHANNEL_TIMEOUT_GRANITE
+        } else {
+            channel_timeout_bedrock
+        };
+        ChannelRules {
+            channel_timeout,
+            canyon: forks.is_active(OpHardfork::Canyon, timestamp),
+            holocene: forks.is_active(OpHardfork::Holocene, timestamp),
+            ..ChannelRules::default()
+        }
     }
 }
 
@@ -77,7 +105,15 @@ struct Channel {
 
 impl Channel {
     fn new(open_block: u64) -> Self {
-        Channel { open_block, highest_block: open_block, closed: false, end: 0, highest: 0, inputs: BTreeMap::new(), size: 0 }
+        Channel {
+            open_block,
+            highest_block: open_block,
+            closed: false,
+            end: 0,
+            highest: 0,
+            inputs: BTreeMap::new(),
+            size: 0,
+        }
     }
 
     /// op-node `Channel.AddFrame`; `Err` is the reason the frame was ignored.
@@ -141,7 +177,14 @@ pub struct Assembler {
 
 impl Assembler {
     pub fn new(rules: ChannelRules) -> Self {
-        Assembler { rules, channels: BTreeMap::new(), queue: Vec::new(), ready: Vec::new(), notes: Vec::new(), next_number: 0 }
+        Assembler {
+            rules,
+            channels: BTreeMap::new(),
+            queue: Vec::new(),
+            ready: Vec::new(),
+            notes: Vec::new(),
+            next_number: 0,
+        }
     }
 
     fn note(&mut self, l1_block: u64, id: ChannelId, number: Option<u16>, message: impl Into<String>) {
@@ -164,14 +207,19 @@ impl Assembler {
 
     fn ingest_bank(&mut self, l1_block: u64, frame: Frame) {
         let id = frame.channel_id;
-        if !self.channels.contains_key(&id) {
-            self.channels.insert(id, Channel::new(l1_block));
+        if let Entry::Vacant(slot) = self.channels.entry(id) {
+            slot.insert(Channel::new(l1_block));
             self.queue.push(id);
         }
         let ch = self.channels.get(&id).expect("inserted above");
         if self.timed_out(ch.open_block, l1_block) {
             let open = ch.open_block;
-            self.note(l1_block, id, Some(frame.number), format!("channel opened at L1 block {open} has timed out; frame ignored"));
+            self.note(
+                l1_block,
+                id,
+                Some(frame.number),
+                format!("channel opened at L1 block {open} has timed out; frame ignored"),
+            );
             return;
         }
         let number = frame.number;
@@ -199,7 +247,12 @@ impl Assembler {
             if self.timed_out(open, l1_block) {
                 self.queue.remove(0);
                 self.channels.remove(&first);
-                self.note(l1_block, first, None, format!("channel opened at L1 block {open} timed out before it was complete; dropped"));
+                self.note(
+                    l1_block,
+                    first,
+                    None,
+                    format!("channel opened at L1 block {open} timed out before it was complete; dropped"),
+                );
                 continue;
             }
             let limit = if self.rules.canyon { self.queue.len() } else { 1 };
@@ -227,7 +280,12 @@ impl Assembler {
             if self.timed_out(open, l1_block) {
                 self.queue.clear();
                 self.channels.clear();
-                self.note(l1_block, cur, None, format!("channel opened at L1 block {open} timed out before it was complete; dropped"));
+                self.note(
+                    l1_block,
+                    cur,
+                    None,
+                    format!("channel opened at L1 block {open} timed out before it was complete; dropped"),
+                );
             }
         }
         match self.queue.first().copied() {
@@ -238,7 +296,12 @@ impl Assembler {
                 self.note(l1_block, cur, None, "unfinished channel replaced by a new first frame; dropped");
             }
             Some(_) => {
-                self.note(l1_block, id, Some(number), format!("out-of-order frame (expected frame {} of the open channel)", self.next_number));
+                self.note(
+                    l1_block,
+                    id,
+                    Some(number),
+                    format!("out-of-order frame (expected frame {} of the open channel)", self.next_number),
+                );
                 return;
             }
             None if number != 0 => {
@@ -284,9 +347,12 @@ impl Assembler {
 
     /// Channels still waiting for frames: (id, frames held, closed).
     pub fn pending(&self) -> Vec<(ChannelId, usize, bool)> {
-        self.queue.iter().map(|id| {
-            let c = &self.channels[id];
-            (*id, c.inputs.len(), c.closed)
-        }).collect()
+        self.queue
+            .iter()
+            .map(|id| {
+                let c = &self.channels[id];
+                (*id, c.inputs.len(), c.closed)
+            })
+            .collect()
     }
 }

@@ -136,7 +136,14 @@ fn brotli(input: &[u8], max_output: usize) -> Decompressed {
         let mut avail_out = chunk.len();
         let mut out_off = 0usize;
         let r = BrotliDecompressStream(
-            &mut avail_in, &mut in_off, input, &mut avail_out, &mut out_off, &mut chunk, &mut total, &mut state,
+            &mut avail_in,
+            &mut in_off,
+            input,
+            &mut avail_out,
+            &mut out_off,
+            &mut chunk,
+            &mut total,
+            &mut state,
         );
         let room = max_output - out.len();
         if out_off > room {

@@ -11,9 +11,7 @@
 
 use alloc::{format, vec, vec::Vec};
 
-use alloy_consensus::{
-    SignableTransaction, TxEip1559, TxEip2930, TxEip7702, TxEnvelope, TxLegacy,
-};
+use alloy_consensus::{SignableTransaction, TxEip1559, TxEip2930, TxEip7702, TxEnvelope, TxLegacy};
 use alloy_eips::{
     eip2718::{Decodable2718, Encodable2718},
     eip2930::AccessList,
@@ -22,8 +20,8 @@ use alloy_eips::{
 use alloy_primitives::{keccak256, Address, Bytes, Signature, TxKind, B256, U256};
 use alloy_rlp::{Decodable, Encodable, Header};
 
-use crate::batch::{Batch, RawSpanBatch, SingularBatch, TX_EIP1559, TX_EIP2930, TX_EIP7702, TX_LEGACY};
-use crate::error::{batch_err, tx_err, DaResult};
+use crate::batch::{Batch, RawSpanBatch, SingularBatch, SpanBatchTxs, TX_EIP1559, TX_EIP2930, TX_EIP7702, TX_LEGACY};
+use crate::error::{batch_err, tx_err, DaError, DaResult};
 
 /// What the rollup config contributes to block reconstruction.
 #[derive(Clone, Copy, Debug)]
@@ -116,7 +114,9 @@ fn singular_block(b: &SingularBatch, batch_offset: usize) -> DaResult<L2Block> {
 pub fn check_signed_tx(tx: &[u8], offset: usize, index: usize) -> DaResult<()> {
     match tx.first() {
         None => return Err(tx_err(offset, format!("transaction {index} is empty"))),
-        Some(&0x7e) => return Err(tx_err(offset, format!("transaction {index}: deposit transactions cannot be batched"))),
+        Some(&0x7e) => {
+            return Err(tx_err(offset, format!("transaction {index}: deposit transactions cannot be batched")))
+        }
         Some(&t) if t < 0x7f && ![TX_EIP2930, TX_EIP1559, TX_EIP7702].contains(&t) => {
             return Err(tx_err(offset, format!("transaction {index}: type {t} is not allowed in L2 batches")))
         }
@@ -138,7 +138,8 @@ pub fn span_origins(b: &RawSpanBatch) -> DaResult<Vec<u64>> {
     for i in (0..n).rev() {
         origins[i] = last;
         if b.origin_bits[i] && i > 0 {
-            last = last.checked_sub(1).ok_or_else(|| batch_err(0, "origin bits walk the L1 origin number below zero"))?;
+            last =
+                last.checked_sub(1).ok_or_else(|| batch_err(0, "origin bits walk the L1 origin number below zero"))?;
         }
     }
     Ok(origins)
@@ -150,7 +151,7 @@ fn span_blocks(b: &RawSpanBatch, cfg: &DeriveConfig) -> DaResult<Vec<L2Block>> {
     let mut txs = txs.into_iter();
     let n = b.block_count();
     let mut blocks = Vec::with_capacity(n);
-    for i in 0..n {
+    for (i, &l1_origin_number) in origins.iter().enumerate() {
         let offset = (i as u64).checked_mul(cfg.block_time);
         let timestamp = offset
             .and_then(|o| cfg.l2_genesis_time.checked_add(b.rel_timestamp)?.checked_add(o))
@@ -159,7 +160,7 @@ fn span_blocks(b: &RawSpanBatch, cfg: &DeriveConfig) -> DaResult<Vec<L2Block>> {
         blocks.push(L2Block {
             timestamp,
             parent_check: if i == 0 { b.parent_check.to_vec() } else { Vec::new() },
-            l1_origin_number: origins[i],
+            l1_origin_number,
             l1_origin_check: if i == n - 1 { b.l1_origin_check.to_vec() } else { Vec::new() },
             transactions: txs.by_ref().take(count).collect(),
         });
@@ -174,7 +175,6 @@ pub fn span_transactions(b: &RawSpanBatch, chain_id: u64) -> DaResult<Vec<Vec<u8
     let mut legacy_index = 0usize;
     let mut out = Vec::with_capacity(t.datas.len());
     for i in 0..t.datas.len() {
-        let at = t.data_offsets[i];
         let to = if t.contract_creation_bits[i] {
             TxKind::Create
         } else {
@@ -184,89 +184,121 @@ pub fn span_transactions(b: &RawSpanBatch, chain_id: u64) -> DaResult<Vec<Vec<u8
         let sig = Signature::new(U256::from_be_bytes(*r), U256::from_be_bytes(*s), t.y_parity_bits[i]);
         let ty = t.tx_types[i];
         let body = if ty == TX_LEGACY { &t.datas[i][..] } else { &t.datas[i][1..] };
-        let mut f = Fields::open(body, at, i)?;
-        let env: TxEnvelope = match ty {
+        let f = Fields::open(body, t.data_offsets[i], i)?;
+        let columns = Columns { txs: t, index: i, to, sig };
+        let env = match ty {
             TX_LEGACY => {
                 let protected = t.protected_bits[legacy_index];
                 legacy_index += 1;
-                // Field order of the span-batch legacy tx data: [value, gas_price, data].
-                let value = f.value()?;
-                let gas_price = f.u128("gas_price")?;
-                let input = f.next::<Bytes>("data")?;
-                let tx = TxLegacy {
-                    chain_id: protected.then_some(chain_id),
-                    nonce: t.nonces[i],
-                    gas_price,
-                    gas_limit: t.gases[i],
-                    to,
-                    value,
-                    input,
-                };
-                f.close()?;
-                tx.into_signed(sig).into()
+                legacy_tx(f, &columns, protected.then_some(chain_id))?
             }
-            TX_EIP2930 => {
-                let value = f.value()?;
-                let gas_price = f.u128("gas_price")?;
-                let input = f.next::<Bytes>("data")?;
-                let access_list = f.next::<AccessList>("access_list")?;
-                f.close()?;
-                TxEip2930 { chain_id, nonce: t.nonces[i], gas_price, gas_limit: t.gases[i], to, value, access_list, input }
-                    .into_signed(sig)
-                    .into()
-            }
-            TX_EIP1559 => {
-                let value = f.value()?;
-                let max_priority_fee_per_gas = f.u128("max_priority_fee_per_gas")?;
-                let max_fee_per_gas = f.u128("max_fee_per_gas")?;
-                let input = f.next::<Bytes>("data")?;
-                let access_list = f.next::<AccessList>("access_list")?;
-                f.close()?;
-                TxEip1559 {
-                    chain_id,
-                    nonce: t.nonces[i],
-                    gas_limit: t.gases[i],
-                    max_fee_per_gas,
-                    max_priority_fee_per_gas,
-                    to,
-                    value,
-                    access_list,
-                    input,
-                }
-                .into_signed(sig)
-                .into()
-            }
-            TX_EIP7702 => {
-                let TxKind::Call(to) = to else {
-                    return Err(tx_err(at, format!("tx {i}: EIP-7702 transactions cannot create contracts")));
-                };
-                let value = f.value()?;
-                let max_priority_fee_per_gas = f.u128("max_priority_fee_per_gas")?;
-                let max_fee_per_gas = f.u128("max_fee_per_gas")?;
-                let input = f.next::<Bytes>("data")?;
-                let access_list = f.next::<AccessList>("access_list")?;
-                let authorization_list = f.next::<Vec<SignedAuthorization>>("authorization_list")?;
-                f.close()?;
-                TxEip7702 {
-                    chain_id,
-                    nonce: t.nonces[i],
-                    gas_limit: t.gases[i],
-                    max_fee_per_gas,
-                    max_priority_fee_per_gas,
-                    to,
-                    value,
-                    access_list,
-                    authorization_list,
-                    input,
-                }
-                .into_signed(sig)
-                .into()
-            }
-            other => return Err(tx_err(at, format!("tx {i}: unsupported transaction type {other}"))),
+            TX_EIP2930 => eip2930_tx(f, &columns, chain_id)?,
+            TX_EIP1559 => eip1559_tx(f, &columns, chain_id)?,
+            TX_EIP7702 => eip7702_tx(f, &columns, chain_id)?,
+            other => return Err(f.err(format!("unsupported transaction type {other}"))),
         };
         out.push(env.encoded_2718());
     }
     Ok(out)
+}
+
+/// The parts of one span-batch transaction kept in columns outside its tx data.
+struct Columns<'a> {
+    txs: &'a SpanBatchTxs,
+    index: usize,
+    to: TxKind,
+    sig: Signature,
+}
+
+impl Columns<'_> {
+    fn nonce(&self) -> u64 {
+        self.txs.nonces[self.index]
+    }
+
+    fn gas_limit(&self) -> u64 {
+        self.txs.gases[self.index]
+    }
+}
+
+/// A legacy transaction; its tx data is `[value, gas_price, data]`.
+fn legacy_tx(mut f: Fields<'_>, c: &Columns<'_>, chain_id: Option<u64>) -> DaResult<TxEnvelope> {
+    let value = f.value()?;
+    let gas_price = f.u128("gas_price")?;
+    let input = f.next::<Bytes>("data")?;
+    let tx = TxLegacy { chain_id, nonce: c.nonce(), gas_price, gas_limit: c.gas_limit(), to: c.to, value, input };
+    f.close()?;
+    Ok(tx.into_signed(c.sig).into())
+}
+
+/// An EIP-2930 transaction; its tx data is `[value, gas_price, data, access_list]`.
+fn eip2930_tx(mut f: Fields<'_>, c: &Columns<'_>, chain_id: u64) -> DaResult<TxEnvelope> {
+    let value = f.value()?;
+    let gas_price = f.u128("gas_price")?;
+    let input = f.next::<Bytes>("data")?;
+    let access_list = f.next::<AccessList>("access_list")?;
+    f.close()?;
+    let tx = TxEip2930 {
+        chain_id,
+        nonce: c.nonce(),
+        gas_price,
+        gas_limit: c.gas_limit(),
+        to: c.to,
+        value,
+        access_list,
+        input,
+    };
+    Ok(tx.into_signed(c.sig).into())
+}
+
+/// An EIP-1559 transaction; its tx data is
+/// `[value, max_priority_fee_per_gas, max_fee_per_gas, data, access_list]`.
+fn eip1559_tx(mut f: Fields<'_>, c: &Columns<'_>, chain_id: u64) -> DaResult<TxEnvelope> {
+    let value = f.value()?;
+    let max_priority_fee_per_gas = f.u128("max_priority_fee_per_gas")?;
+    let max_fee_per_gas = f.u128("max_fee_per_gas")?;
+    let input = f.next::<Bytes>("data")?;
+    let access_list = f.next::<AccessList>("access_list")?;
+    f.close()?;
+    let tx = TxEip1559 {
+        chain_id,
+        nonce: c.nonce(),
+        gas_limit: c.gas_limit(),
+        max_fee_per_gas,
+        max_priority_fee_per_gas,
+        to: c.to,
+        value,
+        access_list,
+        input,
+    };
+    Ok(tx.into_signed(c.sig).into())
+}
+
+/// An EIP-7702 transaction (never a contract creation); its tx data is the
+/// EIP-1559 fields followed by `authorization_list`.
+fn eip7702_tx(mut f: Fields<'_>, c: &Columns<'_>, chain_id: u64) -> DaResult<TxEnvelope> {
+    let TxKind::Call(to) = c.to else {
+        return Err(f.err("EIP-7702 transactions cannot create contracts"));
+    };
+    let value = f.value()?;
+    let max_priority_fee_per_gas = f.u128("max_priority_fee_per_gas")?;
+    let max_fee_per_gas = f.u128("max_fee_per_gas")?;
+    let input = f.next::<Bytes>("data")?;
+    let access_list = f.next::<AccessList>("access_list")?;
+    let authorization_list = f.next::<Vec<SignedAuthorization>>("authorization_list")?;
+    f.close()?;
+    let tx = TxEip7702 {
+        chain_id,
+        nonce: c.nonce(),
+        gas_limit: c.gas_limit(),
+        max_fee_per_gas,
+        max_priority_fee_per_gas,
+        to,
+        value,
+        access_list,
+        authorization_list,
+        input,
+    };
+    Ok(tx.into_signed(c.sig).into())
 }
 
 /// Reads the fields of one span-batch tx data list, exactly and in order.
@@ -296,7 +328,13 @@ impl<'a> Fields<'a> {
 
     fn u128(&mut self, what: &str) -> DaResult<u128> {
         let v = self.next::<U256>(what)?;
-        u128::try_from(v).map_err(|_| tx_err(self.at, format!("tx {}: {what} {v} does not fit in 128 bits", self.index)))
+        u128::try_from(v)
+            .map_err(|_| tx_err(self.at, format!("tx {}: {what} {v} does not fit in 128 bits", self.index)))
+    }
+
+    /// An error about this transaction.
+    fn err(&self, msg: impl core::fmt::Display) -> DaError {
+        tx_err(self.at, format!("tx {}: {msg}", self.index))
     }
 
     fn close(self) -> DaResult<()> {
@@ -311,98 +349,110 @@ impl<'a> Fields<'a> {
 /// The inverse of [`span_transactions`]: splits signed EIP-2718 transactions
 /// into span-batch columns (what a batcher does). Legacy transactions must be
 /// unprotected or protected for `chain_id`; typed ones must carry `chain_id`.
-pub fn span_txs_from_signed(txs: &[Vec<u8>], chain_id: u64) -> DaResult<crate::batch::SpanBatchTxs> {
-    use crate::batch::SpanBatchTxs;
-    let mut out = SpanBatchTxs {
-        contract_creation_bits: Vec::new(),
-        y_parity_bits: Vec::new(),
-        sigs: Vec::new(),
-        tos: Vec::new(),
-        datas: Vec::new(),
-        data_offsets: Vec::new(),
-        tx_types: Vec::new(),
-        nonces: Vec::new(),
-        gases: Vec::new(),
-        protected_bits: Vec::new(),
-    };
+pub fn span_txs_from_signed(txs: &[Vec<u8>], chain_id: u64) -> DaResult<SpanBatchTxs> {
+    let mut out = SpanBatchTxs::default();
     for (i, raw) in txs.iter().enumerate() {
-        let env = TxEnvelope::decode_2718(&mut raw.as_slice()).map_err(|e| tx_err(0, format!("transaction {i}: {e}")))?;
-        let wrong_chain = |c: u64| tx_err(0, format!("transaction {i}: chain id {c} is not the rollup's {chain_id}"));
-        let (ty, to, nonce, gas, sig, fields): (u8, TxKind, u64, u64, Signature, Vec<u8>) = match &env {
-            TxEnvelope::Legacy(s) => {
-                let t = s.tx();
-                match t.chain_id {
-                    Some(c) if c != chain_id => return Err(wrong_chain(c)),
-                    Some(_) => out.protected_bits.push(true),
-                    None => out.protected_bits.push(false),
-                }
-                let mut f = Vec::new();
-                t.value.encode(&mut f);
-                t.gas_price.encode(&mut f);
-                t.input.encode(&mut f);
-                (TX_LEGACY, t.to, t.nonce, t.gas_limit, *s.signature(), f)
-            }
-            TxEnvelope::Eip2930(s) => {
-                let t = s.tx();
-                if t.chain_id != chain_id {
-                    return Err(wrong_chain(t.chain_id));
-                }
-                let mut f = Vec::new();
-                t.value.encode(&mut f);
-                t.gas_price.encode(&mut f);
-                t.input.encode(&mut f);
-                t.access_list.encode(&mut f);
-                (TX_EIP2930, t.to, t.nonce, t.gas_limit, *s.signature(), f)
-            }
-            TxEnvelope::Eip1559(s) => {
-                let t = s.tx();
-                if t.chain_id != chain_id {
-                    return Err(wrong_chain(t.chain_id));
-                }
-                let mut f = Vec::new();
-                t.value.encode(&mut f);
-                t.max_priority_fee_per_gas.encode(&mut f);
-                t.max_fee_per_gas.encode(&mut f);
-                t.input.encode(&mut f);
-                t.access_list.encode(&mut f);
-                (TX_EIP1559, t.to, t.nonce, t.gas_limit, *s.signature(), f)
-            }
-            TxEnvelope::Eip7702(s) => {
-                let t = s.tx();
-                if t.chain_id != chain_id {
-                    return Err(wrong_chain(t.chain_id));
-                }
-                let mut f = Vec::new();
-                t.value.encode(&mut f);
-                t.max_priority_fee_per_gas.encode(&mut f);
-                t.max_fee_per_gas.encode(&mut f);
-                t.input.encode(&mut f);
-                t.access_list.encode(&mut f);
-                t.authorization_list.encode(&mut f);
-                (TX_EIP7702, TxKind::Call(t.to), t.nonce, t.gas_limit, *s.signature(), f)
-            }
-            _ => return Err(tx_err(0, format!("transaction {i}: type {} cannot go into a span batch", raw.first().copied().unwrap_or(0)))),
-        };
-        let mut data = Vec::with_capacity(fields.len() + 6);
-        if ty != TX_LEGACY {
-            data.push(ty);
+        let tx = split_signed_tx(raw, i, chain_id)?;
+        if let Some(protected) = tx.protected {
+            out.protected_bits.push(protected);
         }
-        Header { list: true, payload_length: fields.len() }.encode(&mut data);
-        data.extend_from_slice(&fields);
-        match to {
+        match tx.to {
             TxKind::Create => out.contract_creation_bits.push(true),
             TxKind::Call(a) => {
                 out.contract_creation_bits.push(false);
                 out.tos.push(a.into_array());
             }
         }
-        out.y_parity_bits.push(sig.v());
-        out.sigs.push((sig.r().to_be_bytes::<32>(), sig.s().to_be_bytes::<32>()));
-        out.datas.push(data);
+        out.y_parity_bits.push(tx.sig.v());
+        out.sigs.push((tx.sig.r().to_be_bytes::<32>(), tx.sig.s().to_be_bytes::<32>()));
+        out.datas.push(tx.data);
         out.data_offsets.push(0);
-        out.tx_types.push(ty);
-        out.nonces.push(nonce);
-        out.gases.push(gas);
+        out.tx_types.push(tx.ty);
+        out.nonces.push(tx.nonce);
+        out.gases.push(tx.gas);
     }
     Ok(out)
+}
+
+/// One signed transaction split into its span-batch columns.
+struct SplitTx {
+    ty: u8,
+    to: TxKind,
+    nonce: u64,
+    gas: u64,
+    sig: Signature,
+    /// `type ++ rlp([...])` (no type byte for legacy).
+    data: Vec<u8>,
+    /// Legacy only: EIP-155 replay-protected.
+    protected: Option<bool>,
+}
+
+/// Decodes transaction `i` and splits it into columns; its chain id must be `chain_id`.
+fn split_signed_tx(raw: &[u8], i: usize, chain_id: u64) -> DaResult<SplitTx> {
+    let env = TxEnvelope::decode_2718(&mut &raw[..]).map_err(|e| tx_err(0, format!("transaction {i}: {e}")))?;
+    let check_chain = |c: u64| {
+        if c == chain_id {
+            Ok(())
+        } else {
+            Err(tx_err(0, format!("transaction {i}: chain id {c} is not the rollup's {chain_id}")))
+        }
+    };
+    let (ty, to, nonce, gas, sig, fields, protected) = match &env {
+        TxEnvelope::Legacy(s) => {
+            let t = s.tx();
+            if let Some(c) = t.chain_id {
+                check_chain(c)?;
+            }
+            let fields = rlp_fields(&[&t.value, &t.gas_price, &t.input]);
+            (TX_LEGACY, t.to, t.nonce, t.gas_limit, *s.signature(), fields, Some(t.chain_id.is_some()))
+        }
+        TxEnvelope::Eip2930(s) => {
+            let t = s.tx();
+            check_chain(t.chain_id)?;
+            let fields = rlp_fields(&[&t.value, &t.gas_price, &t.input, &t.access_list]);
+            (TX_EIP2930, t.to, t.nonce, t.gas_limit, *s.signature(), fields, None)
+        }
+        TxEnvelope::Eip1559(s) => {
+            let t = s.tx();
+            check_chain(t.chain_id)?;
+            let fields =
+                rlp_fields(&[&t.value, &t.max_priority_fee_per_gas, &t.max_fee_per_gas, &t.input, &t.access_list]);
+            (TX_EIP1559, t.to, t.nonce, t.gas_limit, *s.signature(), fields, None)
+        }
+        TxEnvelope::Eip7702(s) => {
+            let t = s.tx();
+            check_chain(t.chain_id)?;
+            let fields = rlp_fields(&[
+                &t.value,
+                &t.max_priority_fee_per_gas,
+                &t.max_fee_per_gas,
+                &t.input,
+                &t.access_list,
+                &t.authorization_list,
+            ]);
+            (TX_EIP7702, TxKind::Call(t.to), t.nonce, t.gas_limit, *s.signature(), fields, None)
+        }
+        _ => {
+            return Err(tx_err(
+                0,
+                format!("transaction {i}: type {} cannot go into a span batch", raw.first().copied().unwrap_or(0)),
+            ))
+        }
+    };
+    let mut data = Vec::with_capacity(fields.len() + 6);
+    if ty != TX_LEGACY {
+        data.push(ty);
+    }
+    Header { list: true, payload_length: fields.len() }.encode(&mut data);
+    data.extend_from_slice(&fields);
+    Ok(SplitTx { ty, to, nonce, gas, sig, data, protected })
+}
+
+/// The concatenated RLP of `fields` (the payload of a list).
+fn rlp_fields(fields: &[&dyn Encodable]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for field in fields {
+        field.encode(&mut out);
+    }
+    out
 }

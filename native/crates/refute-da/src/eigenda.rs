@@ -31,7 +31,10 @@ pub fn encode(payload: &[u8]) -> DaResult<Vec<u8>> {
     if payload.len() > MAX_PAYLOAD_SIZE {
         return Err(blob_err(
             0,
-            format!("payload is {} bytes; at most {MAX_PAYLOAD_SIZE} fit in a {MAX_BLOB_SIZE}-byte EigenDA blob", payload.len()),
+            format!(
+                "payload is {} bytes; at most {MAX_PAYLOAD_SIZE} fit in a {MAX_BLOB_SIZE}-byte EigenDA blob",
+                payload.len()
+            ),
         ));
     }
     let symbols = encoded_symbols(payload.len()).next_power_of_two();
@@ -47,11 +50,17 @@ pub fn encode(payload: &[u8]) -> DaResult<Vec<u8>> {
 
 /// Decodes an EigenDA blob back into its payload.
 pub fn decode(blob: &[u8]) -> DaResult<Vec<u8>> {
-    if blob.is_empty() || blob.len() % SYMBOL_SIZE != 0 {
-        return Err(blob_err(0, format!("EigenDA blob is {} bytes; must be a non-zero multiple of {SYMBOL_SIZE}", blob.len())));
+    if blob.is_empty() || !blob.len().is_multiple_of(SYMBOL_SIZE) {
+        return Err(blob_err(
+            0,
+            format!("EigenDA blob is {} bytes; must be a non-zero multiple of {SYMBOL_SIZE}", blob.len()),
+        ));
     }
     if blob.len() > MAX_BLOB_SIZE {
-        return Err(blob_err(MAX_BLOB_SIZE, format!("EigenDA blob is {} bytes; the maximum is {MAX_BLOB_SIZE}", blob.len())));
+        return Err(blob_err(
+            MAX_BLOB_SIZE,
+            format!("EigenDA blob is {} bytes; the maximum is {MAX_BLOB_SIZE}", blob.len()),
+        ));
     }
     let symbols = blob.len() / SYMBOL_SIZE;
     if !symbols.is_power_of_two() {
@@ -78,12 +87,18 @@ pub fn decode(blob: &[u8]) -> DaResult<Vec<u8>> {
     for i in 1..needed {
         let sym = &blob[i * SYMBOL_SIZE..(i + 1) * SYMBOL_SIZE];
         if sym[0] != 0 {
-            return Err(blob_err(i * SYMBOL_SIZE, format!("symbol {i}: padding byte must be 0x00, got 0x{:02x}", sym[0])));
+            return Err(blob_err(
+                i * SYMBOL_SIZE,
+                format!("symbol {i}: padding byte must be 0x00, got 0x{:02x}", sym[0]),
+            ));
         }
         let take = (len - payload.len()).min(31);
         payload.extend_from_slice(&sym[1..1 + take]);
         if let Some(pos) = sym[1 + take..].iter().position(|&b| b != 0) {
-            return Err(blob_err(i * SYMBOL_SIZE + 1 + take + pos, format!("non-zero byte after the declared length {len}")));
+            return Err(blob_err(
+                i * SYMBOL_SIZE + 1 + take + pos,
+                format!("non-zero byte after the declared length {len}"),
+            ));
         }
     }
     let end = needed * SYMBOL_SIZE;

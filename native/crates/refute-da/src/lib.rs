@@ -18,6 +18,8 @@ extern crate alloc;
 
 pub mod batch;
 pub mod blob;
+#[cfg(feature = "bn254")]
+pub mod bn254;
 pub mod channel;
 pub mod compress;
 pub mod derive;
@@ -27,7 +29,5 @@ pub mod frame;
 pub mod pipeline;
 mod reader;
 pub mod wire;
-#[cfg(feature = "bn254")]
-pub mod bn254;
 
 pub use error::{DaError, DaResult, Layer};

@@ -6,6 +6,7 @@
 use alloc::{format, vec::Vec};
 
 use alloy_rlp::{Encodable, Header};
+use refute_forks::{OpForkSchedule, OpHardfork};
 
 use crate::batch::{read_batches, Batch};
 use crate::channel::{Assembler, ChannelRules, Note};
@@ -25,6 +26,26 @@ pub struct PipelineConfig {
     pub fjord: bool,
     /// Span batches allowed.
     pub delta: bool,
+}
+
+/// op-node `MaxRLPBytesPerChannel` before Fjord.
+pub const MAX_RLP_BYTES_BEDROCK: usize = 10_000_000;
+/// op-node `MaxRLPBytesPerChannelFjord`.
+pub const MAX_RLP_BYTES_FJORD: usize = 100_000_000;
+
+impl PipelineConfig {
+    /// The derivation rules of `forks` at `timestamp` (see [`ChannelRules::at`] for
+    /// `channel_timeout_bedrock`).
+    pub fn at(derive: DeriveConfig, forks: &OpForkSchedule, timestamp: u64, channel_timeout_bedrock: u64) -> Self {
+        let fjord = forks.is_active(OpHardfork::Fjord, timestamp);
+        PipelineConfig {
+            derive,
+            channel: ChannelRules::at(forks, timestamp, channel_timeout_bedrock),
+            max_rlp_bytes: if fjord { MAX_RLP_BYTES_FJORD } else { MAX_RLP_BYTES_BEDROCK },
+            fjord,
+            delta: forks.is_delta_active(timestamp),
+        }
+    }
 }
 
 /// What one input holds.
@@ -131,7 +152,11 @@ pub fn run(inputs: &[Input], cfg: &PipelineConfig) -> DaResult<Reconstruction> {
     Ok(rec)
 }
 
-fn process_channel(ch: crate::channel::ReadyChannel, cfg: &PipelineConfig, blocks: &mut Vec<L2Block>) -> DaResult<ChannelReport> {
+fn process_channel(
+    ch: crate::channel::ReadyChannel,
+    cfg: &PipelineConfig,
+    blocks: &mut Vec<L2Block>,
+) -> DaResult<ChannelReport> {
     let id_hex = hex_id(&ch.id);
     let ctx = |e: DaError| DaError { message: format!("channel {id_hex}: {}", e.message), ..e };
     let dec = decompress(&ch.data, cfg.max_rlp_bytes, cfg.fjord).map_err(ctx)?;

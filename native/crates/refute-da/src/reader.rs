@@ -78,7 +78,7 @@ impl<'a> Reader<'a> {
         for i in 0..bits {
             out.push(buf[n - 1 - i / 8] >> (i % 8) & 1 == 1);
         }
-        if bits % 8 != 0 && n > 0 && buf[0] >> (bits % 8) != 0 {
+        if !bits.is_multiple_of(8) && n > 0 && buf[0] >> (bits % 8) != 0 {
             return Err(DaError::new(self.layer, start, format!("{what}: bits set beyond the {bits}-bit length")));
         }
         Ok(out)

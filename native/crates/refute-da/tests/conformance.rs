@@ -1,4 +1,5 @@
 //! Conformance against the shared third-party fixtures (see fixtures/SOURCES.md).
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
 
@@ -21,27 +22,57 @@ fn fjord_config(chain_id: u64) -> PipelineConfig {
     }
 }
 
+/// Blob `index` of the Unichain batcher tx decodes to one frame of the published
+/// channel, with `len` bytes of data, frame number `number` and `last` flag.
+fn unichain_blob_decodes_to_published_frame(index: usize, len: usize, number: u16, last: bool) {
+    let Some(blob) = common::unichain_blob(index) else { return };
+    let data = blob::decode(&blob).unwrap();
+    assert_eq!(data.len(), len);
+    assert_eq!(data[0], 0);
+    assert_eq!(blob::encode(&data).unwrap(), blob, "re-encoding must give the same blob");
+    let frames = frame::parse_frames(&data).unwrap();
+    assert_eq!(frames.len(), 1);
+    assert_eq!(hex::encode(frames[0].channel_id), "0cd2fbf2cf47542dc209f38baa4fd48f");
+    assert_eq!((frames[0].number, frames[0].is_last), (number, last));
+    assert_eq!(frame::encode_frames(&frames), data);
+}
+
+/// One test per Unichain blob: `name: index => (data length, frame number, last)`.
+macro_rules! unichain_blob_tests {
+    ($($name:ident: $index:literal => ($len:literal, $number:literal, $last:literal),)*) => {
+        const UNICHAIN_BLOB_TESTS: usize = [$($index),*].len();
+        $(
+            #[test]
+            fn $name() {
+                unichain_blob_decodes_to_published_frame($index, $len, $number, $last);
+            }
+        )*
+    };
+}
+
+unichain_blob_tests! {
+    unichain_blob_0_decodes_to_published_frame: 0 => (130044, 0, false),
+    unichain_blob_1_decodes_to_published_frame: 1 => (130044, 1, false),
+    unichain_blob_2_decodes_to_published_frame: 2 => (62752, 2, true),
+}
+
 #[test]
-fn unichain_blobs_decode_to_published_frames() {
-    let Some(blobs) = common::unichain_blobs() else { return };
-    let expected = [(130044usize, 0u16, false), (130044, 1, false), (62752, 2, true)];
-    for (blob, (len, number, last)) in blobs.iter().zip(expected) {
-        let data = blob::decode(blob).unwrap();
-        assert_eq!(data.len(), len);
-        assert_eq!(data[0], 0);
-        assert_eq!(blob::encode(&data).unwrap(), *blob, "re-encoding must give the same blob");
-        let frames = frame::parse_frames(&data).unwrap();
-        assert_eq!(frames.len(), 1);
-        assert_eq!(hex::encode(frames[0].channel_id), "0cd2fbf2cf47542dc209f38baa4fd48f");
-        assert_eq!((frames[0].number, frames[0].is_last), (number, last));
-        assert_eq!(frame::encode_frames(&frames), data);
-    }
+fn unichain_blob_tests_cover_the_fixture_folder() {
+    let Some(dir) = common::fixture(common::UNICHAIN_DIR) else { return };
+    let mut on_disk: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = common::UNICHAIN_BLOBS.iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(listed, on_disk, "common::UNICHAIN_BLOBS must list every blob in {}", dir.display());
+    assert_eq!(UNICHAIN_BLOB_TESTS, common::UNICHAIN_BLOBS.len(), "one unichain_blob test per blob");
 }
 
 #[test]
 fn unichain_channel_gives_published_span_batch() {
     let Some(blobs) = common::unichain_blobs() else { return };
-    let inputs: Vec<Input> = blobs.into_iter().map(|data| Input { l1_block: 24149392, kind: InputKind::OpBlob, data }).collect();
+    let inputs: Vec<Input> =
+        blobs.into_iter().map(|data| Input { l1_block: 24149392, kind: InputKind::OpBlob, data }).collect();
     let rec = run(&inputs, &fjord_config(130)).unwrap();
     assert_eq!(rec.channels.len(), 1);
     let ch = &rec.channels[0];
@@ -126,18 +157,53 @@ fn kona_zlib_channel_reads_to_the_end() {
     }
 }
 
+const GOERLI_SIDECARS: &str = "op-derivation/beacon-api/eth_v1_beacon_blob_sidecars_7422094_goerli.json";
+
+/// The blobs of the Goerli sidecar response, in order; None when the file is absent.
+fn goerli_blobs() -> Option<Vec<Vec<u8>>> {
+    let text = String::from_utf8(common::read(GOERLI_SIDECARS)?).unwrap();
+    let blobs = text
+        .split("\"blob\":")
+        .skip(1)
+        .map(|part| {
+            let hexblob = part.trim_start().trim_start_matches('"');
+            let end = hexblob.find('"').unwrap();
+            hex::decode(hexblob[..end].trim_start_matches("0x")).unwrap()
+        })
+        .collect();
+    Some(blobs)
+}
+
+/// Sidecar `index` holds a real (KZG-valid) blob that is not OP-encoded: the decoder rejects it.
+fn goerli_sidecar_is_not_op_encoded(index: usize) {
+    let Some(blobs) = goerli_blobs() else { return };
+    let err = blob::decode(&blobs[index]).unwrap_err();
+    assert_eq!(err.layer, refute_da::Layer::Blob);
+}
+
+/// One test per Goerli sidecar: `name => index`.
+macro_rules! goerli_sidecar_tests {
+    ($($name:ident => $index:literal,)*) => {
+        const GOERLI_SIDECAR_TESTS: usize = [$($index),*].len();
+        $(
+            #[test]
+            fn $name() {
+                goerli_sidecar_is_not_op_encoded($index);
+            }
+        )*
+    };
+}
+
+goerli_sidecar_tests! {
+    goerli_sidecar_0_is_not_op_encoded => 0,
+    goerli_sidecar_1_is_not_op_encoded => 1,
+    goerli_sidecar_2_is_not_op_encoded => 2,
+    goerli_sidecar_3_is_not_op_encoded => 3,
+    goerli_sidecar_4_is_not_op_encoded => 4,
+}
+
 #[test]
-fn goerli_sidecar_blobs_are_not_op_encoded() {
-    let Some(json) = common::read("op-derivation/beacon-api/eth_v1_beacon_blob_sidecars_7422094_goerli.json") else { return };
-    let text = String::from_utf8(json).unwrap();
-    let mut rejected = 0;
-    for part in text.split("\"blob\":").skip(1) {
-        let hexblob = part.trim_start().trim_start_matches('"');
-        let end = hexblob.find('"').unwrap();
-        let blob = hex::decode(hexblob[..end].trim_start_matches("0x")).unwrap();
-        let err = blob::decode(&blob).unwrap_err();
-        assert_eq!(err.layer, refute_da::Layer::Blob);
-        rejected += 1;
-    }
-    assert_eq!(rejected, 5);
+fn goerli_sidecar_tests_cover_the_fixture() {
+    let Some(blobs) = goerli_blobs() else { return };
+    assert_eq!(blobs.len(), GOERLI_SIDECAR_TESTS, "one goerli_sidecar test per sidecar in {GOERLI_SIDECARS}");
 }

@@ -1,5 +1,6 @@
 //! EigenDA SRS parsing and BN254 commitments against the shared fixtures.
 #![cfg(feature = "bn254")]
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
 
@@ -13,11 +14,17 @@ fn test_srs_decompresses_to_published_points() {
     let text = String::from_utf8(text).unwrap();
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 3000);
+    let mut wrong = Vec::new();
     for (i, (p, line)) in points.iter().zip(lines).enumerate() {
         let (x, y) = bn254::g1_decimal(p);
-        assert_eq!(format!("{x},{y}"), line.trim(), "point {i}");
-        assert_eq!(bn254::g1_compress(p).as_slice(), &srs[i * 32..i * 32 + 32], "recompress point {i}");
+        if format!("{x},{y}") != line.trim() {
+            wrong.push(format!("point {i}: decompressed to {x},{y}, published {}", line.trim()));
+        }
+        if bn254::g1_compress(p).as_slice() != &srs[i * 32..i * 32 + 32] {
+            wrong.push(format!("point {i}: does not recompress to its SRS bytes"));
+        }
     }
+    assert!(wrong.is_empty(), "{} of 3000 points wrong:\n{}", wrong.len(), wrong.join("\n"));
     assert_eq!(bn254::g1_decimal(&points[0]), ("1".to_string(), "2".to_string()));
 }
 
@@ -27,12 +34,18 @@ fn blob_symbols_match_published_field_elements() {
     let Some(text) = common::read("eigenda/rust-kzg-bn254/blobs-from-fr.txt") else { return };
     let scalars = bn254::blob_scalars(&blob).unwrap();
     let text = String::from_utf8(text).unwrap();
-    let expected: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).map(|l| l.split(',').next().unwrap().trim()).collect();
+    let expected: Vec<&str> =
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| l.split(',').next().unwrap().trim()).collect();
     assert_eq!(scalars.len(), expected.len());
     use ark_ff::PrimeField;
-    for (i, (s, e)) in scalars.iter().zip(expected).enumerate() {
-        assert_eq!(format!("{}", s.into_bigint()), e, "symbol {i}");
-    }
+    let wrong: Vec<String> = scalars
+        .iter()
+        .zip(&expected)
+        .enumerate()
+        .filter(|(_, (s, e))| format!("{}", s.into_bigint()) != **e)
+        .map(|(i, (s, e))| format!("symbol {i}: {} != published {e}", s.into_bigint()))
+        .collect();
+    assert!(wrong.is_empty(), "{} of {} symbols wrong:\n{}", wrong.len(), expected.len(), wrong.join("\n"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Property-based fuzzing of every decoder: random and mutated inputs never
 //! panic, never loop, and never allocate past the caps; valid inputs round-trip.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
 
@@ -83,7 +84,8 @@ proptest! {
 #[test]
 fn kona_span_batch_mutations_never_panic() {
     let Some(raw) = common::read("op-derivation/kona/raw_batch.hex") else { return };
-    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 2000, ..ProptestConfig::default() });
+    let mut runner =
+        proptest::test_runner::TestRunner::new(ProptestConfig { cases: 2000, ..ProptestConfig::default() });
     let strategy = proptest::collection::vec((0usize..raw.len(), any::<u8>()), 1..4);
     runner
         .run(&strategy, |edits| {
@@ -161,16 +163,42 @@ mod span_round_trip {
                 let input = Bytes::from(input);
                 let access_list = AccessList(
                     al.into_iter()
-                        .map(|(a, keys)| AccessListItem { address: Address::from(a), storage_keys: keys.into_iter().map(B256::from).collect() })
+                        .map(|(a, keys)| AccessListItem {
+                            address: Address::from(a),
+                            storage_keys: keys.into_iter().map(B256::from).collect(),
+                        })
                         .collect(),
                 );
                 let sig = Signature::new(U256::from_be_bytes(r), U256::from_be_bytes(s), parity);
                 let env: TxEnvelope = match kind {
-                    0 => TxLegacy { chain_id: None, nonce, gas_price: fee_a, gas_limit: gas, to: kind_to, value, input }.into_signed(sig).into(),
-                    1 => TxLegacy { chain_id: Some(CHAIN), nonce, gas_price: fee_a, gas_limit: gas, to: kind_to, value, input }.into_signed(sig).into(),
-                    2 => TxEip2930 { chain_id: CHAIN, nonce, gas_price: fee_a, gas_limit: gas, to: kind_to, value, access_list, input }
-                        .into_signed(sig)
-                        .into(),
+                    0 => {
+                        TxLegacy { chain_id: None, nonce, gas_price: fee_a, gas_limit: gas, to: kind_to, value, input }
+                            .into_signed(sig)
+                            .into()
+                    }
+                    1 => TxLegacy {
+                        chain_id: Some(CHAIN),
+                        nonce,
+                        gas_price: fee_a,
+                        gas_limit: gas,
+                        to: kind_to,
+                        value,
+                        input,
+                    }
+                    .into_signed(sig)
+                    .into(),
+                    2 => TxEip2930 {
+                        chain_id: CHAIN,
+                        nonce,
+                        gas_price: fee_a,
+                        gas_limit: gas,
+                        to: kind_to,
+                        value,
+                        access_list,
+                        input,
+                    }
+                    .into_signed(sig)
+                    .into(),
                     3 => TxEip1559 {
                         chain_id: CHAIN,
                         nonce,
@@ -185,8 +213,14 @@ mod span_round_trip {
                     .into_signed(sig)
                     .into(),
                     _ => {
-                        let auth = Authorization { chain_id: U256::from(CHAIN), address: Address::from([7u8; 20]), nonce };
-                        let signed_auth = SignedAuthorization::new_unchecked(auth, parity as u8, U256::from_be_bytes(r), U256::from_be_bytes(s));
+                        let auth =
+                            Authorization { chain_id: U256::from(CHAIN), address: Address::from([7u8; 20]), nonce };
+                        let signed_auth = SignedAuthorization::new_unchecked(
+                            auth,
+                            parity as u8,
+                            U256::from_be_bytes(r),
+                            U256::from_be_bytes(s),
+                        );
                         TxEip7702 {
                             chain_id: CHAIN,
                             nonce,

@@ -1,4 +1,5 @@
 //! Bad-input and protocol-rule tests that need no fixtures.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use refute_da::batch::{encode_batch, read_batches, Batch, SingularBatch};
 use refute_da::channel::{Assembler, ChannelRules};

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::{
     chain::ChainConfig,
     error::StfError,
-    execute::{decode_block, execute_block, ExecOptions},
+    execute::{decode_block, execute_block, BlockOutcome, ExecOptions},
     prestate::{witness_from_state, FullState},
 };
 
@@ -67,7 +67,13 @@ pub fn run_file(text: &[u8], only: Option<&str>) -> Result<Vec<TestResult>, StfE
         }
         let result = match serde_json::from_value::<TestCase>(value) {
             Ok(case) => run_case(&name, &case),
-            Err(e) => TestResult { name: name.clone(), passed: false, reason: format!("bad test JSON: {e}"), blocks: 0, rejected_blocks: 0 },
+            Err(e) => TestResult {
+                name: name.clone(),
+                passed: false,
+                reason: format!("bad test JSON: {e}"),
+                blocks: 0,
+                rejected_blocks: 0,
+            },
         };
         out.push(result);
     }
@@ -90,103 +96,116 @@ fn chain_config(case: &TestCase) -> Result<ChainConfig, StfError> {
     ChainConfig::from_network(chain_id, &case.network)
 }
 
-fn fail(name: &str, reason: String, blocks: usize, rejected: usize) -> TestResult {
-    TestResult { name: name.to_string(), passed: false, reason, blocks, rejected_blocks: rejected }
+/// How far a test got: blocks looked at, blocks rejected as expected.
+#[derive(Debug, Default)]
+struct Progress {
+    blocks: usize,
+    rejected: usize,
 }
 
 fn run_case(name: &str, case: &TestCase) -> TestResult {
-    let chain = match chain_config(case) {
-        Ok(c) => c,
-        Err(e) => return fail(name, e.to_string(), 0, 0),
+    let mut progress = Progress::default();
+    let (passed, reason) = match check_case(case, &mut progress) {
+        Ok(()) => (true, String::new()),
+        Err(reason) => (false, reason),
     };
-    let genesis = match decode_block(&case.genesis_rlp) {
-        Ok(b) => b.header,
-        Err(e) => return fail(name, format!("genesis: {e}"), 0, 0),
-    };
-    let pre = match FullState::from_json_value(&case.pre) {
-        Ok(s) => s,
-        Err(e) => return fail(name, e.to_string(), 0, 0),
-    };
-    if pre.state_root() != genesis.state_root {
-        return fail(name, format!("pre-state root {} differs from genesis state root {}", pre.state_root(), genesis.state_root), 0, 0);
-    }
+    TestResult { name: name.to_string(), passed, reason, blocks: progress.blocks, rejected_blocks: progress.rejected }
+}
+
+/// Runs every block of the test in order, then checks the head and the post-state.
+fn check_case(case: &TestCase, progress: &mut Progress) -> Result<(), String> {
+    let (chain, genesis, pre) = genesis_state(case)?;
     // Every known block: hash → (header, post-state), to follow the parent of each block.
     let genesis_hash = genesis.hash_slow();
     let mut known: HashMap<B256, (Header, FullState)> = HashMap::new();
     known.insert(genesis_hash, (genesis, pre));
     let mut head = genesis_hash;
-    let mut rejected = 0;
     for (i, tb) in case.blocks.iter().enumerate() {
-        let expect_invalid = tb.expect_exception.is_some();
-        let parent_hash = match decode_block(&tb.rlp) {
-            Ok(b) => Some(b.header.parent_hash),
-            Err(_) => None,
-        };
-        let verdict = match parent_hash.and_then(|p| known.get(&p).map(|k| (p, k))) {
-            None if parent_hash.is_none() => Err(decode_block(&tb.rlp).expect_err("failed above")),
-            None => Err(StfError::Witness(format!("unknown parent {}", parent_hash.expect("some")))),
-            Some((phash, (_, state))) => {
-                let ancestors = ancestors_of(&known, phash);
-                match witness_from_state(&chain, state, &tb.rlp, &ancestors, true) {
-                    Err(e) => Err(e),
-                    Ok(pw) => {
-                        let strict = pw.result.is_ok();
-                        let opts = ExecOptions { check_header: true, strict_witness: strict };
-                        let stateless = execute_block(&chain, &tb.rlp, &pw.witness, opts);
-                        match (&pw.result, &stateless) {
-                            (Ok(a), Ok(b)) if a.state_root != b.state_root || a.block_hash != b.block_hash => {
-                                return fail(name, format!("block {i}: recording and stateless runs disagree"), i + 1, rejected);
-                            }
-                            (Ok(_), Err(e)) => {
-                                return fail(name, format!("block {i}: stateless run failed with the extracted witness: {e}"), i + 1, rejected);
-                            }
-                            _ => {}
-                        }
-                        stateless.map(|o| (o, pw.post_state))
-                    }
-                }
+        progress.blocks = i + 1;
+        let verdict = block_verdict(&chain, &known, tb).map_err(|reason| format!("block {i}: {reason}"))?;
+        match (verdict, tb.expect_exception.as_deref()) {
+            (Err(_), Some(_)) => progress.rejected += 1,
+            (Err(e), None) => return Err(format!("block {i}: {e}")),
+            (Ok(_), Some(expected)) => {
+                return Err(format!("block {i}: expected rejection ({expected}) but it executed"));
             }
-        };
-        match (verdict, expect_invalid) {
-            (Err(_), true) => rejected += 1,
-            (Err(e), false) => return fail(name, format!("block {i}: {e}"), i + 1, rejected),
-            (Ok(_), true) => {
-                return fail(
-                    name,
-                    format!("block {i}: expected rejection ({}) but it executed", tb.expect_exception.as_deref().unwrap_or("")),
-                    i + 1,
-                    rejected,
-                )
-            }
-            (Ok((outcome, post)), false) => {
-                let post = match post {
-                    Some(p) => p,
-                    None => return fail(name, format!("block {i}: no post-state"), i + 1, rejected),
-                };
+            (Ok((outcome, post)), None) => {
+                let post = post.ok_or_else(|| format!("block {i}: no post-state"))?;
                 known.insert(outcome.block_hash, (outcome.header.clone(), post));
                 head = outcome.block_hash;
             }
         }
     }
     if head != case.lastblockhash {
-        return fail(name, format!("head is {head} but lastblockhash is {}", case.lastblockhash), case.blocks.len(), rejected);
+        return Err(format!("head is {head} but lastblockhash is {}", case.lastblockhash));
     }
-    let final_state = &known[&head].1;
+    check_post_state(case, &known[&head].1)
+}
+
+/// The chain rules, the genesis header and the pre-state (whose root must be the genesis state root).
+fn genesis_state(case: &TestCase) -> Result<(ChainConfig, Header, FullState), String> {
+    let chain = chain_config(case).map_err(|e| e.to_string())?;
+    let genesis = decode_block(&case.genesis_rlp).map_err(|e| format!("genesis: {e}"))?.header;
+    let pre = FullState::from_json_value(&case.pre).map_err(|e| e.to_string())?;
+    if pre.state_root() != genesis.state_root {
+        return Err(format!(
+            "pre-state root {} differs from genesis state root {}",
+            pre.state_root(),
+            genesis.state_root
+        ));
+    }
+    Ok((chain, genesis, pre))
+}
+
+/// A block's verdict: its outcome and post-state, or why it was rejected.
+type Verdict = Result<(BlockOutcome, Option<FullState>), StfError>;
+
+/// Executes one block statelessly from the witness its parent's state yields.
+/// `Err` is a failure of refute itself: the run that recorded the witness and
+/// the stateless run disagree.
+fn block_verdict(
+    chain: &ChainConfig,
+    known: &HashMap<B256, (Header, FullState)>,
+    tb: &TestBlock,
+) -> Result<Verdict, String> {
+    let parent_hash = match decode_block(&tb.rlp) {
+        Ok(b) => b.header.parent_hash,
+        Err(e) => return Ok(Err(e)),
+    };
+    let Some((_, state)) = known.get(&parent_hash) else {
+        return Ok(Err(StfError::Witness(format!("unknown parent {parent_hash}"))));
+    };
+    let ancestors = ancestors_of(known, parent_hash);
+    let pw = match witness_from_state(chain, state, &tb.rlp, &ancestors, true) {
+        Ok(pw) => pw,
+        Err(e) => return Ok(Err(e)),
+    };
+    let opts = ExecOptions { check_header: true, strict_witness: pw.result.is_ok() };
+    let stateless = execute_block(chain, &tb.rlp, &pw.witness, opts);
+    match (&pw.result, &stateless) {
+        (Ok(a), Ok(b)) if a.state_root != b.state_root || a.block_hash != b.block_hash => {
+            return Err("recording and stateless runs disagree".into());
+        }
+        (Ok(_), Err(e)) => return Err(format!("stateless run failed with the extracted witness: {e}")),
+        _ => {}
+    }
+    Ok(stateless.map(|o| (o, pw.post_state)))
+}
+
+/// The tracked state after the last block must have the test's post-state root.
+fn check_post_state(case: &TestCase, final_state: &FullState) -> Result<(), String> {
     let expected_root = match (&case.post_state, case.post_state_hash) {
-        (Some(ps), _) => match FullState::from_json_value(ps) {
-            Ok(s) => Some(s.state_root()),
-            Err(e) => return fail(name, format!("postState: {e}"), case.blocks.len(), rejected),
-        },
+        (Some(ps), _) => Some(FullState::from_json_value(ps).map_err(|e| format!("postState: {e}"))?.state_root()),
         (None, Some(h)) => Some(h),
         (None, None) => None,
     };
     if let Some(root) = expected_root {
         let ours = final_state.state_root();
         if ours != root {
-            return fail(name, format!("tracked post-state root {ours} differs from postState root {root}"), case.blocks.len(), rejected);
+            return Err(format!("tracked post-state root {ours} differs from postState root {root}"));
         }
     }
-    TestResult { name: name.to_string(), passed: true, reason: String::new(), blocks: case.blocks.len(), rejected_blocks: rejected }
+    Ok(())
 }
 
 fn ancestors_of(known: &HashMap<B256, (Header, FullState)>, mut hash: B256) -> Vec<Header> {

@@ -7,12 +7,10 @@
 
 use alloy_primitives::{address, Address};
 use alloy_rlp::{RlpDecodable, RlpEncodable};
+pub use refute_forks::{EthForkSchedule, EthereumHardfork};
 use revm::primitives::hardfork::SpecId;
 
 use crate::error::StfError;
-
-/// "Never activates".
-pub const NEVER: u64 = u64::MAX;
 
 /// The OP Stack L2ToL1MessagePasser predeploy, whose storage root enters output roots.
 pub const MESSAGE_PASSER: Address = address!("4200000000000000000000000000000000000016");
@@ -37,6 +35,16 @@ impl Fork {
             Fork::Prague => SpecId::PRAGUE,
         }
     }
+
+    /// The same fork as `alloy-hardforks` names it.
+    pub fn hardfork(self) -> EthereumHardfork {
+        match self {
+            Fork::Paris => EthereumHardfork::Paris,
+            Fork::Shanghai => EthereumHardfork::Shanghai,
+            Fork::Cancun => EthereumHardfork::Cancun,
+            Fork::Prague => EthereumHardfork::Prague,
+        }
+    }
 }
 
 /// EIP-4844/7691 blob parameters of one fork.
@@ -57,9 +65,8 @@ impl BlobParams {
 #[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
 pub struct ChainConfig {
     pub chain_id: u64,
-    pub shanghai_time: u64,
-    pub cancun_time: u64,
-    pub prague_time: u64,
+    /// Shanghai, Cancun and Prague activation times (Paris from genesis).
+    pub forks: EthForkSchedule,
     pub cancun_blobs: BlobParams,
     pub prague_blobs: BlobParams,
     pub deposit_contract: Address,
@@ -74,12 +81,9 @@ impl Default for ChainConfig {
 impl ChainConfig {
     /// A chain on which `fork` (and everything before it) is active from genesis.
     pub fn with_fork(chain_id: u64, fork: Fork) -> Self {
-        let at = |f: Fork| if fork >= f { 0 } else { NEVER };
         ChainConfig {
             chain_id,
-            shanghai_time: at(Fork::Shanghai),
-            cancun_time: at(Fork::Cancun),
-            prague_time: at(Fork::Prague),
+            forks: EthForkSchedule::active_through(fork.hardfork()),
             cancun_blobs: BlobParams::CANCUN,
             prague_blobs: BlobParams::PRAGUE,
             deposit_contract: MAINNET_DEPOSIT_CONTRACT,
@@ -96,12 +100,12 @@ impl ChainConfig {
             "Prague" => single(Fork::Prague),
             "ShanghaiToCancunAtTime15k" => {
                 let mut c = ChainConfig::with_fork(chain_id, Fork::Shanghai);
-                c.cancun_time = 15_000;
+                c.forks.cancun = Some(15_000);
                 Ok(c)
             }
             "CancunToPragueAtTime15k" => {
                 let mut c = ChainConfig::with_fork(chain_id, Fork::Cancun);
-                c.prague_time = 15_000;
+                c.forks.prague = Some(15_000);
                 Ok(c)
             }
             other => Err(StfError::Config(alloc::format!(
@@ -112,14 +116,11 @@ impl ChainConfig {
 
     /// The fork active at `timestamp`.
     pub fn fork_at(&self, timestamp: u64) -> Fork {
-        if timestamp >= self.prague_time {
-            Fork::Prague
-        } else if timestamp >= self.cancun_time {
-            Fork::Cancun
-        } else if timestamp >= self.shanghai_time {
-            Fork::Shanghai
-        } else {
-            Fork::Paris
+        match self.forks.fork_at(timestamp) {
+            EthereumHardfork::Prague => Fork::Prague,
+            EthereumHardfork::Cancun => Fork::Cancun,
+            EthereumHardfork::Shanghai => Fork::Shanghai,
+            _ => Fork::Paris,
         }
     }
 
@@ -185,13 +186,13 @@ mod json {
                 (Some(_), Some(_)) => return Err(StfError::Config("give `fork` or `network`, not both".into())),
             };
             if let Some(t) = j.shanghai_time {
-                c.shanghai_time = t;
+                c.forks.shanghai = Some(t);
             }
             if let Some(t) = j.cancun_time {
-                c.cancun_time = t;
+                c.forks.cancun = Some(t);
             }
             if let Some(t) = j.prague_time {
-                c.prague_time = t;
+                c.forks.prague = Some(t);
             }
             if let Some(b) = j.cancun_blobs {
                 c.cancun_blobs = b;
@@ -202,7 +203,7 @@ mod json {
             if let Some(a) = j.deposit_contract {
                 c.deposit_contract = a;
             }
-            if !(c.shanghai_time <= c.cancun_time && c.cancun_time <= c.prague_time) {
+            if c.forks.validate().is_err() {
                 return Err(StfError::Config("fork times must be ordered shanghai <= cancun <= prague".into()));
             }
             Ok(c)

@@ -114,8 +114,9 @@ impl<'w> WitnessDb<'w> {
             let (original, root) = match raw {
                 None => (None, EMPTY_ROOT_HASH),
                 Some(raw) => {
-                    let acc: TrieAccount = alloy_rlp::Decodable::decode(&mut raw.as_slice())
-                        .map_err(|e| StfError::MalformedWitness(format!("account {address}: bad account RLP in the state trie: {e}")))?;
+                    let acc: TrieAccount = alloy_rlp::Decodable::decode(&mut raw.as_slice()).map_err(|e| {
+                        StfError::MalformedWitness(format!("account {address}: bad account RLP in the state trie: {e}"))
+                    })?;
                     (Some(Info { nonce: acc.nonce, balance: acc.balance, code_hash: acc.code_hash }), acc.storage_root)
                 }
             };
@@ -147,8 +148,9 @@ impl<'w> WitnessDb<'w> {
             .map_err(|e| StfError::trie(format!("storage slot {slot:#x} of {address}"), e))?;
         let value = match raw {
             None => U256::ZERO,
-            Some(raw) => alloy_rlp::Decodable::decode(&mut raw.as_slice())
-                .map_err(|e| StfError::MalformedWitness(format!("storage slot {slot:#x} of {address}: bad value RLP: {e}")))?,
+            Some(raw) => alloy_rlp::Decodable::decode(&mut raw.as_slice()).map_err(|e| {
+                StfError::MalformedWitness(format!("storage slot {slot:#x} of {address}: bad value RLP: {e}"))
+            })?,
         };
         self.accounts.get_mut(&address).expect("loaded").original_slots.insert(slot, value);
         Ok(value)
@@ -202,8 +204,12 @@ impl<'w> WitnessDb<'w> {
                     };
                     let (zeros, sets): (Vec<_>, Vec<_>) = entry.storage.iter().partition(|(_, v)| v.is_zero());
                     for (slot, value) in sets {
-                        trie.insert(self.store, keccak256(slot.to_be_bytes::<32>()).as_slice(), alloy_rlp::encode(value))
-                            .map_err(|e| StfError::trie(format!("writing storage slot {slot:#x} of {address}"), e))?;
+                        trie.insert(
+                            self.store,
+                            keccak256(slot.to_be_bytes::<32>()).as_slice(),
+                            alloy_rlp::encode(value),
+                        )
+                        .map_err(|e| StfError::trie(format!("writing storage slot {slot:#x} of {address}"), e))?;
                     }
                     for (slot, _) in zeros {
                         trie.remove(self.store, keccak256(slot.to_be_bytes::<32>()).as_slice())
@@ -286,9 +292,7 @@ impl<'w> WitnessDb<'w> {
             .map(|(address, e)| AccountChange {
                 address: *address,
                 info: e.current.map(|i| (i.nonce, i.balance, i.code_hash)),
-                code: e.current.and_then(|i| {
-                    self.new_codes.get(&i.code_hash).map(|c| c.original_bytes())
-                }),
+                code: e.current.and_then(|i| self.new_codes.get(&i.code_hash).map(|c| c.original_bytes())),
                 storage_cleared: e.storage_cleared,
                 storage: e.storage.iter().map(|(k, v)| (*k, *v)).collect(),
             })
@@ -314,7 +318,8 @@ impl WitnessDb<'_> {
     fn read_basic(&mut self, address: Address) -> Result<Option<AccountInfo>, StfError> {
         let entry = self.load(address)?;
         Ok(entry.current.map(|i| {
-            let mut info = AccountInfo { balance: i.balance, nonce: i.nonce, code_hash: i.code_hash, ..Default::default() };
+            let mut info =
+                AccountInfo { balance: i.balance, nonce: i.nonce, code_hash: i.code_hash, ..Default::default() };
             info.code = if i.code_hash == KECCAK_EMPTY { Some(Bytecode::default()) } else { None };
             info
         }))
@@ -350,7 +355,9 @@ impl WitnessDb<'_> {
     fn read_block_hash(&mut self, number: u64) -> Result<B256, StfError> {
         self.oldest_hash = Some(self.oldest_hash.map_or(number, |o| o.min(number)));
         self.block_hashes.get(&number).copied().ok_or_else(|| {
-            StfError::Witness(format!("BLOCKHASH({number}) needs the header of block {number}, which is not in the witness"))
+            StfError::Witness(format!(
+                "BLOCKHASH({number}) needs the header of block {number}, which is not in the witness"
+            ))
         })
     }
 }
@@ -379,7 +386,6 @@ impl Database for WitnessDb<'_> {
     }
 }
 
-
 impl DatabaseCommit for WitnessDb<'_> {
     fn commit(&mut self, changes: AddressMap<Account>) {
         for (address, account) in changes {
@@ -406,7 +412,8 @@ impl DatabaseCommit for WitnessDb<'_> {
                 entry.storage_cleared = true;
                 entry.storage.clear();
             }
-            let info = Info { nonce: account.info.nonce, balance: account.info.balance, code_hash: account.info.code_hash };
+            let info =
+                Info { nonce: account.info.nonce, balance: account.info.balance, code_hash: account.info.code_hash };
             for (slot, value) in account.storage.iter() {
                 if value.is_changed() || entry.storage_cleared {
                     entry.storage.insert(*slot, value.present_value);

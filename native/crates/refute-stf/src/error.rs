@@ -75,4 +75,3 @@ impl core::fmt::Display for StfError {
 }
 
 impl core::error::Error for StfError {}
-

@@ -15,29 +15,33 @@ use alloc::{collections::BTreeMap, format, string::String, string::ToString, vec
 
 use alloy_consensus::{
     proofs::{calculate_receipt_root, calculate_transaction_root, calculate_withdrawals_root},
-    Block, Eip658Value, EthereumTxEnvelope, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom,
-    Transaction, TxEip4844, TxType,
+    Block, Eip658Value, EthereumTxEnvelope, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, Transaction, TxEip4844,
+    TxType,
 };
-use alloy_eips::{eip7685::Requests, Typed2718};
-use alloy_primitives::{b256, keccak256, logs_bloom, map::B256Set, Address, Bloom, Bytes, Log, B256, U256};
+use alloy_eips::{eip4895::Withdrawal, eip7685::Requests, Typed2718};
+use alloy_primitives::{b256, logs_bloom, map::B256Set, Address, Bloom, Bytes, Log, B256, U256};
 use revm::{
     context::{BlockEnv, CfgEnv, Context, ContextTr, TxEnv},
     context_interface::{block::BlobExcessGasAndPrice, result::EVMError},
+    context_interface::{journaled_state::account::JournaledAccountTr, JournalTr},
     handler::system_call::SYSTEM_ADDRESS,
     inspector::Inspector,
-    interpreter::{CreateInputs, CreateOutcome, Gas, InstructionResult, InterpreterResult, interpreter::EthInterpreter},
-    context_interface::{journaled_state::account::JournaledAccountTr, JournalTr},
+    interpreter::{
+        interpreter::EthInterpreter, CreateInputs, CreateOutcome, Gas, InstructionResult, InterpreterResult,
+    },
     DatabaseCommit, InspectCommitEvm, MainBuilder, MainContext, SystemCallEvm,
 };
 
 use crate::{
-    chain::{ChainConfig, Fork, MESSAGE_PASSER},
+    chain::{BlobParams, ChainConfig, Fork, MESSAGE_PASSER},
     db::{list_hashes, AccountChange, WitnessDb},
     error::StfError,
     mpt::NodeStore,
+    op::execute::output_root,
+    rlp::decode_exact,
     spec::ChainSpec,
     validate::{validate_header, GAS_PER_BLOB},
-    witness::Witness,
+    witness::{ancestors, Witness},
 };
 
 /// A block as it appears on the wire (typed transactions; blob txs without sidecars).
@@ -50,7 +54,8 @@ pub const HISTORY_STORAGE_ADDRESS: Address = alloy_primitives::address!("0000F90
 /// EIP-7002 withdrawal request contract.
 pub const WITHDRAWAL_REQUEST_ADDRESS: Address = alloy_primitives::address!("00000961Ef480Eb55e80D19ad83579A64c007002");
 /// EIP-7251 consolidation request contract.
-pub const CONSOLIDATION_REQUEST_ADDRESS: Address = alloy_primitives::address!("0000BBdDc7CE488642fb579F8B00f3a590007251");
+pub const CONSOLIDATION_REQUEST_ADDRESS: Address =
+    alloy_primitives::address!("0000BBdDc7CE488642fb579F8B00f3a590007251");
 /// keccak256("DepositEvent(bytes,bytes,bytes,bytes,bytes)").
 const DEPOSIT_EVENT_TOPIC: B256 = b256!("649bbc62d0e31342afea4e5cd82d4049e7e1ee912fc0889aa790803be39038c5");
 
@@ -119,12 +124,8 @@ pub struct BlockOutcome {
 }
 
 /// Decodes an RLP block, rejecting trailing bytes.
-pub fn decode_block(mut bytes: &[u8]) -> Result<EthBlock, StfError> {
-    let block = <EthBlock as alloy_rlp::Decodable>::decode(&mut bytes).map_err(|e| StfError::MalformedBlock(e.to_string()))?;
-    if !bytes.is_empty() {
-        return Err(StfError::MalformedBlock(format!("{} trailing bytes after the block", bytes.len())));
-    }
-    Ok(block)
+pub fn decode_block(bytes: &[u8]) -> Result<EthBlock, StfError> {
+    decode_exact(bytes, "block").map_err(StfError::MalformedBlock)
 }
 
 /// Encodes a block as RLP.
@@ -142,12 +143,22 @@ pub enum Request<'a> {
 }
 
 /// Executes an RLP block against a witness.
-pub fn execute_block(chain: &ChainConfig, block_rlp: &[u8], witness: &Witness, opts: ExecOptions) -> Result<BlockOutcome, StfError> {
+pub fn execute_block(
+    chain: &ChainConfig,
+    block_rlp: &[u8],
+    witness: &Witness,
+    opts: ExecOptions,
+) -> Result<BlockOutcome, StfError> {
     execute_request(&ChainSpec::Ethereum(chain.clone()), Request::Block(block_rlp), witness, opts)
 }
 
 /// Executes a block or a payload under `chain`'s rules against a witness.
-pub fn execute_request(chain: &ChainSpec, request: Request<'_>, witness: &Witness, opts: ExecOptions) -> Result<BlockOutcome, StfError> {
+pub fn execute_request(
+    chain: &ChainSpec,
+    request: Request<'_>,
+    witness: &Witness,
+    opts: ExecOptions,
+) -> Result<BlockOutcome, StfError> {
     let store = NodeStore::from_nodes(witness.state.iter().cloned());
     let run = match (chain, request) {
         (ChainSpec::Ethereum(c), Request::Block(bytes)) => {
@@ -198,6 +209,7 @@ fn finish(run: Execution, witness: &Witness, store: &NodeStore, opts: ExecOption
 }
 
 /// The result of [`execute_with_store`], with what the witness builder needs.
+#[derive(Debug)]
 pub struct Execution {
     pub outcome: BlockOutcome,
     pub changes: Vec<AccountChange>,
@@ -205,6 +217,21 @@ pub struct Execution {
     pub unused_codes: Vec<B256>,
     /// Oldest block number whose hash BLOCKHASH asked for.
     pub oldest_block_hash: Option<u64>,
+}
+
+impl Execution {
+    /// `outcome` with what `db` recorded while the block ran.
+    pub(crate) fn new(mut outcome: BlockOutcome, db: &WitnessDb<'_>) -> Self {
+        let unused_codes = db.unused_codes();
+        outcome.unused_codes = unused_codes.len();
+        Execution {
+            outcome,
+            changes: db.changes(),
+            used_codes: db.used_codes().clone(),
+            unused_codes,
+            oldest_block_hash: db.oldest_requested_hash(),
+        }
+    }
 }
 
 fn tx_env(tx: &EthereumTxEnvelope<TxEip4844>, sender: Address) -> TxEnv {
@@ -275,7 +302,11 @@ pub(crate) fn mismatch<T: PartialEq + core::fmt::Display>(
 ) -> Result<(), StfError> {
     if claimed != computed {
         if check {
-            return Err(StfError::HeaderMismatch { field, expected: claimed.to_string(), computed: computed.to_string() });
+            return Err(StfError::HeaderMismatch {
+                field,
+                expected: claimed.to_string(),
+                computed: computed.to_string(),
+            });
         }
         list.push((field, claimed.to_string(), computed.to_string()));
     }
@@ -298,8 +329,7 @@ pub fn execute_with_store(
     codes: &[Bytes],
     opts: ExecOptions,
 ) -> Result<Execution, StfError> {
-    let witness = Witness { headers: headers.to_vec(), ..Default::default() };
-    let (parent, block_hashes) = witness.ancestors(block.header.parent_hash)?;
+    let (parent, block_hashes) = ancestors(headers, block.header.parent_hash)?;
     let fork = chain.fork_at(block.header.timestamp);
     validate_header(chain, fork, &block.header, &parent)?;
     execute_anchored(chain, block, parent.state_root, block_hashes, store, codes, opts)
@@ -328,6 +358,12 @@ pub fn execute_unanchored(
     Ok(outcome)
 }
 
+/// The state transition from a pre-state the caller vouches for, one function
+/// per phase (the execution specs' `state_transition` and `apply_body`):
+/// [`check_body`], [`block_evm`], [`process_system_calls`],
+/// [`apply_transactions`], [`process_withdrawals`],
+/// [`process_general_purpose_requests`], then [`computed_header`] and
+/// [`compare_header`] on the post-state.
 fn execute_anchored(
     chain: &ChainConfig,
     block: &EthBlock,
@@ -339,22 +375,80 @@ fn execute_anchored(
 ) -> Result<Execution, StfError> {
     let header = &block.header;
     let fork = chain.fork_at(header.timestamp);
+    let blob_params = chain.blob_params(fork);
+    let body = check_body(block, fork)?;
+
+    let db = WitnessDb::new(store, codes, pre_state_root, block_hashes);
+    let mut evm = block_evm(chain, fork, header, db);
+    process_system_calls(&mut evm, fork, header)?;
+    let applied = apply_transactions(&mut evm, header, blob_params, &block.body.transactions, &body.senders)?;
+    if let Some(withdrawals) = &block.body.withdrawals {
+        process_withdrawals(evm.ctx.db_mut(), withdrawals)?;
+    }
+    let requests_hash = process_general_purpose_requests(&mut evm, chain, fork, header.beneficiary, &applied.logs)?;
+
+    let db = evm.ctx.db_mut();
+    let state_root = db.state_root()?;
+    let blob_gas_used = blob_params.map(|_| applied.blob_gas_used);
+    let computed = computed_header(header, &body, &applied, state_root, blob_gas_used, requests_hash);
+    let mismatches = compare_header(header, &computed, opts.check_header)?;
+    let block_hash = computed.hash_slow();
+    let message_passer = db.storage_root_of(MESSAGE_PASSER);
+    let outcome = BlockOutcome {
+        number: header.number,
+        fork,
+        op_fork: None,
+        parent_hash: header.parent_hash,
+        pre_state_root,
+        state_root,
+        transactions_root: computed.transactions_root,
+        receipts_root: computed.receipts_root,
+        withdrawals_root: computed.withdrawals_root,
+        requests_hash: computed.requests_hash,
+        logs_bloom: computed.logs_bloom,
+        gas_used: computed.gas_used,
+        blob_gas_used: computed.blob_gas_used,
+        header: computed,
+        block_hash,
+        message_passer_storage_root: message_passer.as_ref().ok().copied(),
+        output_root: message_passer.as_ref().ok().map(|root| output_root(state_root, *root, block_hash)),
+        output_root_unavailable: message_passer.as_ref().err().map(|e| e.to_string()),
+        mismatches,
+        transactions: applied.outcomes,
+        witness_nodes: store.len(),
+        unused_nodes: 0,
+        unused_codes: 0,
+    };
+    Ok(Execution::new(outcome, db))
+}
+
+/// What a block's body commits to, known before anything executes.
+struct Body {
+    /// The sender of each transaction.
+    senders: Vec<Address>,
+    transactions_root: B256,
+    withdrawals_root: Option<B256>,
+}
+
+/// The body's checks that need no execution: no ommers, a valid signature on
+/// every transaction (so a bad one is reported before anything runs), and a
+/// withdrawals list exactly from Shanghai on. The body's roots are compared
+/// with the header only after execution, as the execution specs do, so an
+/// invalid transaction is reported as such.
+fn check_body(block: &EthBlock, fork: Fork) -> Result<Body, StfError> {
     if !block.body.ommers.is_empty() {
         return Err(StfError::InvalidHeader(format!("{} ommers after the merge", block.body.ommers.len())));
     }
-    let mut mismatches = Vec::new();
-    let check = opts.check_header;
-
-    // Senders first: a bad signature is reported before any execution.
-    let mut senders = Vec::with_capacity(block.body.transactions.len());
-    for (index, tx) in block.body.transactions.iter().enumerate() {
-        let sender = crate::sender::recover_sender(tx)
-            .map_err(|e| StfError::InvalidTransaction { index, reason: format!("bad signature: {e}") })?;
-        senders.push(sender);
-    }
-
-    // Body commitments; compared with the header after execution, as the
-    // execution specs do, so an invalid transaction is reported as such.
+    let senders = block
+        .body
+        .transactions
+        .iter()
+        .enumerate()
+        .map(|(index, tx)| {
+            crate::sender::recover_sender(tx)
+                .map_err(|e| StfError::InvalidTransaction { index, reason: format!("bad signature: {e}") })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let transactions_root = calculate_transaction_root(&block.body.transactions);
     let withdrawals_root = match (&block.body.withdrawals, fork >= Fork::Shanghai) {
         (Some(w), true) => Some(calculate_withdrawals_root(w)),
@@ -362,12 +456,14 @@ fn execute_anchored(
         (Some(_), false) => return Err(StfError::InvalidHeader("withdrawals before Shanghai".into())),
         (None, true) => return Err(StfError::InvalidHeader("missing withdrawals list (Shanghai)".into())),
     };
+    Ok(Body { senders, transactions_root, withdrawals_root })
+}
 
-    let db = WitnessDb::new(store, codes, pre_state_root, block_hashes);
-    let spec = fork.spec_id();
-    let mut cfg = CfgEnv::new_with_spec(spec);
+/// The EVM that executes the block: the fork's rules, the environment the
+/// header sets, the witness database, and the EIP-7610 collision check.
+fn block_evm<'w>(chain: &ChainConfig, fork: Fork, header: &Header, db: WitnessDb<'w>) -> Evm<'w> {
+    let mut cfg = CfgEnv::new_with_spec(fork.spec_id());
     cfg.chain_id = chain.chain_id;
-    let blob_params = chain.blob_params(fork);
     let mut block_env = BlockEnv {
         number: U256::from(header.number),
         beneficiary: header.beneficiary,
@@ -379,183 +475,233 @@ fn execute_anchored(
         blob_excess_gas_and_price: None,
         ..Default::default()
     };
-    if let Some(params) = blob_params {
+    if let Some(params) = chain.blob_params(fork) {
         cfg.max_blobs_per_tx = Some(params.max);
         cfg.blob_base_fee_update_fraction = Some(params.update_fraction);
         block_env.blob_excess_gas_and_price =
             Some(BlobExcessGasAndPrice::new(header.excess_blob_gas.unwrap_or(0), params.update_fraction));
     }
-    let mut evm =
-        Context::mainnet().with_db(db).with_block(block_env).with_cfg(cfg).build_mainnet_with_inspector(CollisionCheck);
+    Context::mainnet().with_db(db).with_block(block_env).with_cfg(cfg).build_mainnet_with_inspector(CollisionCheck)
+}
 
-    // Pre-block system calls; a missing contract is a no-op, a failure is ignored (EIP-4788, EIP-2935).
-    let mut pre_calls: Vec<(Address, Bytes)> = Vec::new();
+/// Pre-block system calls (EIP-4788 beacon root from Cancun, EIP-2935 history
+/// from Prague): a missing contract is a no-op, a failed call is ignored.
+fn process_system_calls(evm: &mut Evm<'_>, fork: Fork, header: &Header) -> Result<(), StfError> {
+    let mut calls: Vec<(Address, Bytes)> = Vec::new();
     if fork >= Fork::Cancun {
         let root = header.parent_beacon_block_root.expect("validated");
-        pre_calls.push((BEACON_ROOTS_ADDRESS, Bytes::copy_from_slice(root.as_slice())));
+        calls.push((BEACON_ROOTS_ADDRESS, Bytes::copy_from_slice(root.as_slice())));
     }
     if fork >= Fork::Prague {
-        pre_calls.push((HISTORY_STORAGE_ADDRESS, Bytes::copy_from_slice(header.parent_hash.as_slice())));
+        calls.push((HISTORY_STORAGE_ADDRESS, Bytes::copy_from_slice(header.parent_hash.as_slice())));
     }
-    for (contract, data) in pre_calls {
+    for (contract, data) in calls {
         if !evm.ctx.db_mut().has_code(contract)? {
             continue;
         }
-        system_call(&mut evm, contract, data, header.beneficiary, false)?;
+        system_call(evm, contract, data, header.beneficiary, false)?;
     }
+    Ok(())
+}
 
-    // Transactions.
-    let mut cumulative = 0u64;
-    let mut blob_gas = 0u64;
-    let mut receipts: Vec<ReceiptEnvelope> = Vec::with_capacity(senders.len());
-    let mut tx_outcomes = Vec::with_capacity(senders.len());
-    let mut all_logs: Vec<Log> = Vec::new();
-    for (index, (tx, sender)) in block.body.transactions.iter().zip(&senders).enumerate() {
-        let available = header.gas_limit - cumulative;
-        if tx.gas_limit() > available {
-            return Err(StfError::InvalidTransaction {
-                index,
-                reason: format!("gas limit {} exceeds the {} gas left in the block", tx.gas_limit(), available),
-            });
-        }
-        if let Some(hashes) = tx.blob_versioned_hashes() {
-            let max = blob_params.map(|p| p.max).unwrap_or(0) * GAS_PER_BLOB;
-            let tx_blob_gas = hashes.len() as u64 * GAS_PER_BLOB;
-            if blob_gas + tx_blob_gas > max {
-                return Err(StfError::InvalidTransaction {
-                    index,
-                    reason: format!("blob gas {} would exceed the block maximum {max}", blob_gas + tx_blob_gas),
-                });
-            }
-            blob_gas += tx_blob_gas;
-        }
-        let result = evm.inspect_tx_commit(tx_env(tx, *sender)).map_err(|e| evm_error(index, e))?;
-        evm.ctx.db_mut().check()?;
-        let gas_used = result.tx_gas_used();
-        cumulative += gas_used;
-        let logs = result.logs().to_vec();
-        let receipt = Receipt { status: Eip658Value::Eip658(result.is_success()), cumulative_gas_used: cumulative, logs };
-        let bloom = logs_bloom(receipt.logs.iter());
-        tx_outcomes.push(TxOutcome {
-            hash: *tx.hash(),
-            tx_type: tx.ty(),
-            sender: *sender,
-            success: result.is_success(),
-            gas_used,
-            cumulative_gas_used: cumulative,
-            logs: receipt.logs.len(),
-        });
-        all_logs.extend(receipt.logs.iter().cloned());
-        let with_bloom = ReceiptWithBloom::new(receipt, bloom);
-        receipts.push(match tx.tx_type() {
-            TxType::Legacy => ReceiptEnvelope::Legacy(with_bloom),
-            TxType::Eip2930 => ReceiptEnvelope::Eip2930(with_bloom),
-            TxType::Eip1559 => ReceiptEnvelope::Eip1559(with_bloom),
-            TxType::Eip4844 => ReceiptEnvelope::Eip4844(with_bloom),
-            TxType::Eip7702 => ReceiptEnvelope::Eip7702(with_bloom),
-        });
-    }
+/// What the transactions of a block produced.
+struct Applied {
+    /// Cumulative gas used by all transactions.
+    gas_used: u64,
+    blob_gas_used: u64,
+    receipts: Vec<ReceiptEnvelope>,
+    outcomes: Vec<TxOutcome>,
+    /// Every log, in order (EIP-6110 deposits are read from them).
+    logs: Vec<Log>,
+}
 
-    // Withdrawals (amounts in gwei).
-    if let Some(withdrawals) = &block.body.withdrawals {
-        for w in withdrawals.iter() {
-            let amount = U256::from(w.amount) * U256::from(1_000_000_000u64);
-            evm.ctx.db_mut().increment_balance(w.address, amount)?;
-        }
-    }
-
-    // EIP-7685 requests.
-    let requests_hash = if fork >= Fork::Prague {
-        let mut requests = Requests::default();
-        let deposits = deposit_requests(chain, &all_logs)?;
-        requests.push_request_with_type(0, deposits);
-        for (ty, contract) in [(1u8, WITHDRAWAL_REQUEST_ADDRESS), (2u8, CONSOLIDATION_REQUEST_ADDRESS)] {
-            if !evm.ctx.db_mut().has_code(contract)? {
-                return Err(StfError::SystemCall { contract, reason: "no code at the system contract (Prague)".into() });
-            }
-            let output = system_call(&mut evm, contract, Bytes::new(), header.beneficiary, true)?;
-            requests.push_request_with_type(ty, output);
-        }
-        Some(requests.requests_hash())
-    } else {
-        None
+/// Executes every transaction in order, each checked first against what is
+/// left of the block's gas and blob gas.
+fn apply_transactions(
+    evm: &mut Evm<'_>,
+    header: &Header,
+    blob_params: Option<BlobParams>,
+    transactions: &[EthereumTxEnvelope<TxEip4844>],
+    senders: &[Address],
+) -> Result<Applied, StfError> {
+    let mut applied = Applied {
+        gas_used: 0,
+        blob_gas_used: 0,
+        receipts: Vec::with_capacity(senders.len()),
+        outcomes: Vec::with_capacity(senders.len()),
+        logs: Vec::new(),
     };
-
-    let db = evm.ctx.db_mut();
-    let state_root = db.state_root()?;
-    let receipts_root = calculate_receipt_root(&receipts);
-    let mut bloom = Bloom::ZERO;
-    for r in &receipts {
-        bloom.accrue_bloom(r.logs_bloom());
+    for (index, (tx, sender)) in transactions.iter().zip(senders).enumerate() {
+        let gas_available = header.gas_limit - applied.gas_used;
+        let tx_blob_gas = check_transaction(index, tx, gas_available, applied.blob_gas_used, blob_params)?;
+        applied.blob_gas_used += tx_blob_gas;
+        process_transaction(evm, index, tx, *sender, &mut applied)?;
     }
-    let blob_gas_used = blob_params.map(|_| blob_gas);
+    Ok(applied)
+}
 
-    mismatch("gas_used", header.gas_used, cumulative, check, &mut mismatches)?;
-    mismatch("transactions_root", header.transactions_root, transactions_root, check, &mut mismatches)?;
-    mismatch("withdrawals_root", opt_display(header.withdrawals_root), opt_display(withdrawals_root), check, &mut mismatches)?;
-    mismatch("blob_gas_used", opt_display(header.blob_gas_used), opt_display(blob_gas_used), check, &mut mismatches)?;
-    mismatch("requests_hash", opt_display(header.requests_hash), opt_display(requests_hash), check, &mut mismatches)?;
-    mismatch("logs_bloom", header.logs_bloom, bloom, check, &mut mismatches)?;
-    mismatch("receipts_root", header.receipts_root, receipts_root, check, &mut mismatches)?;
-    mismatch("state_root", header.state_root, state_root, check, &mut mismatches)?;
+/// Whether the block still has room for `tx`; returns the blob gas it takes.
+fn check_transaction(
+    index: usize,
+    tx: &EthereumTxEnvelope<TxEip4844>,
+    gas_available: u64,
+    blob_gas_used: u64,
+    blob_params: Option<BlobParams>,
+) -> Result<u64, StfError> {
+    if tx.gas_limit() > gas_available {
+        return Err(StfError::InvalidTransaction {
+            index,
+            reason: format!("gas limit {} exceeds the {} gas left in the block", tx.gas_limit(), gas_available),
+        });
+    }
+    let Some(hashes) = tx.blob_versioned_hashes() else {
+        return Ok(0);
+    };
+    let max = blob_params.map(|p| p.max).unwrap_or(0) * GAS_PER_BLOB;
+    let tx_blob_gas = hashes.len() as u64 * GAS_PER_BLOB;
+    if blob_gas_used + tx_blob_gas > max {
+        return Err(StfError::InvalidTransaction {
+            index,
+            reason: format!("blob gas {} would exceed the block maximum {max}", blob_gas_used + tx_blob_gas),
+        });
+    }
+    Ok(tx_blob_gas)
+}
 
-    let mut computed = header.clone();
+/// Executes one transaction, commits its state and records its receipt.
+fn process_transaction(
+    evm: &mut Evm<'_>,
+    index: usize,
+    tx: &EthereumTxEnvelope<TxEip4844>,
+    sender: Address,
+    applied: &mut Applied,
+) -> Result<(), StfError> {
+    let result = evm.inspect_tx_commit(tx_env(tx, sender)).map_err(|e| evm_error(index, e))?;
+    evm.ctx.db_mut().check()?;
+    let gas_used = result.tx_gas_used();
+    applied.gas_used += gas_used;
+    let receipt = Receipt {
+        status: Eip658Value::Eip658(result.is_success()),
+        cumulative_gas_used: applied.gas_used,
+        logs: result.logs().to_vec(),
+    };
+    let bloom = logs_bloom(receipt.logs.iter());
+    applied.outcomes.push(TxOutcome {
+        hash: *tx.hash(),
+        tx_type: tx.ty(),
+        sender,
+        success: result.is_success(),
+        gas_used,
+        cumulative_gas_used: applied.gas_used,
+        logs: receipt.logs.len(),
+    });
+    applied.logs.extend(receipt.logs.iter().cloned());
+    let with_bloom = ReceiptWithBloom::new(receipt, bloom);
+    applied.receipts.push(match tx.tx_type() {
+        TxType::Legacy => ReceiptEnvelope::Legacy(with_bloom),
+        TxType::Eip2930 => ReceiptEnvelope::Eip2930(with_bloom),
+        TxType::Eip1559 => ReceiptEnvelope::Eip1559(with_bloom),
+        TxType::Eip4844 => ReceiptEnvelope::Eip4844(with_bloom),
+        TxType::Eip7702 => ReceiptEnvelope::Eip7702(with_bloom),
+    });
+    Ok(())
+}
+
+/// Credits each withdrawal (amounts in gwei).
+fn process_withdrawals(db: &mut WitnessDb<'_>, withdrawals: &[Withdrawal]) -> Result<(), StfError> {
+    for w in withdrawals {
+        let amount = U256::from(w.amount) * U256::from(1_000_000_000u64);
+        db.increment_balance(w.address, amount)?;
+    }
+    Ok(())
+}
+
+/// EIP-7685 requests (from Prague): deposits from the logs (EIP-6110), then
+/// the withdrawal (EIP-7002) and consolidation (EIP-7251) request queues, whose
+/// contracts must exist and whose system calls must succeed. Returns the
+/// requests hash; None before Prague.
+fn process_general_purpose_requests(
+    evm: &mut Evm<'_>,
+    chain: &ChainConfig,
+    fork: Fork,
+    beneficiary: Address,
+    logs: &[Log],
+) -> Result<Option<B256>, StfError> {
+    if fork < Fork::Prague {
+        return Ok(None);
+    }
+    let mut requests = Requests::default();
+    requests.push_request_with_type(0, deposit_requests(chain, logs)?);
+    for (ty, contract) in [(1u8, WITHDRAWAL_REQUEST_ADDRESS), (2u8, CONSOLIDATION_REQUEST_ADDRESS)] {
+        if !evm.ctx.db_mut().has_code(contract)? {
+            return Err(StfError::SystemCall { contract, reason: "no code at the system contract (Prague)".into() });
+        }
+        let output = system_call(evm, contract, Bytes::new(), beneficiary, true)?;
+        requests.push_request_with_type(ty, output);
+    }
+    Ok(Some(requests.requests_hash()))
+}
+
+/// `claimed` with every field execution determines replaced by its computed value.
+fn computed_header(
+    claimed: &Header,
+    body: &Body,
+    applied: &Applied,
+    state_root: B256,
+    blob_gas_used: Option<u64>,
+    requests_hash: Option<B256>,
+) -> Header {
+    let mut logs_bloom = Bloom::ZERO;
+    for r in &applied.receipts {
+        logs_bloom.accrue_bloom(r.logs_bloom());
+    }
+    let mut computed = claimed.clone();
     computed.state_root = state_root;
-    computed.transactions_root = transactions_root;
-    computed.receipts_root = receipts_root;
-    computed.logs_bloom = bloom;
-    computed.gas_used = cumulative;
-    computed.withdrawals_root = withdrawals_root;
+    computed.transactions_root = body.transactions_root;
+    computed.receipts_root = calculate_receipt_root(&applied.receipts);
+    computed.logs_bloom = logs_bloom;
+    computed.gas_used = applied.gas_used;
+    computed.withdrawals_root = body.withdrawals_root;
     computed.blob_gas_used = blob_gas_used;
     computed.requests_hash = requests_hash;
-    let block_hash = computed.hash_slow();
+    computed
+}
 
-    let (mp_root, output_root, unavailable) = match db.storage_root_of(MESSAGE_PASSER) {
-        Ok(root) => {
-            let mut preimage = [0u8; 128];
-            preimage[32..64].copy_from_slice(state_root.as_slice());
-            preimage[64..96].copy_from_slice(root.as_slice());
-            preimage[96..128].copy_from_slice(block_hash.as_slice());
-            (Some(root), Some(keccak256(preimage)), None)
-        }
-        Err(e) => (None, None, Some(e.to_string())),
-    };
-
-    let unused_codes = db.unused_codes();
-    let used_codes = db.used_codes().clone();
-    let changes = db.changes();
-    let oldest_block_hash = db.oldest_requested_hash();
-    Ok(Execution {
-        outcome: BlockOutcome {
-            number: header.number,
-            fork,
-            op_fork: None,
-            parent_hash: header.parent_hash,
-            pre_state_root,
-            state_root,
-            transactions_root,
-            receipts_root,
-            withdrawals_root,
-            requests_hash,
-            logs_bloom: bloom,
-            gas_used: cumulative,
-            blob_gas_used,
-            header: computed,
-            block_hash,
-            message_passer_storage_root: mp_root,
-            output_root,
-            output_root_unavailable: unavailable,
-            mismatches,
-            transactions: tx_outcomes,
-            witness_nodes: store.len(),
-            unused_nodes: 0,
-            unused_codes: unused_codes.len(),
-        },
-        changes,
-        used_codes,
-        unused_codes,
-        oldest_block_hash,
-    })
+/// Compares every computed field with the claimed one: with `check`, the
+/// first difference is the error; otherwise the differences are listed.
+pub(crate) fn compare_header(
+    claimed: &Header,
+    computed: &Header,
+    check: bool,
+) -> Result<Vec<(&'static str, String, String)>, StfError> {
+    let mut list = Vec::new();
+    mismatch("gas_used", claimed.gas_used, computed.gas_used, check, &mut list)?;
+    mismatch("transactions_root", claimed.transactions_root, computed.transactions_root, check, &mut list)?;
+    mismatch(
+        "withdrawals_root",
+        opt_display(claimed.withdrawals_root),
+        opt_display(computed.withdrawals_root),
+        check,
+        &mut list,
+    )?;
+    mismatch(
+        "blob_gas_used",
+        opt_display(claimed.blob_gas_used),
+        opt_display(computed.blob_gas_used),
+        check,
+        &mut list,
+    )?;
+    mismatch(
+        "requests_hash",
+        opt_display(claimed.requests_hash),
+        opt_display(computed.requests_hash),
+        check,
+        &mut list,
+    )?;
+    mismatch("logs_bloom", claimed.logs_bloom, computed.logs_bloom, check, &mut list)?;
+    mismatch("receipts_root", claimed.receipts_root, computed.receipts_root, check, &mut list)?;
+    mismatch("state_root", claimed.state_root, computed.state_root, check, &mut list)?;
+    Ok(list)
 }
 
 /// Storage probing for the EIP-7610 check (the witness database answers it).
@@ -584,6 +730,7 @@ type Evm<'w> = revm::handler::MainnetEvm<Ctx<'w>, CollisionCheck>;
 /// checks storage (from the witness) and, on a collision, does what revm does for
 /// one: the creator's nonce is bumped, the target is warmed, and the create fails
 /// consuming the gas given to it.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct CollisionCheck;
 
 impl<C> Inspector<C, EthInterpreter> for CollisionCheck
@@ -622,7 +769,13 @@ where
 /// Runs a system call and commits its state (without the system address and the
 /// beneficiary, which the call touches but does not change). `checked` calls
 /// (EIP-7002/7251) must succeed; their output is returned.
-fn system_call(evm: &mut Evm<'_>, contract: Address, data: Bytes, beneficiary: Address, checked: bool) -> Result<Bytes, StfError> {
+fn system_call(
+    evm: &mut Evm<'_>,
+    contract: Address,
+    data: Bytes,
+    beneficiary: Address,
+    checked: bool,
+) -> Result<Bytes, StfError> {
     let res = evm.system_call(contract, data).map_err(|e| match e {
         EVMError::Database(e) => e,
         other => StfError::SystemCall { contract, reason: format!("{other}") },

@@ -11,6 +11,7 @@ use alloy_rlp::{RlpDecodable, RlpEncodable};
 use crate::{
     error::StfError,
     execute::{execute_request, BlockOutcome, ExecOptions, Request},
+    rlp::decode_exact,
     spec::ChainSpec,
     witness::Witness,
 };
@@ -41,13 +42,8 @@ impl GuestInput {
         alloy_rlp::encode(self)
     }
 
-    pub fn decode(mut bytes: &[u8]) -> Result<Self, StfError> {
-        let v = <GuestInput as alloy_rlp::Decodable>::decode(&mut bytes)
-            .map_err(|e| StfError::MalformedWitness(alloc::format!("guest input RLP: {e}")))?;
-        if !bytes.is_empty() {
-            return Err(StfError::MalformedWitness("trailing bytes after the guest input".into()));
-        }
-        Ok(v)
+    pub fn decode(bytes: &[u8]) -> Result<Self, StfError> {
+        decode_exact(bytes, "guest input RLP").map_err(StfError::MalformedWitness)
     }
 }
 

@@ -62,7 +62,9 @@ pub fn payload_from_json(v: &Value, parent_hash: B256) -> Result<OpPayload, StfE
         fee_recipient: parse(field(v, "suggestedFeeRecipient", what)?, "executing_payload.suggestedFeeRecipient")?,
         gas_limit: quantity(field(v, "gasLimit", what)?, "executing_payload.gasLimit")?,
         transactions,
-        parent_beacon_block_root: opt("parentBeaconBlockRoot").map(|x| parse(x, "executing_payload.parentBeaconBlockRoot")).transpose()?,
+        parent_beacon_block_root: opt("parentBeaconBlockRoot")
+            .map(|x| parse(x, "executing_payload.parentBeaconBlockRoot"))
+            .transpose()?,
         eip1559_params: opt("eip1559Params").map(|x| parse::<B64>(x, "executing_payload.eip1559Params")).transpose()?,
         min_base_fee: opt("minBaseFee").map(|x| quantity(x, "executing_payload.minBaseFee")).transpose()?,
     })

@@ -20,6 +20,7 @@ pub mod execute;
 pub mod input;
 pub mod mpt;
 pub mod op;
+mod rlp;
 pub mod sender;
 pub mod spec;
 pub mod validate;

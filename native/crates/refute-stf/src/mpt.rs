@@ -103,9 +103,18 @@ impl NodeStore {
 pub enum Node {
     #[default]
     Empty,
-    Leaf { path: Vec<u8>, value: Vec<u8> },
-    Extension { path: Vec<u8>, child: Box<Node> },
-    Branch { children: Box<[Node; 16]>, value: Option<Vec<u8>> },
+    Leaf {
+        path: Vec<u8>,
+        value: Vec<u8>,
+    },
+    Extension {
+        path: Vec<u8>,
+        child: Box<Node>,
+    },
+    Branch {
+        children: Box<[Node; 16]>,
+        value: Option<Vec<u8>>,
+    },
     Hash(B256),
 }
 
@@ -131,12 +140,9 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 
 /// Reads one RLP item; returns (is_list, payload, total_len).
 fn rlp_item(buf: &[u8]) -> Result<(bool, &[u8], usize), &'static str> {
-    let h = alloy_rlp::Header::decode(&mut &buf[..]).map_err(|_| "bad RLP header")?;
-    let header_len = {
-        let mut b = buf;
-        alloy_rlp::Header::decode(&mut b).map_err(|_| "bad RLP header")?;
-        buf.len() - b.len()
-    };
+    let mut rest = buf;
+    let h = alloy_rlp::Header::decode(&mut rest).map_err(|_| "bad RLP header")?;
+    let header_len = buf.len() - rest.len();
     let end = header_len.checked_add(h.payload_length).ok_or("RLP length overflow")?;
     if end > buf.len() {
         return Err("RLP item longer than its input");
@@ -367,7 +373,13 @@ fn resolve(node: &mut Node, store: &NodeStore, path: &[u8]) -> Result<(), MptErr
     Ok(())
 }
 
-fn get<'a>(node: &'a mut Node, store: &NodeStore, key: &[u8], depth: usize, full: &[u8]) -> Result<Option<&'a [u8]>, MptError> {
+fn get<'a>(
+    node: &'a mut Node,
+    store: &NodeStore,
+    key: &[u8],
+    depth: usize,
+    full: &[u8],
+) -> Result<Option<&'a [u8]>, MptError> {
     resolve(node, store, &full[..depth])?;
     match node {
         Node::Empty => Ok(None),
@@ -391,7 +403,14 @@ fn get<'a>(node: &'a mut Node, store: &NodeStore, key: &[u8], depth: usize, full
     }
 }
 
-fn insert(node: &mut Node, store: &NodeStore, key: &[u8], value: Vec<u8>, depth: usize, full: &[u8]) -> Result<(), MptError> {
+fn insert(
+    node: &mut Node,
+    store: &NodeStore,
+    key: &[u8],
+    value: Vec<u8>,
+    depth: usize,
+    full: &[u8],
+) -> Result<(), MptError> {
     resolve(node, store, &full[..depth])?;
     match node {
         Node::Empty => {
@@ -417,7 +436,11 @@ fn insert(node: &mut Node, store: &NodeStore, key: &[u8], value: Vec<u8>, depth:
                 children[key[common] as usize] = Node::Leaf { path: key[common + 1..].to_vec(), value };
             }
             let branch = Node::Branch { children, value: bvalue };
-            *node = if common > 0 { Node::Extension { path: key[..common].to_vec(), child: Box::new(branch) } } else { branch };
+            *node = if common > 0 {
+                Node::Extension { path: key[..common].to_vec(), child: Box::new(branch) }
+            } else {
+                branch
+            };
         }
         Node::Extension { path, child } => {
             let common = common_prefix(path, key);
@@ -436,7 +459,11 @@ fn insert(node: &mut Node, store: &NodeStore, key: &[u8], value: Vec<u8>, depth:
                 children[key[common] as usize] = Node::Leaf { path: key[common + 1..].to_vec(), value };
             }
             let branch = Node::Branch { children, value: bvalue };
-            *node = if common > 0 { Node::Extension { path: key[..common].to_vec(), child: Box::new(branch) } } else { branch };
+            *node = if common > 0 {
+                Node::Extension { path: key[..common].to_vec(), child: Box::new(branch) }
+            } else {
+                branch
+            };
         }
         Node::Branch { children, value: bvalue } => {
             if key.is_empty() {
@@ -588,6 +615,7 @@ impl Trie {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
     use alloy_primitives::U256;

@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use crate::{
     chain::ChainConfig,
+    db::AccountChange,
     error::StfError,
     execute::{decode_block, execute_with_store, BlockOutcome, ExecOptions},
     mpt::{NodeStore, Trie},
@@ -52,8 +53,8 @@ struct AccountJson {
 impl FullState {
     /// Parses an `alloc`/`pre` map: address → {nonce, balance, code, storage} (hex quantities).
     pub fn from_json_value(v: &serde_json::Value) -> Result<Self, StfError> {
-        let map: BTreeMap<Address, AccountJson> = serde_json::from_value(v.clone())
-            .map_err(|e| StfError::MalformedWitness(format!("pre-state: {e}")))?;
+        let map: BTreeMap<Address, AccountJson> =
+            serde_json::from_value(v.clone()).map_err(|e| StfError::MalformedWitness(format!("pre-state: {e}")))?;
         let mut accounts = BTreeMap::new();
         for (address, a) in map {
             let nonce = a.nonce.unwrap_or_default();
@@ -77,8 +78,11 @@ impl FullState {
     pub fn to_json_value(&self) -> serde_json::Value {
         let mut out = serde_json::Map::new();
         for (address, a) in &self.accounts {
-            let storage: serde_json::Map<String, serde_json::Value> =
-                a.storage.iter().map(|(k, v)| (format!("{k:#x}"), serde_json::Value::String(format!("{v:#x}")))).collect();
+            let storage: serde_json::Map<String, serde_json::Value> = a
+                .storage
+                .iter()
+                .map(|(k, v)| (format!("{k:#x}"), serde_json::Value::String(format!("{v:#x}"))))
+                .collect();
             out.insert(
                 format!("{address:#x}"),
                 serde_json::json!({
@@ -125,7 +129,41 @@ impl FullState {
     }
 }
 
+/// `state` after the block's `changes`.
+fn apply_changes(state: &FullState, changes: &[AccountChange]) -> FullState {
+    let mut post = state.clone();
+    for change in changes {
+        match change.info {
+            None => {
+                post.accounts.remove(&change.address);
+            }
+            Some((nonce, balance, code_hash)) => {
+                let prev = post.accounts.remove(&change.address).unwrap_or_default();
+                let mut acc = FullAccount { nonce, balance, ..Default::default() };
+                acc.code = if code_hash == KECCAK_EMPTY {
+                    Bytes::new()
+                } else if let Some(code) = &change.code {
+                    code.clone()
+                } else {
+                    prev.code.clone()
+                };
+                acc.storage = if change.storage_cleared { BTreeMap::new() } else { prev.storage };
+                for (k, v) in &change.storage {
+                    if v.is_zero() {
+                        acc.storage.remove(k);
+                    } else {
+                        acc.storage.insert(*k, *v);
+                    }
+                }
+                post.accounts.insert(change.address, acc);
+            }
+        }
+    }
+    post
+}
+
 /// The result of [`witness_from_state`].
+#[derive(Debug)]
 pub struct PrestateWitness {
     /// The minimal witness for the block (what the recording run used).
     pub witness: Witness,
@@ -174,34 +212,7 @@ pub fn witness_from_state(
             let headers: Vec<Header> = recent.iter().filter(|h| h.number >= oldest).cloned().collect();
             let used_codes: Vec<Bytes> =
                 codes.iter().filter(|c| exec.used_codes.contains(&keccak256(c))).cloned().collect();
-            let mut post = state.clone();
-            for change in &exec.changes {
-                match change.info {
-                    None => {
-                        post.accounts.remove(&change.address);
-                    }
-                    Some((nonce, balance, code_hash)) => {
-                        let prev = post.accounts.remove(&change.address).unwrap_or_default();
-                        let mut acc = FullAccount { nonce, balance, ..Default::default() };
-                        acc.code = if code_hash == KECCAK_EMPTY {
-                            Bytes::new()
-                        } else if let Some(code) = &change.code {
-                            code.clone()
-                        } else {
-                            prev.code.clone()
-                        };
-                        acc.storage = if change.storage_cleared { BTreeMap::new() } else { prev.storage };
-                        for (k, v) in &change.storage {
-                            if v.is_zero() {
-                                acc.storage.remove(k);
-                            } else {
-                                acc.storage.insert(*k, *v);
-                            }
-                        }
-                        post.accounts.insert(change.address, acc);
-                    }
-                }
-            }
+            let post = apply_changes(state, &exec.changes);
             let witness = Witness { headers, codes: used_codes, state: state_nodes, keys: Vec::new() };
             Ok(PrestateWitness { witness, post_state: Some(post), result: Ok(exec.outcome) })
         }

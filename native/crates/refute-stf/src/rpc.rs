@@ -52,7 +52,10 @@ where
         _ => v,
     };
     let header = header_from_rpc_json(v)?;
-    let txs = v.get("transactions").and_then(|t| t.as_array()).ok_or_else(|| bad("JSON block: no transactions list".into()))?;
+    let txs = v
+        .get("transactions")
+        .and_then(|t| t.as_array())
+        .ok_or_else(|| bad("JSON block: no transactions list".into()))?;
     let mut transactions = Vec::with_capacity(txs.len());
     for (i, tx) in txs.iter().enumerate() {
         if tx.is_string() {
@@ -77,7 +80,8 @@ where
     let withdrawals = match v.get("withdrawals") {
         None | Some(Value::Null) => None,
         Some(w) => {
-            let list: Vec<Withdrawal> = serde_json::from_value(w.clone()).map_err(|e| bad(format!("JSON withdrawals: {e}")))?;
+            let list: Vec<Withdrawal> =
+                serde_json::from_value(w.clone()).map_err(|e| bad(format!("JSON withdrawals: {e}")))?;
             Some(Withdrawals::new(list))
         }
     };
@@ -89,7 +93,9 @@ where
         let claimed: B256 = hash.parse().map_err(|e| bad(format!("JSON block hash: {e}")))?;
         let ours = block.header.hash_slow();
         if ours != claimed {
-            return Err(bad(format!("JSON block header hashes to {ours}, not to its `hash` {claimed} (a field was lost)")));
+            return Err(bad(format!(
+                "JSON block header hashes to {ours}, not to its `hash` {claimed} (a field was lost)"
+            )));
         }
     }
     Ok(block)

@@ -23,8 +23,8 @@ use k256::{
 
 /// secp256k1's group order n, halved (EIP-2's bound on s).
 const HALF_N: U256 = U256::from_be_slice(&[
-    0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x5D, 0x57, 0x6E, 0x73,
-    0x57, 0xA4, 0x50, 0x1D, 0xDF, 0xE9, 0x2F, 0x46, 0x68, 0x1B, 0x20, 0xA0,
+    0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x5D, 0x57, 0x6E,
+    0x73, 0x57, 0xA4, 0x50, 0x1D, 0xDF, 0xE9, 0x2F, 0x46, 0x68, 0x1B, 0x20, 0xA0,
 ]);
 
 /// Recovers the address that signed `prehash` with (r, s, y parity).
@@ -34,8 +34,8 @@ pub fn recover_address(prehash: B256, r: U256, s: U256, y_odd: bool) -> Result<A
     }
     let r_bytes: FieldBytes = r.to_be_bytes::<32>().into();
     let r_scalar = Option::<Scalar>::from(Scalar::from_repr(r_bytes)).ok_or("r is not below the group order")?;
-    let s_scalar =
-        Option::<Scalar>::from(Scalar::from_repr(s.to_be_bytes::<32>().into())).ok_or("s is not below the group order")?;
+    let s_scalar = Option::<Scalar>::from(Scalar::from_repr(s.to_be_bytes::<32>().into()))
+        .ok_or("s is not below the group order")?;
     if bool::from(r_scalar.is_zero()) || bool::from(s_scalar.is_zero()) {
         return Err("r or s is zero");
     }
@@ -60,6 +60,7 @@ pub fn recover_sender(tx: &EthereumTxEnvelope<TxEip4844>) -> Result<Address, &'s
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
 
@@ -76,7 +77,8 @@ mod tests {
             let theirs = sig.recover_address_from_prehash(&hash).map_err(|_| "alloy failed");
             assert_eq!(ours, theirs);
             // The malleated twin (n - s, other parity) recovers the same key but is invalid (EIP-2).
-            let n = U256::from_str_radix("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", 16).unwrap();
+            let n =
+                U256::from_str_radix("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", 16).unwrap();
             assert!(recover_address(hash, sig.r(), n - sig.s(), !sig.v()).is_err());
         }
     }

@@ -118,10 +118,11 @@ mod json {
                 m.remove("type");
                 let chain_id = m.get("chain_id").cloned().unwrap_or(Value::Null);
                 m.insert("l2_chain_id".into(), chain_id);
-                let op: serde_json::Map<String, Value> = ["eip1559_elasticity", "eip1559_denominator", "eip1559_denominator_canyon"]
-                    .iter()
-                    .filter_map(|k| m.get(*k).map(|x| (camel(k), x.clone())))
-                    .collect();
+                let op: serde_json::Map<String, Value> =
+                    ["eip1559_elasticity", "eip1559_denominator", "eip1559_denominator_canyon"]
+                        .iter()
+                        .filter_map(|k| m.get(*k).map(|x| (camel(k), x.clone())))
+                        .collect();
                 m.insert("chain_op_config".into(), Value::Object(op));
                 return OpChainSpec::from_rollup_config_value(&v).map(ChainSpec::Op);
             }

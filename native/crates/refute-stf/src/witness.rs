@@ -14,7 +14,7 @@ use alloy_consensus::Header;
 use alloy_primitives::{Bytes, B256};
 use alloy_rlp::{RlpDecodable, RlpEncodable};
 
-use crate::error::StfError;
+use crate::{error::StfError, rlp::decode_exact};
 
 /// A witness in geth's RLP field order (`[headers, codes, state, keys]`), which
 /// is also refute's binary form for the guest.
@@ -28,55 +28,55 @@ pub struct Witness {
 
 impl Witness {
     /// Decodes the RLP form (geth's `ExtWitness`).
-    pub fn from_rlp(mut bytes: &[u8]) -> Result<Self, StfError> {
-        let w = <Witness as alloy_rlp::Decodable>::decode(&mut bytes)
-            .map_err(|e| StfError::MalformedWitness(format!("RLP: {e}")))?;
-        if !bytes.is_empty() {
-            return Err(StfError::MalformedWitness(format!("{} trailing bytes after the RLP witness", bytes.len())));
-        }
-        Ok(w)
+    pub fn from_rlp(bytes: &[u8]) -> Result<Self, StfError> {
+        decode_exact(bytes, "RLP witness").map_err(StfError::MalformedWitness)
     }
 
     pub fn to_rlp(&self) -> Vec<u8> {
         alloy_rlp::encode(self)
     }
 
-    /// Checks that the headers form a chain ending at the block's parent and
-    /// returns (parent header, block number → hash for BLOCKHASH).
+    /// [`ancestors`] of the witness's headers.
     pub fn ancestors(&self, parent_hash: B256) -> Result<(Header, BTreeMap<u64, B256>), StfError> {
-        if self.headers.is_empty() {
-            return Err(StfError::Witness("no headers: the parent header is required".into()));
-        }
-        let mut headers: Vec<&Header> = self.headers.iter().collect();
-        headers.sort_by_key(|h| h.number);
-        let mut hashes = BTreeMap::new();
-        let mut prev: Option<(u64, B256)> = None;
-        for h in &headers {
-            let hash = h.hash_slow();
-            if let Some((n, ph)) = prev {
-                if h.number != n + 1 || h.parent_hash != ph {
-                    return Err(StfError::Witness(format!(
-                        "ancestor headers do not chain: header {} (hash {hash}) does not follow header {n} (hash {ph})",
-                        h.number
-                    )));
-                }
-            }
-            hashes.insert(h.number, hash);
-            prev = Some((h.number, hash));
-        }
-        // The oldest header also vouches for its own parent's hash.
-        let oldest = headers[0];
-        if oldest.number > 0 {
-            hashes.insert(oldest.number - 1, oldest.parent_hash);
-        }
-        let (_, last_hash) = prev.expect("non-empty");
-        if last_hash != parent_hash {
-            return Err(StfError::Witness(format!(
-                "the newest witness header hashes to {last_hash}, but the block's parent hash is {parent_hash}"
-            )));
-        }
-        Ok(((*headers.last().expect("non-empty")).clone(), hashes))
+        ancestors(&self.headers, parent_hash)
     }
+}
+
+/// Checks that `headers` (in any order) form a chain ending at the block's
+/// parent and returns (parent header, block number → hash for BLOCKHASH).
+pub fn ancestors(headers: &[Header], parent_hash: B256) -> Result<(Header, BTreeMap<u64, B256>), StfError> {
+    if headers.is_empty() {
+        return Err(StfError::Witness("no headers: the parent header is required".into()));
+    }
+    let mut headers: Vec<&Header> = headers.iter().collect();
+    headers.sort_by_key(|h| h.number);
+    let mut hashes = BTreeMap::new();
+    let mut prev: Option<(u64, B256)> = None;
+    for h in &headers {
+        let hash = h.hash_slow();
+        if let Some((n, ph)) = prev {
+            if h.number != n + 1 || h.parent_hash != ph {
+                return Err(StfError::Witness(format!(
+                    "ancestor headers do not chain: header {} (hash {hash}) does not follow header {n} (hash {ph})",
+                    h.number
+                )));
+            }
+        }
+        hashes.insert(h.number, hash);
+        prev = Some((h.number, hash));
+    }
+    // The oldest header also vouches for its own parent's hash.
+    let oldest = headers[0];
+    if oldest.number > 0 {
+        hashes.insert(oldest.number - 1, oldest.parent_hash);
+    }
+    let (_, last_hash) = prev.expect("non-empty");
+    if last_hash != parent_hash {
+        return Err(StfError::Witness(format!(
+            "the newest witness header hashes to {last_hash}, but the block's parent hash is {parent_hash}"
+        )));
+    }
+    Ok(((*headers.last().expect("non-empty")).clone(), hashes))
 }
 
 #[cfg(feature = "std")]
@@ -111,13 +111,7 @@ mod json {
         match v {
             Value::String(_) => {
                 let raw = hex_bytes(v, &format!("headers[{i}]"))?;
-                let mut buf = raw.as_ref();
-                let h = <Header as alloy_rlp::Decodable>::decode(&mut buf)
-                    .map_err(|e| StfError::MalformedWitness(format!("headers[{i}]: bad header RLP: {e}")))?;
-                if !buf.is_empty() {
-                    return Err(StfError::MalformedWitness(format!("headers[{i}]: trailing bytes after header RLP")));
-                }
-                Ok(h)
+                decode_exact(&raw, &format!("header RLP in headers[{i}]")).map_err(StfError::MalformedWitness)
             }
             Value::Object(_) => serde_json::from_value::<Header>(v.clone())
                 .map_err(|e| StfError::MalformedWitness(format!("headers[{i}]: bad header object: {e}"))),
@@ -128,7 +122,8 @@ mod json {
     impl Witness {
         /// Parses the JSON form, tolerating the known client differences.
         pub fn from_json(text: &[u8]) -> Result<Self, StfError> {
-            let v: Value = serde_json::from_slice(text).map_err(|e| StfError::MalformedWitness(format!("JSON: {e}")))?;
+            let v: Value =
+                serde_json::from_slice(text).map_err(|e| StfError::MalformedWitness(format!("JSON: {e}")))?;
             // Accept a bare witness or a JSON-RPC response around one.
             let v = match v {
                 Value::Object(ref m) if m.contains_key("result") && !m.contains_key("state") => m["result"].clone(),
@@ -142,7 +137,9 @@ mod json {
             }
             let headers = match root.get("headers") {
                 None | Some(Value::Null) => Vec::new(),
-                Some(Value::Array(items)) => items.iter().enumerate().map(|(i, h)| header(h, i)).collect::<Result<_, _>>()?,
+                Some(Value::Array(items)) => {
+                    items.iter().enumerate().map(|(i, h)| header(h, i)).collect::<Result<_, _>>()?
+                }
                 Some(_) => return Err(StfError::MalformedWitness("headers: expected a list".into())),
             };
             Ok(Witness {

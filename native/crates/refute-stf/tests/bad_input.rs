@@ -1,21 +1,23 @@
 //! Bad input at the crate level: a real block (blockchain test SimpleTx) with its
 //! extracted witness, then one thing wrong at a time.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod common;
 
 use alloy_primitives::{keccak256, Bytes};
 use refute_stf::{
     execute::decode_block,
+    execute_block,
     input::GuestInput,
     prestate::{witness_from_state, FullState},
-    execute_block, ChainConfig, ExecOptions, Fork, StfError, Witness,
+    ChainConfig, ExecOptions, Fork, StfError, Witness,
 };
 
 fn simple_tx() -> Option<(ChainConfig, Vec<u8>, Witness)> {
-    let fx = common::fixtures()?;
-    let text = std::fs::read(fx.join("eth-blockchain-tests/ethereum-tests/ValidBlocks/bcValidBlockTest/SimpleTx.json")).unwrap();
+    let text = common::read("eth-blockchain-tests/ethereum-tests/ValidBlocks/bcValidBlockTest/SimpleTx.json")?;
     let v: serde_json::Value = serde_json::from_slice(&text).unwrap();
     let t = &v["SimpleTx_Cancun"];
-    let hex = |s: &serde_json::Value| alloy_primitives::hex::decode(s.as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let hex =
+        |s: &serde_json::Value| alloy_primitives::hex::decode(s.as_str().unwrap().trim_start_matches("0x")).unwrap();
     let genesis = decode_block(&hex(&t["genesisRLP"])).unwrap().header;
     let block = hex(&t["blocks"][0]["rlp"]);
     let state = FullState::from_json_value(&t["pre"]).unwrap();
@@ -72,7 +74,13 @@ fn malformed_blocks() {
 #[test]
 fn guest_input_round_trips() {
     let Some((chain, block, w)) = simple_tx() else { return };
-    let input = GuestInput { chain: refute_stf::ChainSpec::Ethereum(chain), block: block.into(), witness: w, check_header: 1, payload: 0 };
+    let input = GuestInput {
+        chain: refute_stf::ChainSpec::Ethereum(chain),
+        block: block.into(),
+        witness: w,
+        check_header: 1,
+        payload: 0,
+    };
     let bytes = input.encode();
     assert_eq!(GuestInput::decode(&bytes).unwrap(), input);
     assert!(GuestInput::decode(&bytes[..bytes.len() - 1]).is_err());

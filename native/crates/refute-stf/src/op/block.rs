@@ -9,7 +9,7 @@ use alloy_primitives::Bytes;
 
 use crate::{
     error::StfError,
-    execute::{mismatch, opt_display, ExecOptions, Execution},
+    execute::{compare_header, mismatch, opt_display, ExecOptions, Execution},
     mpt::NodeStore,
     op::{execute_payload, payload::decode_op_block, OpChainSpec, OpPayload},
 };
@@ -33,24 +33,30 @@ pub fn execute_op_block(
         return Err(StfError::InvalidHeader("an OP block has no withdrawals".into()));
     }
     let t = block.header.timestamp;
-    let payload = OpPayload::from_block(&block, spec.is_active(OpHardfork::Holocene, t), spec.is_active(OpHardfork::Jovian, t))?;
+    let payload =
+        OpPayload::from_block(&block, spec.is_active(OpHardfork::Holocene, t), spec.is_active(OpHardfork::Jovian, t))?;
     let mut run = execute_payload(spec, &payload, headers, store, codes)?;
     let claimed = &block.header;
     let computed = &run.outcome.header;
     let check = opts.check_header;
     let mut list = Vec::new();
     mismatch("number", claimed.number, computed.number, check, &mut list)?;
-    mismatch("base_fee_per_gas", opt_display(claimed.base_fee_per_gas), opt_display(computed.base_fee_per_gas), check, &mut list)?;
+    mismatch(
+        "base_fee_per_gas",
+        opt_display(claimed.base_fee_per_gas),
+        opt_display(computed.base_fee_per_gas),
+        check,
+        &mut list,
+    )?;
     mismatch("extra_data", claimed.extra_data.to_string(), computed.extra_data.to_string(), check, &mut list)?;
-    mismatch("gas_used", claimed.gas_used, computed.gas_used, check, &mut list)?;
-    mismatch("transactions_root", claimed.transactions_root, computed.transactions_root, check, &mut list)?;
-    mismatch("withdrawals_root", opt_display(claimed.withdrawals_root), opt_display(computed.withdrawals_root), check, &mut list)?;
-    mismatch("blob_gas_used", opt_display(claimed.blob_gas_used), opt_display(computed.blob_gas_used), check, &mut list)?;
-    mismatch("excess_blob_gas", opt_display(claimed.excess_blob_gas), opt_display(computed.excess_blob_gas), check, &mut list)?;
-    mismatch("requests_hash", opt_display(claimed.requests_hash), opt_display(computed.requests_hash), check, &mut list)?;
-    mismatch("logs_bloom", claimed.logs_bloom, computed.logs_bloom, check, &mut list)?;
-    mismatch("receipts_root", claimed.receipts_root, computed.receipts_root, check, &mut list)?;
-    mismatch("state_root", claimed.state_root, computed.state_root, check, &mut list)?;
+    list.extend(compare_header(claimed, computed, check)?);
+    mismatch(
+        "excess_blob_gas",
+        opt_display(claimed.excess_blob_gas),
+        opt_display(computed.excess_blob_gas),
+        check,
+        &mut list,
+    )?;
     mismatch("block_hash", claimed.hash_slow(), run.outcome.block_hash, check, &mut list)?;
     run.outcome.mismatches = list;
     Ok(run)

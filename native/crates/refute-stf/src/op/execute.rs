@@ -25,8 +25,8 @@ use alloy_evm::{
     eth::NextEvmEnvAttributes,
     EvmEnv, EvmFactory,
 };
-use alloy_op_evm::{evm_env_for_op_next_block, OpBlockExecutionCtx, OpBlockExecutorFactory, OpEvmFactory};
 use alloy_op_evm::block::OpAlloyReceiptBuilder;
+use alloy_op_evm::{evm_env_for_op_next_block, OpBlockExecutionCtx, OpBlockExecutorFactory, OpEvmFactory};
 use alloy_op_hardforks::OpHardfork;
 use alloy_primitives::{keccak256, Address, Bloom, B256, U256};
 use alloy_trie::EMPTY_ROOT_HASH;
@@ -42,7 +42,7 @@ use crate::{
     mpt::NodeStore,
     op::{header, payload::OpPayload, spec::OpChainSpec},
     sender::recover_address,
-    witness::Witness,
+    witness::ancestors,
 };
 
 /// The L2 fork, and the Ethereum rules it includes (for reports).
@@ -66,8 +66,7 @@ pub fn bind_parent(
     payload: &OpPayload,
     headers: &[Header],
 ) -> Result<(Header, alloc::collections::BTreeMap<u64, B256>), StfError> {
-    let witness = Witness { headers: headers.to_vec(), ..Default::default() };
-    let (parent, hashes) = witness.ancestors(payload.parent_hash)?;
+    let (parent, hashes) = ancestors(headers, payload.parent_hash)?;
     header::check_payload(spec, &parent, payload)?;
     Ok((parent, hashes))
 }
@@ -106,13 +105,21 @@ fn recover(hash: B256, sig: &alloy_primitives::Signature) -> Result<Address, &'s
 fn check_order(txs: &[Recovered<OpTxEnvelope>]) -> Result<(), StfError> {
     match txs.first() {
         Some(first) if first.inner().is_deposit() => {}
-        _ => return Err(StfError::InvalidTransaction { index: 0, reason: "the first transaction must be the L1-info deposit".into() }),
+        _ => {
+            return Err(StfError::InvalidTransaction {
+                index: 0,
+                reason: "the first transaction must be the L1-info deposit".into(),
+            })
+        }
     }
     let mut seen_user_tx = false;
     for (index, tx) in txs.iter().enumerate() {
         if tx.inner().is_deposit() {
             if seen_user_tx {
-                return Err(StfError::InvalidTransaction { index, reason: "deposit after a non-deposit transaction".into() });
+                return Err(StfError::InvalidTransaction {
+                    index,
+                    reason: "deposit after a non-deposit transaction".into(),
+                });
             }
         } else {
             seen_user_tx = true;
@@ -135,6 +142,7 @@ pub fn evm_env(spec: &OpChainSpec, parent: &Header, payload: &OpPayload) -> Resu
 }
 
 /// What running the transactions yields.
+#[derive(Debug)]
 pub struct Transactions {
     pub receipts: Vec<OpReceiptEnvelope>,
     pub outcomes: Vec<TxOutcome>,
@@ -173,7 +181,11 @@ pub fn run_transactions(
     txs: &[Recovered<OpTxEnvelope>],
     db: &mut WitnessDb<'_>,
 ) -> Result<Transactions, StfError> {
-    let factory = OpBlockExecutorFactory::new(OpAlloyReceiptBuilder::default(), spec.hardforks(), OpEvmFactory::<alloy_op_evm::OpTx>::default());
+    let factory = OpBlockExecutorFactory::new(
+        OpAlloyReceiptBuilder::default(),
+        spec.hardforks(),
+        OpEvmFactory::<alloy_op_evm::OpTx>::default(),
+    );
     let ctx = OpBlockExecutionCtx {
         parent_hash: payload.parent_hash,
         parent_beacon_block_root: payload.parent_beacon_block_root,
@@ -208,7 +220,12 @@ pub fn run_transactions(
     }
     let (mut evm, result) = executor.finish().map_err(|e| block_error(None, e))?;
     alloy_evm::Evm::db_mut(&mut evm).check()?;
-    Ok(Transactions { receipts: result.receipts, outcomes, gas_used: result.gas_used, da_footprint: result.blob_gas_used })
+    Ok(Transactions {
+        receipts: result.receipts,
+        outcomes,
+        gas_used: result.gas_used,
+        da_footprint: result.blob_gas_used,
+    })
 }
 
 /// Phase 5: the header of the built block.
@@ -254,7 +271,11 @@ pub fn assemble_header(
         } else {
             None
         },
-        blob_gas_used: active(OpHardfork::Ecotone).then_some(if active(OpHardfork::Jovian) { run.da_footprint } else { 0 }),
+        blob_gas_used: active(OpHardfork::Ecotone).then_some(if active(OpHardfork::Jovian) {
+            run.da_footprint
+        } else {
+            0
+        }),
         excess_blob_gas: active(OpHardfork::Ecotone).then_some(0),
         parent_beacon_block_root: payload.parent_beacon_block_root,
         requests_hash: active(OpHardfork::Isthmus).then_some(EMPTY_REQUESTS_HASH),
@@ -299,36 +320,30 @@ pub fn execute_payload(
     let header = assemble_header(spec, &parent, payload, base_fee, &txs, &run, state_root, header_root)?;
     let block_hash = header.hash_slow();
     let (op_fork, fork) = forks_at(spec, payload.timestamp);
-    let unused_codes = db.unused_codes();
-    Ok(Execution {
-        outcome: BlockOutcome {
-            number: header.number,
-            fork,
-            op_fork: Some(op_fork),
-            parent_hash: header.parent_hash,
-            pre_state_root: parent.state_root,
-            state_root,
-            transactions_root: header.transactions_root,
-            receipts_root: header.receipts_root,
-            withdrawals_root: header.withdrawals_root,
-            requests_hash: header.requests_hash,
-            logs_bloom: header.logs_bloom,
-            gas_used: header.gas_used,
-            blob_gas_used: header.blob_gas_used,
-            block_hash,
-            message_passer_storage_root: message_passer.as_ref().ok().copied(),
-            output_root: message_passer.as_ref().ok().map(|root| output_root(state_root, *root, block_hash)),
-            output_root_unavailable: message_passer.as_ref().err().map(|e| e.to_string()),
-            mismatches: Vec::new(),
-            transactions: run.outcomes,
-            witness_nodes: store.len(),
-            unused_nodes: 0,
-            unused_codes: unused_codes.len(),
-            header,
-        },
-        changes: db.changes(),
-        used_codes: db.used_codes().clone(),
-        unused_codes,
-        oldest_block_hash: db.oldest_requested_hash(),
-    })
+    let outcome = BlockOutcome {
+        number: header.number,
+        fork,
+        op_fork: Some(op_fork),
+        parent_hash: header.parent_hash,
+        pre_state_root: parent.state_root,
+        state_root,
+        transactions_root: header.transactions_root,
+        receipts_root: header.receipts_root,
+        withdrawals_root: header.withdrawals_root,
+        requests_hash: header.requests_hash,
+        logs_bloom: header.logs_bloom,
+        gas_used: header.gas_used,
+        blob_gas_used: header.blob_gas_used,
+        block_hash,
+        message_passer_storage_root: message_passer.as_ref().ok().copied(),
+        output_root: message_passer.as_ref().ok().map(|root| output_root(state_root, *root, block_hash)),
+        output_root_unavailable: message_passer.as_ref().err().map(|e| e.to_string()),
+        mismatches: Vec::new(),
+        transactions: run.outcomes,
+        witness_nodes: store.len(),
+        unused_nodes: 0,
+        unused_codes: 0,
+        header,
+    };
+    Ok(Execution::new(outcome, &db))
 }

@@ -20,7 +20,9 @@ use alloy_consensus::Header;
 use alloy_eips::{calc_next_block_base_fee, eip1559::BaseFeeParams};
 use alloy_op_hardforks::OpHardfork;
 use alloy_primitives::Bytes;
-use op_alloy_consensus::{decode_holocene_extra_data, decode_jovian_extra_data, encode_holocene_extra_data, encode_jovian_extra_data};
+use op_alloy_consensus::{
+    decode_holocene_extra_data, decode_jovian_extra_data, encode_holocene_extra_data, encode_jovian_extra_data,
+};
 
 use crate::{error::StfError, op::payload::OpPayload, op::spec::OpChainSpec};
 
@@ -43,11 +45,13 @@ pub fn next_base_fee(spec: &OpChainSpec, parent: &Header, timestamp: u64) -> Res
         let (elasticity, denominator, min_base_fee) =
             decode_jovian_extra_data(&parent.extra_data).map_err(|e| bad("Jovian", e))?;
         let gas_used = parent.gas_used.max(parent.blob_gas_used.unwrap_or_default());
-        let fee = calc_next_block_base_fee(gas_used, parent.gas_limit, parent_base_fee, chosen(denominator, elasticity));
+        let fee =
+            calc_next_block_base_fee(gas_used, parent.gas_limit, parent_base_fee, chosen(denominator, elasticity));
         return Ok(fee.max(min_base_fee));
     }
     let params = if spec.is_active(OpHardfork::Holocene, parent.timestamp) {
-        let (elasticity, denominator) = decode_holocene_extra_data(&parent.extra_data).map_err(|e| bad("Holocene", e))?;
+        let (elasticity, denominator) =
+            decode_holocene_extra_data(&parent.extra_data).map_err(|e| bad("Holocene", e))?;
         chosen(denominator, elasticity)
     } else {
         spec.base_fee_params(timestamp)
@@ -59,14 +63,20 @@ pub fn next_base_fee(spec: &OpChainSpec, parent: &Header, timestamp: u64) -> Res
 pub fn extra_data(spec: &OpChainSpec, payload: &OpPayload) -> Result<Bytes, StfError> {
     let defaults = spec.base_fee_params(payload.timestamp);
     if spec.is_active(OpHardfork::Jovian, payload.timestamp) {
-        let params = payload.eip1559_params.ok_or_else(|| StfError::InvalidHeader("Jovian payload without eip1559Params".into()))?;
-        let min = payload.min_base_fee.ok_or_else(|| StfError::InvalidHeader("Jovian payload without minBaseFee".into()))?;
-        return encode_jovian_extra_data(params, defaults, min).map_err(|e| StfError::InvalidHeader(format!("eip1559Params: {e}")));
+        let params = payload
+            .eip1559_params
+            .ok_or_else(|| StfError::InvalidHeader("Jovian payload without eip1559Params".into()))?;
+        let min =
+            payload.min_base_fee.ok_or_else(|| StfError::InvalidHeader("Jovian payload without minBaseFee".into()))?;
+        return encode_jovian_extra_data(params, defaults, min)
+            .map_err(|e| StfError::InvalidHeader(format!("eip1559Params: {e}")));
     }
     if spec.is_active(OpHardfork::Holocene, payload.timestamp) {
-        let params =
-            payload.eip1559_params.ok_or_else(|| StfError::InvalidHeader("Holocene payload without eip1559Params".into()))?;
-        return encode_holocene_extra_data(params, defaults).map_err(|e| StfError::InvalidHeader(format!("eip1559Params: {e}")));
+        let params = payload
+            .eip1559_params
+            .ok_or_else(|| StfError::InvalidHeader("Holocene payload without eip1559Params".into()))?;
+        return encode_holocene_extra_data(params, defaults)
+            .map_err(|e| StfError::InvalidHeader(format!("eip1559Params: {e}")));
     }
     Ok(Bytes::new())
 }

@@ -6,7 +6,7 @@
 //! proposer computed (state root, receipts root, base fee, ...). Everything
 //! except what derivation decides is recomputed from the parent and execution.
 
-use alloc::{format, string::ToString, vec::Vec};
+use alloc::{format, vec::Vec};
 
 use alloy_consensus::Block;
 use alloy_eips::Decodable2718;
@@ -14,7 +14,7 @@ use alloy_primitives::{Address, Bytes, B256, B64};
 use alloy_rlp::{RlpDecodable, RlpEncodable};
 use op_alloy_consensus::{decode_holocene_extra_data, decode_jovian_extra_data, OpTxEnvelope};
 
-use crate::error::StfError;
+use crate::{error::StfError, rlp::decode_exact};
 
 /// An OP block as it appears on the wire.
 pub type OpBlock = Block<OpTxEnvelope>;
@@ -62,7 +62,10 @@ impl OpPayload {
                 let tx = OpTxEnvelope::decode_2718(&mut buf)
                     .map_err(|e| StfError::InvalidTransaction { index, reason: format!("malformed: {e}") })?;
                 if !buf.is_empty() {
-                    return Err(StfError::InvalidTransaction { index, reason: "trailing bytes after the transaction".into() });
+                    return Err(StfError::InvalidTransaction {
+                        index,
+                        reason: "trailing bytes after the transaction".into(),
+                    });
                 }
                 Ok(tx)
             })
@@ -90,7 +93,12 @@ impl OpPayload {
             prev_randao: h.mix_hash,
             fee_recipient: h.beneficiary,
             gas_limit: h.gas_limit,
-            transactions: block.body.transactions.iter().map(|tx| Bytes::from(alloy_eips::Encodable2718::encoded_2718(tx))).collect(),
+            transactions: block
+                .body
+                .transactions
+                .iter()
+                .map(|tx| Bytes::from(alloy_eips::Encodable2718::encoded_2718(tx)))
+                .collect(),
             parent_beacon_block_root: h.parent_beacon_block_root,
             eip1559_params,
             min_base_fee,
@@ -101,13 +109,8 @@ impl OpPayload {
         alloy_rlp::encode(self)
     }
 
-    pub fn decode(mut bytes: &[u8]) -> Result<Self, StfError> {
-        let p = <OpPayload as alloy_rlp::Decodable>::decode(&mut bytes)
-            .map_err(|e| StfError::MalformedBlock(format!("payload RLP: {e}")))?;
-        if !bytes.is_empty() {
-            return Err(StfError::MalformedBlock("trailing bytes after the payload".to_string()));
-        }
-        Ok(p)
+    pub fn decode(bytes: &[u8]) -> Result<Self, StfError> {
+        decode_exact(bytes, "payload RLP").map_err(StfError::MalformedBlock)
     }
 }
 
@@ -120,10 +123,6 @@ pub fn params(denominator: u32, elasticity: u32) -> B64 {
 }
 
 /// Decodes an RLP OP block, rejecting trailing bytes.
-pub fn decode_op_block(mut bytes: &[u8]) -> Result<OpBlock, StfError> {
-    let block = <OpBlock as alloy_rlp::Decodable>::decode(&mut bytes).map_err(|e| StfError::MalformedBlock(e.to_string()))?;
-    if !bytes.is_empty() {
-        return Err(StfError::MalformedBlock(format!("{} trailing bytes after the block", bytes.len())));
-    }
-    Ok(block)
+pub fn decode_op_block(bytes: &[u8]) -> Result<OpBlock, StfError> {
+    decode_exact(bytes, "block").map_err(StfError::MalformedBlock)
 }

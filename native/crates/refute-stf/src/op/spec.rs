@@ -3,49 +3,27 @@
 //!
 //! Why one type for the schedule: execution (op-revm's spec id, the system
 //! calls), header assembly (Holocene/Jovian `extraData`, Isthmus withdrawals
-//! root) and derivation all ask "is fork F active at time t"; they ask it of
-//! [`OpChainHardforks`] from `alloy-op-hardforks`, built from this spec, so the
-//! answers cannot diverge. The spec itself is plain data (RLP for the guest,
-//! op-node's rollup-config JSON on the host).
+//! root) and derivation (`refute-da`) all ask "is fork F active at time t";
+//! they ask it of one [`OpForkSchedule`] (crate `refute-forks`), directly or as
+//! the [`OpChainHardforks`] the EVM crates take, so the answers cannot diverge.
+//! The spec itself is plain data (RLP for the guest, op-node's rollup-config
+//! JSON on the host).
 
-use alloc::{format, string::String, vec::Vec};
+use alloc::{string::String, string::ToString, vec::Vec};
 
 use alloy_eips::eip1559::BaseFeeParams;
-use alloy_op_hardforks::{ForkCondition, OpChainHardforks, OpHardfork, OpHardforks};
+use alloy_op_hardforks::{OpChainHardforks, OpHardfork};
 use alloy_rlp::{RlpDecodable, RlpEncodable};
+pub use refute_forks::{OpForkSchedule, OP_FORKS};
 
-use crate::{chain::NEVER, error::StfError};
+use crate::error::StfError;
 
-/// The OP Stack forks refute executes, in activation order (Bedrock is the base).
-pub const OP_FORKS: [OpHardfork; 9] = [
-    OpHardfork::Regolith,
-    OpHardfork::Canyon,
-    OpHardfork::Ecotone,
-    OpHardfork::Fjord,
-    OpHardfork::Granite,
-    OpHardfork::Holocene,
-    OpHardfork::Isthmus,
-    OpHardfork::Jovian,
-    OpHardfork::Karst,
-];
-
-/// An OP Stack chain: chain ID, fork activation times, EIP-1559 defaults.
-///
-/// Times are unix seconds; [`NEVER`] means the fork is not scheduled. Delta
-/// changes derivation only (span batches) and is kept for the derivation rules.
+/// An OP Stack chain: chain ID, fork schedule, EIP-1559 defaults.
 #[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
 pub struct OpChainSpec {
     pub chain_id: u64,
-    pub regolith_time: u64,
-    pub canyon_time: u64,
-    pub delta_time: u64,
-    pub ecotone_time: u64,
-    pub fjord_time: u64,
-    pub granite_time: u64,
-    pub holocene_time: u64,
-    pub isthmus_time: u64,
-    pub jovian_time: u64,
-    pub karst_time: u64,
+    /// Activation time per fork (Delta included: derivation reads it from here too).
+    pub forks: OpForkSchedule,
     /// EIP-1559 elasticity multiplier (all forks).
     pub eip1559_elasticity: u64,
     /// EIP-1559 base-fee change denominator before Canyon.
@@ -55,6 +33,7 @@ pub struct OpChainSpec {
 }
 
 /// A chain spec shipped with refute, selectable by name or chain ID.
+#[derive(Debug, Clone)]
 pub struct NamedOpChain {
     pub name: &'static str,
     pub spec: OpChainSpec,
@@ -63,74 +42,33 @@ pub struct NamedOpChain {
 impl OpChainSpec {
     /// The schedule as `alloy-op-hardforks` models it (Bedrock from genesis).
     pub fn hardforks(&self) -> OpChainHardforks {
-        let mut forks = Vec::with_capacity(OP_FORKS.len() + 1);
-        forks.push((OpHardfork::Bedrock, ForkCondition::Block(0)));
-        for fork in OP_FORKS {
-            let time = self.activation(fork);
-            let condition = if time == NEVER { ForkCondition::Never } else { ForkCondition::Timestamp(time) };
-            forks.push((fork, condition));
-        }
-        OpChainHardforks::new(forks)
-    }
-
-    /// The activation time of `fork` ([`NEVER`] if unscheduled; 0 for Bedrock).
-    pub fn activation(&self, fork: OpHardfork) -> u64 {
-        match fork {
-            OpHardfork::Bedrock => 0,
-            OpHardfork::Regolith => self.regolith_time,
-            OpHardfork::Canyon => self.canyon_time,
-            OpHardfork::Ecotone => self.ecotone_time,
-            OpHardfork::Fjord => self.fjord_time,
-            OpHardfork::Granite => self.granite_time,
-            OpHardfork::Holocene => self.holocene_time,
-            OpHardfork::Isthmus => self.isthmus_time,
-            OpHardfork::Jovian => self.jovian_time,
-            OpHardfork::Karst => self.karst_time,
-            _ => NEVER,
-        }
+        self.forks.hardforks()
     }
 
     /// Whether `fork` is active at `timestamp`.
     pub fn is_active(&self, fork: OpHardfork, timestamp: u64) -> bool {
-        self.hardforks().op_fork_activation(fork).active_at_timestamp(timestamp)
+        self.forks.is_active(fork, timestamp)
     }
 
     /// The newest fork active at `timestamp`.
     pub fn fork_at(&self, timestamp: u64) -> OpHardfork {
-        let forks = self.hardforks();
-        OP_FORKS
-            .iter()
-            .rev()
-            .find(|f| forks.op_fork_activation(**f).active_at_timestamp(timestamp))
-            .copied()
-            .unwrap_or(OpHardfork::Bedrock)
+        self.forks.fork_at(timestamp)
     }
 
     /// The default EIP-1559 parameters at `timestamp` (Canyon changes the denominator).
     pub fn base_fee_params(&self, timestamp: u64) -> BaseFeeParams {
-        let denominator =
-            if self.is_active(OpHardfork::Canyon, timestamp) { self.eip1559_denominator_canyon } else { self.eip1559_denominator };
+        let denominator = if self.is_active(OpHardfork::Canyon, timestamp) {
+            self.eip1559_denominator_canyon
+        } else {
+            self.eip1559_denominator
+        };
         BaseFeeParams::new(denominator as u128, self.eip1559_elasticity as u128)
     }
 
     /// A fork is active once any later fork is (op-node and kona read schedules
     /// this way, so a config may omit the times of forks active from genesis).
     pub fn with_implied_activations(mut self) -> Self {
-        let mut later = self.karst_time;
-        for t in [
-            &mut self.jovian_time,
-            &mut self.isthmus_time,
-            &mut self.holocene_time,
-            &mut self.granite_time,
-            &mut self.fjord_time,
-            &mut self.ecotone_time,
-            &mut self.delta_time,
-            &mut self.canyon_time,
-            &mut self.regolith_time,
-        ] {
-            *t = (*t).min(later);
-            later = *t;
-        }
+        self.forks = self.forks.with_implied_activations();
         self
     }
 
@@ -139,85 +77,31 @@ impl OpChainSpec {
         if self.eip1559_elasticity == 0 || self.eip1559_denominator == 0 || self.eip1559_denominator_canyon == 0 {
             return Err(StfError::Config("EIP-1559 elasticity and denominators must be non-zero".into()));
         }
-        let times = [
-            ("regolith", self.regolith_time),
-            ("canyon", self.canyon_time),
-            ("delta", self.delta_time),
-            ("ecotone", self.ecotone_time),
-            ("fjord", self.fjord_time),
-            ("granite", self.granite_time),
-            ("holocene", self.holocene_time),
-            ("isthmus", self.isthmus_time),
-            ("jovian", self.jovian_time),
-            ("karst", self.karst_time),
-        ];
-        for pair in times.windows(2) {
-            let ((a, ta), (b, tb)) = (pair[0], pair[1]);
-            if tb < ta {
-                return Err(StfError::Config(format!("{b}_time ({tb}) is before {a}_time ({ta})")));
-            }
-        }
-        Ok(())
+        self.forks.validate().map_err(|e| StfError::Config(e.to_string()))
     }
 
     /// A local chain with every fork up to and including `fork` active from genesis.
     pub fn devnet(chain_id: u64, fork: OpHardfork) -> Self {
-        let mut spec = OpChainSpec {
+        OpChainSpec {
             chain_id,
-            regolith_time: NEVER,
-            canyon_time: NEVER,
-            delta_time: NEVER,
-            ecotone_time: NEVER,
-            fjord_time: NEVER,
-            granite_time: NEVER,
-            holocene_time: NEVER,
-            isthmus_time: NEVER,
-            jovian_time: NEVER,
-            karst_time: NEVER,
+            forks: OpForkSchedule::active_through(fork),
             eip1559_elasticity: 6,
             eip1559_denominator: 50,
             eip1559_denominator_canyon: 250,
-        };
-        let upto = OP_FORKS.iter().position(|f| *f == fork).map(|i| i + 1).unwrap_or(0);
-        for f in &OP_FORKS[..upto] {
-            spec.set_activation(*f, 0);
-        }
-        if upto > 1 {
-            spec.delta_time = 0; // Delta sits between Canyon and Ecotone
-        }
-        spec
-    }
-
-    fn set_activation(&mut self, fork: OpHardfork, time: u64) {
-        match fork {
-            OpHardfork::Regolith => self.regolith_time = time,
-            OpHardfork::Canyon => self.canyon_time = time,
-            OpHardfork::Ecotone => self.ecotone_time = time,
-            OpHardfork::Fjord => self.fjord_time = time,
-            OpHardfork::Granite => self.granite_time = time,
-            OpHardfork::Holocene => self.holocene_time = time,
-            OpHardfork::Isthmus => self.isthmus_time = time,
-            OpHardfork::Jovian => self.jovian_time = time,
-            OpHardfork::Karst => self.karst_time = time,
-            _ => {}
         }
     }
 }
 
-/// Fork times of a superchain-registry chain (regolith … jovian), EIP-1559 (elasticity, denominator, canyon denominator).
-const fn registry(chain_id: u64, times: [u64; 9], eip1559: (u64, u64, u64)) -> OpChainSpec {
+/// Fork times of a superchain-registry chain (regolith … jovian; Karst unscheduled),
+/// EIP-1559 (elasticity, denominator, canyon denominator).
+fn registry(chain_id: u64, times: [u64; 9], eip1559: (u64, u64, u64)) -> OpChainSpec {
+    let mut all = [None; 10];
+    for (slot, t) in all.iter_mut().zip(times) {
+        *slot = Some(t);
+    }
     OpChainSpec {
         chain_id,
-        regolith_time: times[0],
-        canyon_time: times[1],
-        delta_time: times[2],
-        ecotone_time: times[3],
-        fjord_time: times[4],
-        granite_time: times[5],
-        holocene_time: times[6],
-        isthmus_time: times[7],
-        jovian_time: times[8],
-        karst_time: NEVER,
+        forks: OpForkSchedule::from_times(all),
         eip1559_elasticity: eip1559.0,
         eip1559_denominator: eip1559.1,
         eip1559_denominator_canyon: eip1559.2,
@@ -314,12 +198,14 @@ mod rollup_config {
     use super::*;
     use serde_json::Value;
 
-    fn time(root: &serde_json::Map<String, Value>, key: &str) -> Result<u64, StfError> {
+    use alloc::format;
+
+    fn time(root: &serde_json::Map<String, Value>, key: &str) -> Result<Option<u64>, StfError> {
         let hardforks = root.get("hardforks").and_then(Value::as_object);
         let v = root.get(key).or_else(|| hardforks.and_then(|h| h.get(key)));
         match v {
-            None | Some(Value::Null) => Ok(NEVER),
-            Some(Value::Number(n)) => n.as_u64().ok_or_else(|| StfError::Config(format!("{key}: not a u64"))),
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| StfError::Config(format!("{key}: not a u64"))),
             Some(_) => Err(StfError::Config(format!("{key}: expected a number or null"))),
         }
     }
@@ -346,18 +232,13 @@ mod rollup_config {
                     Some(v) => v.as_u64().ok_or_else(|| StfError::Config(format!("chain_op_config.{key}: not a u64"))),
                 }
             };
+            let mut forks = OpForkSchedule::default();
+            for name in OpForkSchedule::NAMES {
+                *forks.time_mut(name).expect("a schedule name") = time(root, &format!("{name}_time"))?;
+            }
             let spec = OpChainSpec {
                 chain_id,
-                regolith_time: time(root, "regolith_time")?,
-                canyon_time: time(root, "canyon_time")?,
-                delta_time: time(root, "delta_time")?,
-                ecotone_time: time(root, "ecotone_time")?,
-                fjord_time: time(root, "fjord_time")?,
-                granite_time: time(root, "granite_time")?,
-                holocene_time: time(root, "holocene_time")?,
-                isthmus_time: time(root, "isthmus_time")?,
-                jovian_time: time(root, "jovian_time")?,
-                karst_time: time(root, "karst_time")?,
+                forks,
                 eip1559_elasticity: param("eip1559Elasticity", 6)?,
                 eip1559_denominator: param("eip1559Denominator", 50)?,
                 eip1559_denominator_canyon: param("eip1559DenominatorCanyon", 250)?,
@@ -367,36 +248,37 @@ mod rollup_config {
             Ok(spec)
         }
 
-        /// The spec as JSON (the shape `from_json` reads back).
+        /// The spec as JSON (the shape `from_json` reads back; `null` = never).
         pub fn to_json(&self) -> Value {
-            serde_json::json!({
+            let mut v = serde_json::json!({
                 "type": "op",
                 "chain_id": self.chain_id,
-                "regolith_time": self.regolith_time,
-                "canyon_time": self.canyon_time,
-                "delta_time": self.delta_time,
-                "ecotone_time": self.ecotone_time,
-                "fjord_time": self.fjord_time,
-                "granite_time": self.granite_time,
-                "holocene_time": self.holocene_time,
-                "isthmus_time": self.isthmus_time,
-                "jovian_time": self.jovian_time,
-                "karst_time": self.karst_time,
                 "eip1559_elasticity": self.eip1559_elasticity,
                 "eip1559_denominator": self.eip1559_denominator,
                 "eip1559_denominator_canyon": self.eip1559_denominator_canyon,
-            })
+            });
+            let m = v.as_object_mut().expect("object");
+            for (name, t) in OpForkSchedule::NAMES.iter().zip(self.forks.times()) {
+                m.insert(format!("{name}_time"), serde_json::json!(t));
+            }
+            v
         }
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
+    use alloy_op_hardforks::OpHardforks;
 
     #[test]
     fn shipped_schedules_match_alloy_op_hardforks() {
-        for (name, theirs) in [("op-mainnet", OpChainHardforks::op_mainnet()), ("op-sepolia", OpChainHardforks::op_sepolia()), ("base-mainnet", OpChainHardforks::base_mainnet())] {
+        for (name, theirs) in [
+            ("op-mainnet", OpChainHardforks::op_mainnet()),
+            ("op-sepolia", OpChainHardforks::op_sepolia()),
+            ("base-mainnet", OpChainHardforks::base_mainnet()),
+        ] {
             let ours = named_chain(name).unwrap().hardforks();
             for fork in &OP_FORKS[1..8] {
                 assert_eq!(ours.op_fork_activation(*fork), theirs.op_fork_activation(*fork), "{name} {fork:?}");
@@ -408,8 +290,30 @@ mod tests {
     fn devnet_activates_up_to_the_fork() {
         let spec = OpChainSpec::devnet(901, OpHardfork::Holocene);
         assert_eq!(spec.fork_at(5), OpHardfork::Holocene);
-        assert!(!spec.is_active(OpHardfork::Isthmus, u64::MAX - 1));
+        assert!(!spec.is_active(OpHardfork::Isthmus, u64::MAX));
+        assert_eq!(spec.forks.isthmus, None);
         spec.validate().unwrap();
+    }
+
+    #[test]
+    fn rlp_and_json_round_trip() {
+        for chain in named_chains() {
+            let bytes = alloy_rlp::encode(&chain.spec);
+            let back = <OpChainSpec as alloy_rlp::Decodable>::decode(&mut bytes.as_slice()).unwrap();
+            assert_eq!(back, chain.spec, "{}", chain.name);
+            #[cfg(feature = "std")]
+            {
+                let json = chain.spec.to_json().to_string();
+                let back = crate::ChainSpec::from_json(json.as_bytes()).unwrap();
+                assert_eq!(back, crate::ChainSpec::Op(chain.spec.clone()), "{}", chain.name);
+            }
+        }
+        #[cfg(feature = "std")]
+        {
+            let json = named_chain("op-mainnet").unwrap().to_json();
+            assert_eq!(json["karst_time"], serde_json::Value::Null);
+            assert_eq!(json["delta_time"], 1_708_560_000);
+        }
     }
 
     #[test]

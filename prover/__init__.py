@@ -1,7 +1,0 @@
-"""refute's prover side: DA and witness fetching, block reconstruction, proving.
-
-The Rust core is reached only through :mod:`prover.native`; everything here is a
-typed Python API that the CLI (``cli.py``) and the tests call directly.
-"""
-
-__version__ = "0.1.0"

@@ -1,0 +1,593 @@
+"""refute's command line: thin click commands over the Python API.
+
+Every command parses flags, calls one function of ``refute.prover`` or
+``refute.verifier``, and prints the result (``--json`` for machines, text for
+people). Failures are handled in one place, :class:`RefuteGroup`, with one exit
+code contract for every command:
+
+  0  success (``verify``: accepted)
+  1  the input is invalid, or was checked and rejected (reason on stderr)
+  2  usage error (bad flags or arguments)
+  3  not available: this machine lacks something (a Groth16 prover, a built
+     guest), or a service (L1/L2 RPC, beacon API) did not answer
+  4  internal error: a bug; a short message, and the traceback with ``--debug``
+
+With ``--json`` every failure prints one object on stdout:
+``{"ok": false, "error": {"kind", "message", "exit_code", "fields"}}``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from refute.prover.errors import (
+    EXIT_INTERNAL,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_UNAVAILABLE,
+    EXIT_USAGE,
+    RefuteError,
+)
+
+__all__ = ["EXIT_INTERNAL", "EXIT_INVALID", "EXIT_OK", "EXIT_UNAVAILABLE", "EXIT_USAGE", "main"]
+
+
+def failure_json(kind: str, message: str, exit_code: int, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The one shape every command prints on failure under ``--json``."""
+    return {
+        "ok": False,
+        "error": {"kind": kind, "message": message, "exit_code": exit_code, "fields": dict(fields or {})},
+    }
+
+
+def _error_of(exc: BaseException) -> tuple[str, str, int, dict[str, Any]]:
+    """(kind, message, exit code, fields) of any exception a command let through."""
+    if isinstance(exc, RefuteError):
+        return exc.kind, str(exc), exc.exit_code, dict(exc.fields)
+    if isinstance(exc, click.UsageError):
+        return "usage", exc.format_message(), EXIT_USAGE, {}
+    if isinstance(exc, click.ClickException):
+        return "usage", exc.format_message(), exc.exit_code or EXIT_USAGE, {}
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return "io", f"{exc.filename}: {exc.strerror or exc}", EXIT_INVALID, {"path": str(exc.filename)}
+    name = type(exc).__name__
+    return (
+        "internal",
+        f"internal error: {name}: {exc} (a bug: run with --debug and please report it)",
+        EXIT_INTERNAL,
+        {},
+    )
+
+
+class RefuteGroup(click.Group):
+    """The ``refute`` group: runs a command and turns whatever escapes it into the exit code contract."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        options = argv[: argv.index("--")] if "--" in argv else argv
+        as_json = "--json" in options
+        debug = "--debug" in options or os.environ.get("REFUTE_DEBUG", "") not in ("", "0")
+        try:
+            code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            click.echo("aborted", err=True)
+            code = EXIT_INVALID
+        except (KeyboardInterrupt, EOFError):
+            click.echo("interrupted", err=True)
+            code = EXIT_INVALID
+        except Exception as exc:
+            kind, message, code, fields = _error_of(exc)
+            if as_json:
+                click.echo(json.dumps(failure_json(kind, message, code, fields)))
+            if isinstance(exc, click.ClickException) and not as_json:
+                exc.show()
+            else:
+                click.echo(f"error: {message}", err=True)
+            if debug and code == EXIT_INTERNAL:
+                traceback.print_exception(exc)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+def _emit(data: dict[str, Any], as_json: bool, text: Callable[[dict[str, Any]], str]) -> None:
+    if as_json:
+        click.echo(json.dumps(data))
+    else:
+        click.echo(text(data))
+
+
+def _status(message: str):
+    """A rich spinner on stderr for long work (silent when stderr is not a terminal)."""
+    from contextlib import nullcontext
+
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return nullcontext()
+    return console.status(message)
+
+
+@click.group(cls=RefuteGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="print the traceback of internal errors (also REFUTE_DEBUG=1)")
+def main(debug: bool) -> None:
+    """refute: prove an optimistic rollup's state claim wrong with one ZK proof.
+
+    Exit codes: 0 success/accepted, 1 invalid input or rejected, 2 usage error,
+    3 not available (this machine, or an unreachable service), 4 internal error.
+    With --json, a failure prints {"ok": false, "error": {...}}.
+    """
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def version(as_json: bool) -> None:
+    """Versions: refute, RISC Zero, receipt kinds available here, guest image IDs."""
+    from refute.prover.api import version_info
+
+    info = version_info()
+
+    def text(d: dict[str, Any]) -> str:
+        lines = [
+            f"refute {d['refute']} (risc0-zkvm {d['risc0_zkvm']})",
+            f"receipt kinds: {', '.join(d['receipt_kinds'])}",
+        ]
+        lines += [f"guest {name}: {image_id}" for name, image_id in d["guests"].items()] or [
+            "no guests built (make guests)"
+        ]
+        return "\n".join(lines)
+
+    _emit(info, as_json, text)
+
+
+def _prove_text(d: dict[str, Any]) -> str:
+    lines = []
+    if d.get("dev_mode"):
+        lines.append("*** DEV MODE: fake receipt, proves nothing ***")
+    lines += [
+        f"image ID:      {d['image_id']}",
+        f"journal:       {d['journal']}",
+        f"user cycles:   {d['user_cycles']}",
+        f"total cycles:  {d['total_cycles']}",
+        f"segments:      {d['segments']}",
+    ]
+    if "receipt_kind" in d:
+        lines += [
+            f"receipt kind:  {d['receipt_kind']}",
+            f"prove seconds: {d['prove_seconds']:.2f}",
+            f"receipt bytes: {d['receipt_bytes']}",
+        ]
+        if d.get("out"):
+            lines.append(f"written to:    {d['out']}")
+    else:
+        lines.append(f"execute seconds: {d['execute_seconds']:.3f} (dry run: no proof)")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--guest", "guest_name", required=True, help="guest program name (see `refute version`)")
+@click.option("--input", "input_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="where to write the proof artifact"
+)
+@click.option(
+    "--receipt",
+    "receipt_kind",
+    type=click.Choice(["composite", "succinct", "groth16"]),
+    default="succinct",
+    show_default=True,
+    help="receipt kind",
+)
+@click.option("--dev", is_flag=True, help="dev mode: fake receipt, proves nothing (also RISC0_DEV_MODE=1)")
+@click.option("--dry-run", is_flag=True, help="execute only: journal and cycles, no proof")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def prove(
+    guest_name: str, input_file: Path, out_file: Path | None, receipt_kind: str, dev: bool, dry_run: bool, as_json: bool
+) -> None:
+    """Prove a guest run on INPUT (or --dry-run: execute it only)."""
+    from refute.prover.api import dry_run as api_dry_run
+    from refute.prover.api import prove_guest
+    from refute.prover.zkvm import dev_mode_from_env
+
+    input_bytes = input_file.read_bytes()
+    if dry_run:
+        with _status(f"executing {guest_name}"):
+            result = api_dry_run(guest_name, input_bytes)
+        _emit(result, as_json, _prove_text)
+        return
+    if out_file is None:
+        raise click.UsageError("--out is required unless --dry-run is given")
+    dev_mode = dev or dev_mode_from_env()
+    with _status(f"proving {guest_name} ({'dev mode' if dev_mode else receipt_kind})"):
+        result = prove_guest(guest_name, input_bytes, out_file, receipt_kind=receipt_kind, dev_mode=dev_mode)
+    if dev_mode:
+        click.echo("warning: DEV MODE: the receipt is fake and proves nothing", err=True)
+    _emit(result, as_json, _prove_text)
+
+
+@main.command()
+@click.argument("artifact", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--receipt",
+    "receipt_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="receipt or proof artifact file (verified natively)",
+)
+@click.option("--image-id", "image_id", help="expected image ID (hex)")
+@click.option("--seal", help="on-chain seal: hex or @FILE (pure-Python verifier)")
+@click.option("--journal", help="journal: hex or @FILE (with --seal)")
+@click.option("--allow-dev", is_flag=True, help="accept dev-mode (fake/mock) receipts")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def verify(
+    artifact: Path | None,
+    receipt_file: Path | None,
+    image_id: str | None,
+    seal: str | None,
+    journal: str | None,
+    allow_dev: bool,
+    as_json: bool,
+) -> None:
+    """Verify a receipt (--receipt), a seal (--seal/--journal) or an ARTIFACT.
+
+    Exit 0 when it verifies, 1 when it does not (reason on stderr), 2 on a usage error.
+    """
+    from refute.prover import api
+
+    modes = sum(x is not None for x in (artifact, receipt_file, seal))
+    if modes != 1:
+        raise click.UsageError(
+            "give exactly one of ARTIFACT, --receipt FILE, or --seal (with --journal and --image-id)"
+        )
+    expected_id = api.parse_image_id(image_id) if image_id else None
+    if receipt_file is not None:
+        if expected_id is None:
+            raise click.UsageError("--receipt needs --image-id")
+        result = api.verify_receipt_file(receipt_file, expected_id, allow_dev=allow_dev)
+    elif seal is not None:
+        if expected_id is None or journal is None:
+            raise click.UsageError("--seal needs --image-id and --journal")
+        result = api.verify_seal_args(seal, expected_id, journal, allow_dev=allow_dev)
+    else:
+        assert artifact is not None
+        result = api.verify_artifact_file(artifact, expected_id, allow_dev=allow_dev)
+    if result.get("dev_mode"):
+        click.echo("warning: DEV MODE receipt accepted because --allow-dev was given; it proves nothing", err=True)
+
+    def text(d: dict[str, Any]) -> str:
+        return "\n".join(["accepted"] + [f"  {k}: {v}" for k, v in d.items() if k != "accepted"])
+
+    _emit(result, as_json, text)
+
+
+@main.command()
+@click.option("--dev", is_flag=True, help="dev mode: fake receipts (fast, proves nothing)")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def demo(dev: bool, as_json: bool) -> None:
+    """The main job on the built-in devnet: prove and verify end to end."""
+    from refute.prover.demo import run_demo
+
+    with _status("proving the digest guest on the devnet input" + (" (DEV MODE)" if dev else "")):
+        result = run_demo(dev_mode=dev)
+    if dev:
+        click.echo("warning: DEV MODE: fake receipts, nothing was proven", err=True)
+    _emit(result, as_json, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))
+
+
+# --- data availability ---
+
+
+@main.group()
+def blob() -> None:
+    """EIP-4844 blobs: OP Stack v0 encoding (or --eigenda), KZG commitments."""
+
+
+@blob.command("encode")
+@click.option(
+    "--in", "src", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="payload file"
+)
+@click.option("--out", "dst", required=True, type=click.Path(dir_okay=False, path_type=Path), help="blob file to write")
+@click.option("--eigenda", is_flag=True, help="EigenDA payload encoding instead of OP v0")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def blob_encode(src: Path, dst: Path, eigenda: bool, as_json: bool) -> None:
+    """Encode a payload into a blob (131072 bytes for OP v0)."""
+    from refute.prover.da.api import blob_encode_file
+
+    _emit(
+        blob_encode_file(src, dst, eigenda=eigenda),
+        as_json,
+        lambda d: f"{d['payload_bytes']} bytes -> {d['out']} ({d['encoding']}, {d['blob_bytes']} bytes)",
+    )
+
+
+@blob.command("decode")
+@click.option(
+    "--in", "src", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="blob file"
+)
+@click.option(
+    "--out", "dst", required=True, type=click.Path(dir_okay=False, path_type=Path), help="payload file to write"
+)
+@click.option("--eigenda", is_flag=True, help="EigenDA payload encoding instead of OP v0")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def blob_decode(src: Path, dst: Path, eigenda: bool, as_json: bool) -> None:
+    """Decode a blob into its payload (strict: exit 1 naming layer and offset)."""
+    from refute.prover.da.api import blob_decode_file
+
+    _emit(
+        blob_decode_file(src, dst, eigenda=eigenda),
+        as_json,
+        lambda d: f"{d['payload_bytes']} bytes -> {d['out']} ({d['encoding']})",
+    )
+
+
+@blob.command("commit")
+@click.argument("blob_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def blob_commit(blob_file: Path, as_json: bool) -> None:
+    """KZG commitment, versioned hash and blob proof of BLOB_FILE (EIP-4844)."""
+    from refute.prover.da.api import blob_commit_file
+
+    _emit(blob_commit_file(blob_file), as_json, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))
+
+
+@main.command()
+@click.option(
+    "--blob",
+    "blob_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="OP-encoded blob file (repeatable, order kept)",
+)
+@click.option(
+    "--blob-dir",
+    "blob_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="directory of blob files (name order)",
+)
+@click.option(
+    "--batcher-data",
+    "batcher_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="raw batcher data or a signed batcher tx (binary or hex)",
+)
+@click.option("--l1-rpc", help="L1 execution JSON-RPC URL (fetch batcher txs)")
+@click.option("--beacon-rpc", help="beacon API URL (fetch blob sidecars)")
+@click.option(
+    "--l1-block",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="L1 block to fetch (with --l1-rpc) or the inclusion block of the files",
+)
+@click.option("--l1-to", type=click.IntRange(min=0), help="last L1 block to fetch (default: --l1-block)")
+@click.option(
+    "--chain",
+    default="op-mainnet",
+    show_default=True,
+    help="rollup preset: op-mainnet, unichain-mainnet (fork times from the shipped chain table)",
+)
+@click.option("--chain-id", type=click.IntRange(min=1), help="override the preset's L2 chain id")
+@click.option("--l2-genesis-time", type=click.IntRange(min=0), help="override the L2 genesis timestamp")
+@click.option("--block-time", type=click.IntRange(min=1), help="override the L2 block time")
+@click.option(
+    "--channel-timeout",
+    type=click.IntRange(min=0),
+    help="override the pre-Granite channel timeout (L1 blocks; Granite fixes it at 50)",
+)
+@click.option(
+    "--at",
+    type=click.IntRange(min=0),
+    help="when the data was published (unix seconds): the derivation rules are the fork schedule's at this time "
+    "[default: the --l1-block's timestamp with --l1-rpc, else now]",
+)
+@click.option(
+    "--fork-time",
+    "fork_times",
+    multiple=True,
+    metavar="FORK=TIMESTAMP|never",
+    help="override a fork's activation time (repeatable), e.g. holocene=never",
+)
+@click.option("--holocene/--no-holocene", default=None, help="shorthand for --fork-time holocene=0 / holocene=never")
+@click.option(
+    "--retries", type=click.IntRange(min=0), default=4, show_default=True, help="HTTP retries (exponential backoff)"
+)
+@click.option(
+    "--rlp", "rlp_out", type=click.Path(dir_okay=False, path_type=Path), help="write the blocks as RLP to this file"
+)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def reconstruct(
+    blob_files: tuple[Path, ...],
+    blob_dirs: tuple[Path, ...],
+    batcher_files: tuple[Path, ...],
+    l1_rpc: str | None,
+    beacon_rpc: str | None,
+    l1_block: int,
+    l1_to: int | None,
+    chain: str,
+    chain_id: int | None,
+    l2_genesis_time: int | None,
+    block_time: int | None,
+    channel_timeout: int | None,
+    at: int | None,
+    fork_times: tuple[str, ...],
+    holocene: bool | None,
+    retries: int,
+    rlp_out: Path | None,
+    as_json: bool,
+) -> None:
+    """Rebuild L2 blocks from published data (blobs, batcher data, or L1 + beacon RPC), with KZG checks."""
+    from refute.prover.da.api import reconstruct_command, reconstruct_text, rollup_config
+    from refute.prover.forks import parse_fork_time
+
+    try:
+        config = rollup_config(
+            chain,
+            chain_id=chain_id,
+            l2_genesis_time=l2_genesis_time,
+            block_time=block_time,
+            channel_timeout=channel_timeout,
+            holocene=holocene,
+            at=at,
+            fork_times=dict(parse_fork_time(f) for f in fork_times),
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not (blob_files or blob_dirs or batcher_files or l1_rpc):
+        raise click.UsageError("give --blob, --blob-dir, --batcher-data, or --l1-rpc (with --beacon-rpc for blobs)")
+    report = reconstruct_command(
+        config,
+        blob_files=list(blob_files),
+        blob_dirs=list(blob_dirs),
+        batcher_files=list(batcher_files),
+        l1_block=l1_block,
+        l1_rpc=l1_rpc,
+        beacon_rpc=beacon_rpc,
+        l1_to=l1_to,
+        rlp_out=rlp_out,
+        retries=retries,
+    )
+    _emit(report, as_json, reconstruct_text)
+
+
+# --- block execution ---
+
+
+def _execute_text(d: dict[str, Any]) -> str:
+    lines = [f"block {d['number']} ({d['fork']}): {d['block_hash']}"]
+    for key in ("state_root", "transactions_root", "receipts_root", "output_root"):
+        lines.append(f"{key}: {d[key]}")
+    lines.append(f"gas_used: {d['gas_used']}")
+    for i, tx in enumerate(d["transactions"]):
+        lines.append(f"tx {i} {tx['hash']}: {tx['status']} gas {tx['gas_used']}")
+    for m in d.get("mismatches", []):
+        lines.append(f"MISMATCH {m['field']}: header claims {m['claimed']}, execution gives {m['computed']}")
+    return "\n".join(lines)
+
+
+def _kona_text(d: dict[str, Any]) -> str:
+    verdict = "MATCH" if d["match"] else "MISMATCH"
+    return "\n".join(
+        [
+            f"{d['fixture']}",
+            f"block_hash: {d['block_hash']}",
+            f"expected_block_hash: {d['expected_block_hash']} ({verdict})",
+            f"state_root: {d['state_root']}",
+            f"output_root: {d['output_root'] or 'unavailable: ' + str(d.get('output_root_unavailable'))}",
+            f"gas_used: {d['gas_used']} ({len(d['transactions'])} transactions, {d['fork']})",
+        ]
+    )
+
+
+@main.command()
+@click.option(
+    "--block",
+    "block_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="RLP-encoded block (binary or 0x-hex)",
+)
+@click.option(
+    "--witness",
+    "witness_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="witness: debug_executionWitness JSON or geth RLP",
+)
+@click.option(
+    "--chain",
+    "chain_option",
+    metavar="NAME|FILE",
+    help="chain: op-mainnet, op-sepolia, base-mainnet, unichain-mainnet, unichain-sepolia, refute-devnet, an Ethereum fork name, a chain ID, or a JSON file (chain config or op-node rollup config); default: Ethereum, Prague",
+)
+@click.option(
+    "--kona-fixture",
+    "kona_fixture",
+    type=click.Path(exists=True, path_type=Path),
+    help="a kona executor fixture (tar archive or directory): rebuild its block, compare with expected_block_hash",
+)
+@click.option("--rpc", help="L2 JSON-RPC URL: fetch block and witness (with --number)")
+@click.option("--number", type=click.IntRange(min=1), help="block number to fetch with --rpc")
+@click.option(
+    "--blockchain-test",
+    "test_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="run an Ethereum blockchain-test file statelessly",
+)
+@click.option("--name", help="with --blockchain-test: run only this test")
+@click.option(
+    "--no-check-header", is_flag=True, help="compute the true values even if the block's header claims others"
+)
+@click.option(
+    "--strict-witness", is_flag=True, help="reject witnesses with nodes, codes or headers the block does not use"
+)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def execute(
+    block_file: Path | None,
+    witness_file: Path | None,
+    chain_option: str | None,
+    kona_fixture: Path | None,
+    rpc: str | None,
+    number: int | None,
+    test_file: Path | None,
+    name: str | None,
+    no_check_header: bool,
+    strict_witness: bool,
+    as_json: bool,
+) -> None:
+    """Execute a block statelessly (files, RPC or a kona fixture), or run blockchain tests."""
+    from refute.prover import execute as ex
+
+    if kona_fixture is not None:
+        if block_file or witness_file or rpc or test_file or chain_option:
+            raise click.UsageError("--kona-fixture carries its own block, witness and chain; give it alone")
+        kona = ex.execute_kona_fixture(kona_fixture)
+        _emit(kona.to_json(), as_json, _kona_text)
+        sys.exit(EXIT_OK if kona.match else EXIT_INVALID)
+    chain = ex.chain_from_option(chain_option)
+
+    if test_file is not None:
+        if block_file or witness_file or rpc:
+            raise click.UsageError("--blockchain-test cannot be combined with --block/--witness/--rpc")
+        results = ex.run_blockchain_tests(test_file, name)
+        passed = sum(r.passed for r in results)
+        if as_json:
+            click.echo(
+                json.dumps({"passed": passed, "failed": len(results) - passed, "tests": [r.__dict__ for r in results]})
+            )
+        else:
+            for r in results:
+                click.echo(r.line())
+            click.echo(f"{passed} passed, {len(results) - passed} failed")
+        sys.exit(EXIT_OK if passed == len(results) else EXIT_INVALID)
+    opts = {"check_header": not no_check_header, "strict_witness": strict_witness}
+    if rpc is not None:
+        if number is None:
+            raise click.UsageError("--rpc needs --number")
+        from refute.prover.witness import RpcWitnessSource
+
+        source = RpcWitnessSource(rpc)
+        result = ex.execute_block(source.block_rlp(number), source.witness(number), chain, **opts)
+    else:
+        if block_file is None or witness_file is None:
+            raise click.UsageError("give --block and --witness, --rpc with --number, or --blockchain-test")
+        result = ex.execute_block(block_file.read_bytes(), witness_file.read_bytes(), chain, **opts)
+    _emit(result.to_json(), as_json, _execute_text)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,118 @@
+"""refute's pure-Python RISC Zero receipt verifier.
+
+Decides like RISC Zero's on-chain verifiers (``RiscZeroVerifierRouter`` over
+``RiscZeroGroth16Verifier`` deployments, plus ``RiscZeroMockVerifier`` seals in
+explicit dev mode), using only Python and py_ecc-free integer arithmetic on
+the hot path.  Never imports the native core.
+
+Typical use::
+
+    from refute import verifier
+    verifier.verify_seal(seal, image_id, journal_digest)          # None, or raises
+    outcome = verifier.verify_receipt(seal, image_id, journal)     # VerifyOutcome
+    outcome = verifier.verify_artifact("proof.json")
+    print(outcome.to_json())
+
+Every rejection raises :class:`VerificationError` (or a subclass, see
+``verifier.errors``); nothing returns a truthy "maybe".
+"""
+
+from __future__ import annotations
+
+from .artifact import load_artifact, result_json, verify_artifact, verify_cli_inputs
+from .digests import (
+    SYSTEM_STATE_ZERO_DIGEST,
+    Assumption,
+    Assumptions,
+    ExitCode,
+    Output,
+    Pruned,
+    ReceiptClaim,
+    SystemState,
+    sha256,
+    tagged_list,
+    tagged_struct,
+)
+from .encoding import parse_hex, parse_hex_or_file
+from .errors import (
+    DevModeNotAllowedError,
+    InvalidPointError,
+    MalformedInputError,
+    MalformedSealError,
+    MockSealRejectedError,
+    ProofRejectedError,
+    PublicInputError,
+    SelectorMismatchError,
+    UnknownSelectorError,
+    VerificationError,
+)
+from .groth16 import Proof, RiscZeroGroth16Verifier
+from .mock import MOCK_SELECTOR, MockVerifier, mock_seal
+from .params import PARAMETER_SETS, VERIFYING_KEY, ParameterSet, VerifyingKey, parameter_set_by_selector
+from .router import Router, VerifyOutcome, default_router
+
+__all__ = [
+    # verification
+    "verify_seal",
+    "verify_receipt",
+    "verify_integrity",
+    "verify_artifact",
+    "verify_cli_inputs",
+    "load_artifact",
+    "result_json",
+    "parse_hex_or_file",
+    "parse_hex",
+    "VerifyOutcome",
+    "Router",
+    "default_router",
+    "RiscZeroGroth16Verifier",
+    "MockVerifier",
+    "mock_seal",
+    "MOCK_SELECTOR",
+    "Proof",
+    # parameters
+    "PARAMETER_SETS",
+    "ParameterSet",
+    "VERIFYING_KEY",
+    "VerifyingKey",
+    "parameter_set_by_selector",
+    # claims
+    "ReceiptClaim",
+    "SystemState",
+    "ExitCode",
+    "Output",
+    "Assumption",
+    "Assumptions",
+    "Pruned",
+    "SYSTEM_STATE_ZERO_DIGEST",
+    "sha256",
+    "tagged_struct",
+    "tagged_list",
+    # errors
+    "VerificationError",
+    "MalformedInputError",
+    "MalformedSealError",
+    "InvalidPointError",
+    "PublicInputError",
+    "UnknownSelectorError",
+    "SelectorMismatchError",
+    "DevModeNotAllowedError",
+    "MockSealRejectedError",
+    "ProofRejectedError",
+]
+
+
+def verify_seal(seal: bytes, image_id: bytes, journal_digest: bytes, *, allow_dev: bool = False) -> None:
+    """``IRiscZeroVerifier.verify(seal, imageId, journalDigest)``: returns None if the seal
+    proves ``ReceiptClaim.ok(image_id, journal_digest)``, else raises VerificationError."""
+    default_router().verify(seal, image_id, journal_digest, allow_dev=allow_dev)
+
+
+def verify_receipt(seal: bytes, image_id: bytes, journal: bytes, *, allow_dev: bool = False) -> VerifyOutcome:
+    """Like :func:`verify_seal` but takes the journal bytes and returns the outcome."""
+    return default_router().verify_journal(seal, image_id, journal, allow_dev=allow_dev)
+
+
+def verify_integrity(seal: bytes, claim_digest: bytes, *, allow_dev: bool = False) -> VerifyOutcome:
+    """``verifyIntegrity``: the seal against an arbitrary claim digest."""
+    return default_router().verify_integrity(seal, claim_digest, allow_dev=allow_dev)
