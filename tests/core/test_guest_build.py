@@ -20,10 +20,14 @@ from refute.prover.guests_registry import manifest
 
 
 def _copy_sources(repo: Path, dest: Path) -> Path:
-    """The guest workspace and the crates it depends on, as a fresh checkout has them."""
+    """The guest workspace, the crates it depends on and their workspace root (lints), as a checkout has them."""
     ignore = shutil.ignore_patterns("target", "__pycache__")
     shutil.copytree(repo / "guest", dest / "guest", ignore=ignore)
     shutil.copytree(repo / "native" / "crates", dest / "native" / "crates", ignore=ignore)
+    shutil.copytree(repo / "native" / "src", dest / "native" / "src", ignore=ignore)
+    for name in ("Cargo.toml", "Cargo.lock"):
+        shutil.copy2(repo / "native" / name, dest / "native" / name)
+    shutil.copy2(repo / "rustfmt.toml", dest / "rustfmt.toml")
     return dest
 
 

@@ -11,7 +11,7 @@
 use alloc::{format, vec::Vec};
 
 use alloy_primitives::{Bytes, B256};
-use alloy_rlp::{Decodable, Encodable, Header};
+use alloy_rlp::{Decodable, Header};
 
 use crate::error::{batch_err, DaError, DaResult, Layer};
 use crate::reader::{put_bitlist, put_uvarint, Reader};
@@ -30,7 +30,7 @@ pub const TX_EIP1559: u8 = 2;
 pub const TX_EIP7702: u8 = 4;
 
 /// A singular (v0) batch: one L2 block.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, alloy_rlp::RlpEncodable)]
 pub struct SingularBatch {
     pub parent_hash: B256,
     pub epoch_num: u64,
@@ -77,24 +77,7 @@ impl SingularBatch {
 
     /// `rlp([...])` (without the type byte).
     pub fn encode(&self) -> Vec<u8> {
-        let txs_len: usize = self.transactions.iter().map(|t| t.length()).sum();
-        let payload = self.parent_hash.length()
-            + self.epoch_num.length()
-            + self.epoch_hash.length()
-            + self.timestamp.length()
-            + Header { list: true, payload_length: txs_len }.length()
-            + txs_len;
-        let mut out = Vec::with_capacity(payload + 8);
-        Header { list: true, payload_length: payload }.encode(&mut out);
-        self.parent_hash.encode(&mut out);
-        self.epoch_num.encode(&mut out);
-        self.epoch_hash.encode(&mut out);
-        self.timestamp.encode(&mut out);
-        Header { list: true, payload_length: txs_len }.encode(&mut out);
-        for t in &self.transactions {
-            t.encode(&mut out);
-        }
-        out
+        alloy_rlp::encode(self)
     }
 }
 
