@@ -61,8 +61,9 @@ install: deps venv guests
 
 develop: install
 
-## lint: formatters and linters (CI runs this before the tests and fails on any finding)
-lint: venv
+## lint: formatters and linters (CI runs this before the tests and fails on any finding;
+## mypy needs the installed package and its dependencies)
+lint: install
 	$(PIP) install -q $(LINTERS)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
