@@ -47,6 +47,7 @@ from .errors import (
     VerificationError,
 )
 from .groth16 import Proof, RiscZeroGroth16Verifier
+from .journal import FAULT_JOURNAL_LENGTH, FaultJournal
 from .mock import MOCK_SELECTOR, MockVerifier, mock_seal
 from .params import PARAMETER_SETS, VERIFYING_KEY, ParameterSet, VerifyingKey, parameter_set_by_selector
 from .router import Router, VerifyOutcome, default_router
@@ -88,6 +89,9 @@ __all__ = [
     "sha256",
     "tagged_struct",
     "tagged_list",
+    # fault-proof journal
+    "FAULT_JOURNAL_LENGTH",
+    "FaultJournal",
     # errors
     "VerificationError",
     "MalformedInputError",
