@@ -129,8 +129,8 @@ impl FullState {
     }
 }
 
-/// `state` after the block's `changes`.
-fn apply_changes(state: &FullState, changes: &[AccountChange]) -> FullState {
+/// `state` after a block's `changes` (what a full node would hold next).
+pub fn apply_changes(state: &FullState, changes: &[AccountChange]) -> FullState {
     let mut post = state.clone();
     for change in changes {
         match change.info {

@@ -1,0 +1,98 @@
+//! User deposits: `TransactionDeposited` logs of the deposit contract in the
+//! receipts of a new epoch's L1 origin, turned into deposit transactions
+//! (`specs/protocol/deposits.md`).
+
+use alloc::{format, vec::Vec};
+
+use alloy_consensus::ReceiptEnvelope;
+use alloy_eips::eip2718::Encodable2718;
+use alloy_primitives::{keccak256, Address, Bytes, Log, TxKind, B256, U256};
+use op_alloy_consensus::{OpTxEnvelope, TxDeposit, UserDepositSource};
+
+use crate::error::{FaultError, FaultResult};
+
+/// `keccak256("TransactionDeposited(address,address,uint256,bytes)")`.
+pub fn deposit_event_topic() -> B256 {
+    keccak256("TransactionDeposited(address,address,uint256,bytes)")
+}
+
+/// `keccak256("ConfigUpdate(uint256,uint8,bytes)")`: a system config change.
+pub fn config_update_topic() -> B256 {
+    keccak256("ConfigUpdate(uint256,uint8,bytes)")
+}
+
+fn word(data: &[u8], at: usize) -> Option<U256> {
+    data.get(at..at + 32).map(U256::from_be_slice)
+}
+
+/// One `TransactionDeposited` log as a deposit transaction.
+fn deposit_from_log(log: &Log, block_hash: B256, log_index: u64) -> FaultResult<Bytes> {
+    let bad = |why: &str| FaultError::Derivation(format!("deposit log {log_index}: {why}"));
+    let topics = log.data.topics();
+    if topics.len() != 4 {
+        return Err(bad("expected 4 topics"));
+    }
+    if topics[3] != B256::ZERO {
+        return Err(bad("unknown deposit version"));
+    }
+    let from = Address::from_word(topics[1]);
+    let to = Address::from_word(topics[2]);
+    let data = &log.data.data;
+    // ABI `bytes`: offset word, length word, then the opaque data.
+    let offset = word(data, 0).ok_or_else(|| bad("no data offset"))?;
+    let len = word(data, 32).ok_or_else(|| bad("no data length"))?;
+    if offset != U256::from(32) || len > U256::from(data.len()) {
+        return Err(bad("malformed ABI bytes"));
+    }
+    let len = len.to::<usize>();
+    let opaque = data.get(64..64 + len).ok_or_else(|| bad("opaque data shorter than its length"))?;
+    if opaque.len() < 73 {
+        return Err(bad("opaque data shorter than 73 bytes"));
+    }
+    let mint = U256::from_be_slice(&opaque[0..32]);
+    let value = U256::from_be_slice(&opaque[32..64]);
+    let mut gas = [0u8; 8];
+    gas.copy_from_slice(&opaque[64..72]);
+    let is_creation = opaque[72] != 0;
+    let tx = TxDeposit {
+        source_hash: UserDepositSource::new(block_hash, log_index).source_hash(),
+        from,
+        to: if is_creation { TxKind::Create } else { TxKind::Call(to) },
+        mint: mint.try_into().map_err(|_| bad("mint exceeds 128 bits"))?,
+        value,
+        gas_limit: u64::from_be_bytes(gas),
+        is_system_transaction: false,
+        input: Bytes::copy_from_slice(&opaque[73..]),
+    };
+    Ok(Bytes::from(OpTxEnvelope::Deposit(alloy_primitives::Sealed::new(tx)).encoded_2718()))
+}
+
+/// The user deposits of an L1 block, in log order. A system config change in the
+/// same block is refused: the program derives under the parent's system config.
+pub fn user_deposits(
+    receipts: &[ReceiptEnvelope],
+    block_hash: B256,
+    deposit_contract: Address,
+    system_config: Address,
+) -> FaultResult<Vec<Bytes>> {
+    let deposited = deposit_event_topic();
+    let config_update = config_update_topic();
+    let mut out = Vec::new();
+    let mut log_index = 0u64;
+    for receipt in receipts {
+        let logs = receipt.logs();
+        for log in logs {
+            let first = log.data.topics().first().copied();
+            if receipt.status() && log.address == system_config && first == Some(config_update) {
+                return Err(FaultError::Unsupported(format!(
+                    "L1 origin {block_hash} changes the system config (log {log_index})"
+                )));
+            }
+            if receipt.status() && log.address == deposit_contract && first == Some(deposited) {
+                out.push(deposit_from_log(log, block_hash, log_index)?);
+            }
+            log_index += 1;
+        }
+    }
+    Ok(out)
+}

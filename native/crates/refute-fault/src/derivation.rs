@@ -1,0 +1,302 @@
+//! Statement 3: block `N`'s payload attributes, derived from the L1 data.
+//!
+//! The steps of op-node's pipeline for one block: batcher data out of the L1
+//! blocks read (only transactions to the batch inbox from the system config's
+//! batcher), frames → channels → batches with `refute-da`, the first batch for
+//! `N`'s timestamp that is valid against the agreed parent and its L1 origin,
+//! then the attributes: L1-info deposit, user deposits when the epoch
+//! advances, the batch's transactions.
+
+use alloc::{format, string::String, vec::Vec};
+
+use alloy_consensus::{transaction::SignerRecoverable, Header, Transaction, TxEnvelope};
+use alloy_primitives::{address, Address, Bytes, B256};
+use op_alloy_consensus::{decode_holocene_extra_data, decode_jovian_extra_data};
+use refute_da::{
+    derive::{DeriveConfig, L2Block},
+    pipeline::{self, Input, InputKind, PipelineConfig},
+};
+use refute_forks::OpHardfork;
+use refute_stf::op::{payload::params, OpPayload};
+
+use crate::{
+    agreed::AgreedBlock,
+    blob_binding::{self, BlobOpening},
+    config::RollupConfig,
+    deposits::user_deposits,
+    error::{FaultError, FaultResult},
+    input::FaultInput,
+    l1::{verify_receipts, verify_transactions, L1Chain},
+};
+
+/// Where L2 fees go (`SequencerFeeVault`): every derived block's fee recipient.
+pub const SEQUENCER_FEE_VAULT: Address = address!("4200000000000000000000000000000000000011");
+
+/// The batcher data derivation read, and the openings the journal binds.
+#[derive(Debug, Clone, Default)]
+pub struct BatcherData {
+    pub inputs: Vec<Input>,
+    pub openings: Vec<BlobOpening>,
+}
+
+/// What derivation gives for block `N`.
+#[derive(Debug, Clone)]
+pub struct DerivedBlock {
+    pub payload: OpPayload,
+    pub openings: Vec<BlobOpening>,
+    pub l1_origin: u64,
+    /// The L1 block in which the batch's channel completed.
+    pub inclusion_block: u64,
+    /// Batches for `N`'s timestamp that were dropped before the one used, and why.
+    pub dropped: Vec<String>,
+}
+
+/// Batcher transactions (to the inbox, signed by `batcher`) of the given L1
+/// blocks, as pipeline inputs; blob transactions take their blobs from `blobs`
+/// in order and each blob is opened for the journal.
+pub fn batcher_data(
+    config: &RollupConfig,
+    chain: &L1Chain,
+    input: &FaultInput,
+    batcher: Address,
+) -> FaultResult<BatcherData> {
+    let mut data = BatcherData::default();
+    let mut blobs = input.blobs.iter();
+    let mut previous: Option<u64> = None;
+    for block in &input.l1_transactions {
+        if let Some(p) = previous {
+            if block.number != p + 1 {
+                return Err(FaultError::L1Data(format!(
+                    "the L1 blocks read must be consecutive: {} follows {p}",
+                    block.number
+                )));
+            }
+        }
+        previous = Some(block.number);
+        for (index, tx) in verify_transactions(chain, block)?.iter().enumerate() {
+            if tx.to() != Some(config.batch_inbox) {
+                continue;
+            }
+            let sender = tx.recover_signer().map_err(|e| {
+                FaultError::L1Data(format!("L1 block {} transaction {index}: bad signature: {e}", block.number))
+            })?;
+            if sender != batcher {
+                continue;
+            }
+            match tx {
+                TxEnvelope::Eip4844(_) => {
+                    for versioned_hash in tx.blob_versioned_hashes().unwrap_or_default() {
+                        let blob = blobs.next().ok_or_else(|| {
+                            FaultError::BlobBinding(format!(
+                                "no blob given for versioned hash {versioned_hash} (L1 block {} transaction {index})",
+                                block.number
+                            ))
+                        })?;
+                        data.openings.push(blob_binding::open(*versioned_hash, blob)?);
+                        data.inputs.push(Input {
+                            l1_block: block.number,
+                            kind: InputKind::OpBlob,
+                            data: blob.to_vec(),
+                        });
+                    }
+                }
+                _ => data.inputs.push(Input {
+                    l1_block: block.number,
+                    kind: InputKind::BatcherData,
+                    data: tx.input().to_vec(),
+                }),
+            }
+        }
+    }
+    if blobs.next().is_some() {
+        return Err(FaultError::BlobBinding(format!(
+            "{} blobs given but the batcher's transactions carry {}",
+            input.blobs.len(),
+            data.openings.len()
+        )));
+    }
+    Ok(data)
+}
+
+/// Why op-node would drop `block` as the batch for the block after `parent`
+/// (`None`: it is valid).
+fn drop_reason(
+    config: &RollupConfig,
+    chain: &L1Chain,
+    parent: &AgreedBlock,
+    candidate: &L2Block,
+    previous: Option<&L2Block>,
+    inclusion_block: u64,
+) -> FaultResult<Option<String>> {
+    let parent_origin = parent.l1_info.l1_number;
+    let epoch = candidate.l1_origin_number;
+    if epoch != parent_origin && epoch != parent_origin + 1 {
+        return Ok(Some(format!("L1 origin {epoch} is neither the parent's origin {parent_origin} nor the next")));
+    }
+    match candidate.parent_check.len() {
+        32 if candidate.parent_check.as_slice() != parent.hash.as_slice() => {
+            return Ok(Some("parent hash is not the agreed block".into()))
+        }
+        20 if candidate.parent_check.as_slice() != &parent.hash[..20] => {
+            return Ok(Some("span batch parent check does not match the agreed block".into()))
+        }
+        0 => {
+            let continues = previous.is_some_and(|p| {
+                p.timestamp == parent.header.timestamp
+                    && p.transactions.len() == parent.batched.len()
+                    && p.transactions.iter().zip(&parent.batched).all(|(a, b)| a.as_slice() == b.as_ref())
+            });
+            if !continues {
+                return Ok(Some("span batch block does not continue from the agreed block".into()));
+            }
+        }
+        _ => {}
+    }
+    let origin = chain.require(epoch, "the batch's L1 origin")?;
+    let origin_hash = chain.hash(epoch).unwrap_or_default();
+    let check = &candidate.l1_origin_check;
+    if !check.is_empty() && check.as_slice() != &origin_hash[..check.len().min(32)] {
+        return Ok(Some(format!("L1 origin check does not match L1 block {epoch}")));
+    }
+    if candidate.timestamp < origin.timestamp {
+        return Ok(Some("timestamp is before its L1 origin's".into()));
+    }
+    if epoch + config.seq_window_size < inclusion_block {
+        return Ok(Some(format!("included in L1 block {inclusion_block}, past the sequencing window")));
+    }
+    let drift = config.max_sequencer_drift_at(candidate.timestamp);
+    if candidate.timestamp > origin.timestamp + drift {
+        if candidate.transactions.is_empty() {
+            return Err(FaultError::Unsupported(
+                "an empty batch past the sequencer drift (the next-origin rule is not implemented)".into(),
+            ));
+        }
+        return Ok(Some("past the sequencer drift with transactions".into()));
+    }
+    Ok(None)
+}
+
+/// The L1 block in which each block's channel completed.
+fn inclusion_blocks(rec: &pipeline::Reconstruction) -> Vec<u64> {
+    let mut out = Vec::with_capacity(rec.blocks.len());
+    for channel in &rec.channels {
+        let blocks: usize = channel.batches.iter().map(|b| b.2).sum();
+        out.extend(core::iter::repeat_n(channel.ready_block, blocks));
+    }
+    out
+}
+
+/// The EIP-1559 parameters and minimum base fee block `N` inherits from the
+/// system config, as the parent's `extraData` records them.
+fn fee_parameters(
+    config: &RollupConfig,
+    parent: &Header,
+    timestamp: u64,
+) -> FaultResult<(Option<alloy_primitives::B64>, Option<u64>)> {
+    let bad = |e: String| FaultError::AgreedState(format!("the agreed block's extraData: {e}"));
+    if config.forks.is_active(OpHardfork::Jovian, timestamp) {
+        let (elasticity, denominator, min) =
+            decode_jovian_extra_data(&parent.extra_data).map_err(|e| bad(format!("{e}")))?;
+        Ok((Some(params(denominator, elasticity)), Some(min)))
+    } else if config.forks.is_active(OpHardfork::Holocene, timestamp) {
+        let (elasticity, denominator) =
+            decode_holocene_extra_data(&parent.extra_data).map_err(|e| bad(format!("{e}")))?;
+        Ok((Some(params(denominator, elasticity)), None))
+    } else {
+        Ok((None, None))
+    }
+}
+
+/// Derives block `N` (the child of `parent`) from the L1 data in `input`.
+pub fn derive_block(
+    config: &RollupConfig,
+    chain: &L1Chain,
+    parent: &AgreedBlock,
+    input: &FaultInput,
+) -> FaultResult<DerivedBlock> {
+    let timestamp = parent.header.timestamp + config.block_time;
+    let forks = &config.forks;
+    if forks.fork_at(parent.header.timestamp) != forks.fork_at(timestamp) {
+        return Err(FaultError::Unsupported(format!(
+            "block {} activates {} (upgrade transactions are not derived)",
+            parent.header.number + 1,
+            forks.fork_at(timestamp)
+        )));
+    }
+    let parent_origin = parent.l1_info.l1_number;
+    let parent_origin_hash = chain.hash(parent_origin);
+    if parent_origin_hash != Some(parent.l1_info.l1_hash) {
+        return Err(FaultError::L1Data(format!(
+            "the agreed block's L1 origin {} ({}) is not on the L1 chain given",
+            parent_origin, parent.l1_info.l1_hash
+        )));
+    }
+    let data = batcher_data(config, chain, input, parent.l1_info.batcher()?)?;
+    let derive = DeriveConfig {
+        chain_id: config.l2_chain_id,
+        l2_genesis_time: config.genesis_l2_time,
+        block_time: config.block_time,
+    };
+    let rules = PipelineConfig::at(derive, forks, timestamp, config.channel_timeout_bedrock);
+    let rec = pipeline::run(&data.inputs, &rules)?;
+    let inclusion = inclusion_blocks(&rec);
+    let mut dropped = Vec::new();
+    let mut chosen = None;
+    for (i, block) in rec.blocks.iter().enumerate() {
+        if block.timestamp != timestamp {
+            continue;
+        }
+        let previous = i.checked_sub(1).map(|p| &rec.blocks[p]);
+        match drop_reason(config, chain, parent, block, previous, inclusion[i])? {
+            None => {
+                chosen = Some((block, inclusion[i]));
+                break;
+            }
+            Some(reason) => dropped.push(reason),
+        }
+    }
+    let Some((batch, inclusion_block)) = chosen else {
+        return Err(FaultError::Derivation(format!(
+            "no valid batch for L2 block {} (timestamp {timestamp}) in the L1 data given; dropped: [{}]",
+            parent.header.number + 1,
+            dropped.join("; ")
+        )));
+    };
+    let epoch = batch.l1_origin_number;
+    let origin = chain.require(epoch, "the L1 origin")?;
+    let (l1_info, deposits) = if epoch == parent_origin {
+        let mut info = parent.l1_info;
+        info.sequence_number += 1;
+        (info, Vec::new())
+    } else {
+        let info = parent.l1_info.with_origin(origin, config.blob_update_fraction(origin.timestamp)?)?;
+        let receipts = input
+            .l1_receipts
+            .iter()
+            .find(|r| r.number == epoch)
+            .ok_or_else(|| FaultError::L1Data(format!("the receipts of new L1 origin {epoch} are not given")))?;
+        let receipts = verify_receipts(chain, receipts)?;
+        let hash = chain.hash(epoch).unwrap_or_default();
+        (info, user_deposits(&receipts, hash, config.deposit_contract, config.system_config)?)
+    };
+    let mut transactions = Vec::with_capacity(1 + deposits.len() + batch.transactions.len());
+    transactions.push(l1_info.deposit_transaction());
+    transactions.extend(deposits);
+    transactions.extend(batch.transactions.iter().map(|t| Bytes::copy_from_slice(t)));
+    let (eip1559_params, min_base_fee) = fee_parameters(config, &parent.header, timestamp)?;
+    let beacon_root: Option<B256> = Some(origin.parent_beacon_block_root.ok_or_else(|| {
+        FaultError::Unsupported(format!("L1 origin {epoch} has no parent beacon block root (pre-Cancun L1)"))
+    })?);
+    let payload = OpPayload {
+        parent_hash: parent.hash,
+        timestamp,
+        prev_randao: origin.mix_hash,
+        fee_recipient: SEQUENCER_FEE_VAULT,
+        gas_limit: parent.header.gas_limit,
+        transactions,
+        parent_beacon_block_root: beacon_root,
+        eip1559_params,
+        min_base_fee,
+    };
+    Ok(DerivedBlock { payload, openings: data.openings, l1_origin: epoch, inclusion_block, dropped })
+}

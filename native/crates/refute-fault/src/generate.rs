@@ -1,0 +1,504 @@
+//! The chain-fixture generator: a small OP Stack chain and its L1, built so the
+//! fault program has something real to prove.
+//!
+//! L2: a genesis state, block 1 (the agreed block) and block 2 (the disputed
+//! one), each built from payload attributes and executed by the shared OP
+//! executor (`op-revm` through `alloy-op-evm`), so every state root, receipt
+//! root and block hash is the executor's. L1: five headers linked by parent
+//! hash, with consistent transaction and receipt roots: block 2's L1 origin
+//! holds a deposit (a `TransactionDeposited` log of the deposit contract) and a
+//! later block holds the batcher's blob transaction carrying block 2's batch
+//! (singular batch → zlib channel → one frame → OP blob encoding; the
+//! commitment and versioned hash by `c-kzg` with the Ethereum trusted setup).
+//! L1 headers are built, not executed: no L1 state root is claimed to be
+//! meaningful, only the links and roots derivation reads.
+//!
+//! A proposer that claims a wrong root for block 2 completes the fixture.
+
+use alloc::{collections::BTreeMap, format, vec, vec::Vec};
+
+use alloy_consensus::{
+    Eip658Value, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, SignableTransaction, TxEip1559, TxEip4844,
+    TxEip4844Variant, TxEnvelope, EMPTY_OMMER_ROOT_HASH,
+};
+use alloy_eips::{eip2718::Encodable2718, eip7685::EMPTY_REQUESTS_HASH};
+use alloy_primitives::{address, keccak256, Address, Bytes, Log, LogData, Signature, TxKind, B256, B64, U256};
+use alloy_trie::{root::ordered_trie_root_with_encoder, EMPTY_ROOT_HASH};
+use k256::ecdsa::SigningKey;
+use refute_da::{
+    batch::{encode_batch, Batch, SingularBatch},
+    frame::{encode_frames, Frame},
+};
+use refute_forks::{OpForkSchedule, OpHardfork};
+use refute_stf::{
+    mpt::NodeStore,
+    op::{execute_payload, OpPayload},
+    prestate::{apply_changes, FullAccount, FullState},
+    Witness,
+};
+
+use crate::{
+    agreed::message_passer_root,
+    config::{BlobFeeStep, RollupConfig, CONFIG_VERSION},
+    deposits::{deposit_event_topic, user_deposits},
+    derivation::SEQUENCER_FEE_VAULT,
+    error::{FaultError, FaultResult},
+    input::{FaultInput, OutputPreimage, INPUT_VERSION},
+    l1::{BlockReceipts, BlockTransactions},
+    l1_info::{L1Info, L1InfoFormat},
+};
+
+/// The devnet's L2 chain ID.
+pub const L2_CHAIN_ID: u64 = 901;
+/// The devnet's L1 chain ID.
+pub const L1_CHAIN_ID: u64 = 900;
+/// The batch inbox (op-deployer's convention: `0xff00…` ‖ chain ID).
+pub const BATCH_INBOX: Address = address!("ff00000000000000000000000000000000000901");
+/// The deposit contract (`OptimismPortal`) address on the devnet L1.
+pub const DEPOSIT_CONTRACT: Address = address!("de9051700000000000000000000000000000de90");
+/// The system config contract address on the devnet L1.
+pub const SYSTEM_CONFIG: Address = address!("5c5c000000000000000000000000000000005c5c");
+/// L2 genesis time.
+pub const GENESIS_TIME: u64 = 1_750_000_000;
+/// EIP-7691 (Prague) blob base fee update fraction.
+pub const PRAGUE_BLOB_UPDATE_FRACTION: u64 = 5_007_716;
+const GAS_LIMIT: u64 = 30_000_000;
+const GWEI: u128 = 1_000_000_000;
+const ETHER: u128 = 1_000_000_000_000_000_000;
+
+/// What the generator is asked for.
+#[derive(Debug, Clone)]
+pub struct ExampleOptions {
+    /// Batched transfers in the disputed block (besides the L1-info deposit and one user deposit).
+    pub transactions: usize,
+    /// The journal's payout recipient.
+    pub payout: Address,
+    /// The fork every block runs under (active from genesis).
+    pub fork: OpHardfork,
+}
+
+impl Default for ExampleOptions {
+    fn default() -> Self {
+        ExampleOptions {
+            transactions: 10,
+            payout: address!("00000000000000000000000000000000c0ffee01"),
+            fork: OpHardfork::Isthmus,
+        }
+    }
+}
+
+/// A generated fixture.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub input: FaultInput,
+    /// Block 2's output root by the executor.
+    pub true_output_root: B256,
+    /// What the faulty proposer claims for block 2.
+    pub claimed_output_root: B256,
+    /// The KZG commitment of each blob (48 bytes), in input order.
+    pub commitments: Vec<Vec<u8>>,
+}
+
+fn gen_err(what: impl core::fmt::Display) -> FaultError {
+    FaultError::Generate(format!("{what}"))
+}
+
+fn key(seed: u8) -> FaultResult<SigningKey> {
+    SigningKey::from_bytes(&[seed; 32].into()).map_err(gen_err)
+}
+
+fn address_of(key: &SigningKey) -> Address {
+    let point = key.verifying_key().to_encoded_point(false);
+    Address::from_raw_public_key(&point.as_bytes()[1..])
+}
+
+fn sign<T: SignableTransaction<Signature>>(key: &SigningKey, tx: &T) -> FaultResult<Signature> {
+    let (sig, recovery) = key.sign_prehash_recoverable(tx.signature_hash().as_slice()).map_err(gen_err)?;
+    let (r, s) = sig.split_bytes();
+    Ok(Signature::new(U256::from_be_slice(&r), U256::from_be_slice(&s), recovery.is_y_odd()))
+}
+
+fn transfer(key: &SigningKey, chain_id: u64, nonce: u64, to: Address, value: u128) -> FaultResult<Bytes> {
+    let tx = TxEip1559 {
+        chain_id,
+        nonce,
+        gas_limit: 21_000,
+        max_fee_per_gas: 10 * GWEI,
+        max_priority_fee_per_gas: GWEI,
+        to: TxKind::Call(to),
+        value: U256::from(value),
+        ..Default::default()
+    };
+    let signature = sign(key, &tx)?;
+    Ok(Bytes::from(TxEnvelope::Eip1559(tx.into_signed(signature)).encoded_2718()))
+}
+
+fn ordered_root(items: &[Bytes]) -> B256 {
+    ordered_trie_root_with_encoder(items, |item: &Bytes, buf: &mut Vec<u8>| buf.extend_from_slice(item))
+}
+
+/// One L1 block: header fields derivation reads, with roots over its lists.
+struct L1BlockSpec {
+    number: u64,
+    timestamp: u64,
+    transactions: Vec<Bytes>,
+    receipts: Vec<Bytes>,
+    blob_gas_used: u64,
+}
+
+fn l1_header(parent: B256, block: &L1BlockSpec) -> Header {
+    let seed = keccak256(block.number.to_be_bytes());
+    Header {
+        parent_hash: parent,
+        ommers_hash: EMPTY_OMMER_ROOT_HASH,
+        beneficiary: Address::ZERO,
+        state_root: keccak256([seed.as_slice(), b"state"].concat()),
+        transactions_root: ordered_root(&block.transactions),
+        receipts_root: ordered_root(&block.receipts),
+        number: block.number,
+        gas_limit: GAS_LIMIT,
+        gas_used: 21_000 * block.transactions.len() as u64,
+        timestamp: block.timestamp,
+        mix_hash: keccak256([seed.as_slice(), b"randao"].concat()),
+        base_fee_per_gas: Some(GWEI as u64),
+        withdrawals_root: Some(EMPTY_ROOT_HASH),
+        blob_gas_used: Some(block.blob_gas_used),
+        excess_blob_gas: Some(0),
+        parent_beacon_block_root: Some(keccak256([seed.as_slice(), b"beacon"].concat())),
+        requests_hash: Some(EMPTY_REQUESTS_HASH),
+        ..Default::default()
+    }
+}
+
+fn receipt(cumulative_gas_used: u64, logs: Vec<Log>, eip1559: bool) -> Bytes {
+    let receipt = Receipt { status: Eip658Value::Eip658(true), cumulative_gas_used, logs };
+    let with_bloom: ReceiptWithBloom<Receipt<Log>> = receipt.into();
+    let envelope = if eip1559 { ReceiptEnvelope::Eip1559(with_bloom) } else { ReceiptEnvelope::Eip4844(with_bloom) };
+    Bytes::from(envelope.encoded_2718())
+}
+
+/// A `TransactionDeposited` log: `from` deposits `mint`, sends `value` to `to`.
+fn deposit_log(from: Address, to: Address, mint: u128, value: u128, gas: u64) -> Log {
+    let mut opaque = Vec::new();
+    opaque.extend_from_slice(&U256::from(mint).to_be_bytes::<32>());
+    opaque.extend_from_slice(&U256::from(value).to_be_bytes::<32>());
+    opaque.extend_from_slice(&gas.to_be_bytes());
+    opaque.push(0);
+    let mut data = Vec::new();
+    data.extend_from_slice(&U256::from(32).to_be_bytes::<32>());
+    data.extend_from_slice(&U256::from(opaque.len()).to_be_bytes::<32>());
+    data.extend_from_slice(&opaque);
+    data.resize(64 + opaque.len().div_ceil(32) * 32, 0);
+    let topics = vec![deposit_event_topic(), from.into_word(), to.into_word(), B256::ZERO];
+    Log { address: DEPOSIT_CONTRACT, data: LogData::new_unchecked(topics, Bytes::from(data)) }
+}
+
+/// The blob carrying `batch` (one zlib channel, one frame).
+fn batch_blob(batch: SingularBatch) -> FaultResult<Vec<u8>> {
+    let channel = encode_batch(&Batch::Singular(batch));
+    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&channel, 9);
+    let frame = Frame { channel_id: [0x5a; 16], number: 0, data: compressed, is_last: true };
+    refute_da::blob::encode(&encode_frames(&[frame])).map_err(gen_err)
+}
+
+/// `(commitment, versioned hash)` of a blob with the Ethereum trusted setup.
+fn commit(blob: &[u8]) -> FaultResult<(Vec<u8>, B256)> {
+    let settings = c_kzg::ethereum_kzg_settings(0);
+    let blob = c_kzg::Blob::from_bytes(blob).map_err(gen_err)?;
+    let commitment = settings.blob_to_kzg_commitment(&blob).map_err(gen_err)?;
+    let bytes = commitment.to_bytes().into_inner().to_vec();
+    let mut hash = B256::from_slice(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    hash[0] = 0x01;
+    Ok((bytes, hash))
+}
+
+/// The devnet's rollup configuration.
+pub fn devnet_config(fork: OpHardfork, genesis_l1: (u64, B256), genesis_l2: B256, batcher: Address) -> RollupConfig {
+    RollupConfig {
+        version: CONFIG_VERSION,
+        l2_chain_id: L2_CHAIN_ID,
+        l1_chain_id: L1_CHAIN_ID,
+        genesis_l1_hash: genesis_l1.1,
+        genesis_l1_number: genesis_l1.0,
+        genesis_l2_hash: genesis_l2,
+        genesis_l2_number: 0,
+        genesis_l2_time: GENESIS_TIME,
+        block_time: 2,
+        max_sequencer_drift: 600,
+        seq_window_size: 3600,
+        channel_timeout_bedrock: 300,
+        batch_inbox: BATCH_INBOX,
+        batcher,
+        deposit_contract: DEPOSIT_CONTRACT,
+        system_config: SYSTEM_CONFIG,
+        forks: OpForkSchedule::active_through(fork),
+        eip1559_elasticity: 6,
+        eip1559_denominator: 50,
+        eip1559_denominator_canyon: 250,
+        l1_blob_schedule: vec![BlobFeeStep { time: 0, update_fraction: PRAGUE_BLOB_UPDATE_FRACTION }],
+    }
+}
+
+/// The L2 genesis state: a funded user, and the message passer with one
+/// withdrawal recorded (so its storage root is not the empty root).
+fn genesis_state(user: Address) -> FullState {
+    let mut accounts = BTreeMap::new();
+    accounts.insert(user, FullAccount { balance: U256::from(1_000 * ETHER), ..Default::default() });
+    let mut passer = FullAccount::default();
+    passer.storage.insert(U256::from(1), U256::from(0x5eed));
+    accounts.insert(refute_stf::chain::MESSAGE_PASSER, passer);
+    FullState { accounts }
+}
+
+fn genesis_header(state_root: B256, passer_root: B256, config_fork: OpHardfork) -> Header {
+    let holocene = OpForkSchedule::active_through(config_fork).is_active(OpHardfork::Holocene, GENESIS_TIME);
+    // Holocene's extraData: version 0, denominator (Canyon), elasticity.
+    let extra = if holocene { [&[0u8][..], &250u32.to_be_bytes(), &6u32.to_be_bytes()].concat() } else { Vec::new() };
+    Header {
+        ommers_hash: EMPTY_OMMER_ROOT_HASH,
+        state_root,
+        transactions_root: EMPTY_ROOT_HASH,
+        receipts_root: EMPTY_ROOT_HASH,
+        number: 0,
+        gas_limit: GAS_LIMIT,
+        timestamp: GENESIS_TIME,
+        extra_data: Bytes::from(extra),
+        base_fee_per_gas: Some(GWEI as u64),
+        withdrawals_root: Some(passer_root),
+        blob_gas_used: Some(0),
+        excess_blob_gas: Some(0),
+        parent_beacon_block_root: Some(B256::ZERO),
+        requests_hash: Some(EMPTY_REQUESTS_HASH),
+        nonce: B64::ZERO,
+        ..Default::default()
+    }
+}
+
+/// Builds the chain and the fault-program input for block 2.
+pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
+    let user_key = key(0x11)?;
+    let batcher_key = key(0x22)?;
+    let depositor_key = key(0x33)?;
+    let user = address_of(&user_key);
+    let batcher = address_of(&batcher_key);
+    let depositor = address_of(&depositor_key);
+    let format = L1InfoFormat::for_fork(options.fork)?;
+
+    // L1: A (origin of block 1), B (origin of block 2, with a deposit), C (the
+    // batcher's blob transaction), D (the head), after a first block L0.
+    let a_number = 101;
+    let mut l1 = vec![
+        L1BlockSpec {
+            number: 100,
+            timestamp: GENESIS_TIME - 22,
+            transactions: vec![],
+            receipts: vec![],
+            blob_gas_used: 0,
+        },
+        L1BlockSpec {
+            number: a_number,
+            timestamp: GENESIS_TIME - 10,
+            transactions: vec![],
+            receipts: vec![],
+            blob_gas_used: 0,
+        },
+    ];
+    let deposit_tx = {
+        let tx = TxEip1559 {
+            chain_id: L1_CHAIN_ID,
+            gas_limit: 120_000,
+            max_fee_per_gas: 10 * GWEI,
+            max_priority_fee_per_gas: GWEI,
+            to: TxKind::Call(DEPOSIT_CONTRACT),
+            value: U256::from(ETHER),
+            ..Default::default()
+        };
+        let signature = sign(&depositor_key, &tx)?;
+        Bytes::from(TxEnvelope::Eip1559(tx.into_signed(signature)).encoded_2718())
+    };
+    let recipient = address!("00000000000000000000000000000000000d0d02");
+    let log = deposit_log(depositor, recipient, ETHER, ETHER / 2, 100_000);
+    l1.push(L1BlockSpec {
+        number: a_number + 1,
+        timestamp: GENESIS_TIME + 2,
+        transactions: vec![deposit_tx],
+        receipts: vec![receipt(120_000, vec![log], true)],
+        blob_gas_used: 0,
+    });
+    let mut headers: Vec<Header> = Vec::new();
+    let mut parent = B256::repeat_byte(0x99);
+    for block in &l1 {
+        let header = l1_header(parent, block);
+        parent = header.hash_slow();
+        headers.push(header);
+    }
+    let (a, b) = (headers[1].clone(), headers[2].clone());
+
+    // L2 genesis and block 1 (origin A).
+    let state0 = genesis_state(user);
+    let (root0, nodes0, codes0) = state0.build_tries();
+    let store0 = NodeStore::from_nodes(nodes0);
+    let passer0 = message_passer_root(&store0, root0)?;
+    let genesis = genesis_header(root0, passer0, options.fork);
+    let config = devnet_config(options.fork, (a.number, a.hash_slow()), genesis.hash_slow(), batcher);
+    let spec = config.chain_spec();
+    let info_a = L1Info {
+        format,
+        base_fee_scalar: 1368,
+        blob_base_fee_scalar: 810_949,
+        sequence_number: 0,
+        l1_timestamp: 0,
+        l1_number: 0,
+        l1_base_fee: U256::ZERO,
+        l1_blob_base_fee: U256::ZERO,
+        l1_hash: B256::ZERO,
+        batcher_hash: batcher.into_word(),
+        operator_fee_scalar: 0,
+        operator_fee_constant: 0,
+        da_footprint_gas_scalar: if format == L1InfoFormat::Jovian { 400 } else { 0 },
+    }
+    .with_origin(&a, PRAGUE_BLOB_UPDATE_FRACTION)?;
+    let holocene = spec.is_active(OpHardfork::Holocene, GENESIS_TIME);
+    let jovian = spec.is_active(OpHardfork::Jovian, GENESIS_TIME);
+    let payload = |parent_hash, timestamp, origin: &Header, transactions| OpPayload {
+        parent_hash,
+        timestamp,
+        prev_randao: origin.mix_hash,
+        fee_recipient: SEQUENCER_FEE_VAULT,
+        gas_limit: GAS_LIMIT,
+        transactions,
+        parent_beacon_block_root: origin.parent_beacon_block_root,
+        eip1559_params: holocene.then_some(B64::ZERO),
+        min_base_fee: jovian.then_some(0),
+    };
+    let mut block1_txs = vec![info_a.deposit_transaction()];
+    for nonce in 0..2 {
+        block1_txs.push(transfer(
+            &user_key,
+            L2_CHAIN_ID,
+            nonce,
+            address!("00000000000000000000000000000000000b0b01"),
+            ETHER,
+        )?);
+    }
+    let payload1 = payload(genesis.hash_slow(), GENESIS_TIME + 2, &a, block1_txs.clone());
+    let run1 = execute_payload(&spec, &payload1, core::slice::from_ref(&genesis), &store0, &codes0)?;
+    let header1 = run1.outcome.header.clone();
+    let state1 = apply_changes(&state0, &run1.changes);
+    let agreed = OutputPreimage {
+        state_root: header1.state_root,
+        message_passer_storage_root: run1
+            .outcome
+            .message_passer_storage_root
+            .ok_or_else(|| gen_err("no passer root"))?,
+        block_hash: run1.outcome.block_hash,
+    };
+
+    // Block 2 (origin B): the sequencer's attributes, executed for the true root.
+    let b_receipts = vec![l1[2].receipts[0].clone()];
+    let receipts_b: Vec<ReceiptEnvelope> = b_receipts
+        .iter()
+        .map(|r| alloy_eips::Decodable2718::decode_2718(&mut r.as_ref()).map_err(gen_err))
+        .collect::<FaultResult<_>>()?;
+    let deposits = user_deposits(&receipts_b, b.hash_slow(), DEPOSIT_CONTRACT, SYSTEM_CONFIG)?;
+    let info_b = info_a.with_origin(&b, PRAGUE_BLOB_UPDATE_FRACTION)?;
+    let mut batched = Vec::with_capacity(options.transactions);
+    for i in 0..options.transactions as u64 {
+        let to = Address::left_padding_from(&(0xa000 + i).to_be_bytes());
+        batched.push(transfer(&user_key, L2_CHAIN_ID, 2 + i, to, ETHER / 100)?);
+    }
+    let mut block2_txs = vec![info_b.deposit_transaction()];
+    block2_txs.extend(deposits);
+    block2_txs.extend(batched.iter().cloned());
+    let payload2 = payload(agreed.block_hash, GENESIS_TIME + 4, &b, block2_txs);
+    let (root1, nodes1, codes1) = state1.build_tries();
+    if root1 != header1.state_root {
+        return Err(gen_err(format!("post-state root {root1} is not block 1's {}", header1.state_root)));
+    }
+    let store1 = NodeStore::from_nodes(nodes1);
+    message_passer_root(&store1, root1)?;
+    let ancestors = vec![genesis.clone(), header1.clone()];
+    let run2 = execute_payload(&spec, &payload2, &ancestors, &store1, &codes1)?;
+    let true_output_root = run2.outcome.output_root.ok_or_else(|| gen_err("no output root for block 2"))?;
+    let witness = Witness {
+        headers: ancestors,
+        codes: codes1.iter().filter(|c| run2.used_codes.contains(&keccak256(c))).cloned().collect(),
+        state: store1.used_nodes(),
+        keys: Vec::new(),
+    };
+
+    // L1 C: the batcher's blob transaction with block 2's batch; D: the head.
+    let blob = batch_blob(SingularBatch {
+        parent_hash: agreed.block_hash,
+        epoch_num: b.number,
+        epoch_hash: b.hash_slow(),
+        timestamp: GENESIS_TIME + 4,
+        transactions: batched,
+    })?;
+    let (commitment, versioned_hash) = commit(&blob)?;
+    let blob_tx = {
+        let tx = TxEip4844 {
+            chain_id: L1_CHAIN_ID,
+            gas_limit: 21_000,
+            max_fee_per_gas: 10 * GWEI,
+            max_priority_fee_per_gas: GWEI,
+            to: BATCH_INBOX,
+            blob_versioned_hashes: vec![versioned_hash],
+            max_fee_per_blob_gas: 10 * GWEI,
+            ..Default::default()
+        };
+        let signature = sign(&batcher_key, &tx)?;
+        Bytes::from(TxEnvelope::Eip4844(TxEip4844Variant::TxEip4844(tx).into_signed(signature)).encoded_2718())
+    };
+    l1.push(L1BlockSpec {
+        number: a_number + 2,
+        timestamp: GENESIS_TIME + 14,
+        transactions: vec![blob_tx],
+        receipts: vec![receipt(21_000, vec![], false)],
+        blob_gas_used: 131_072,
+    });
+    l1.push(L1BlockSpec {
+        number: a_number + 3,
+        timestamp: GENESIS_TIME + 26,
+        transactions: vec![],
+        receipts: vec![],
+        blob_gas_used: 0,
+    });
+    for block in &l1[3..] {
+        let header = l1_header(parent, block);
+        parent = header.hash_slow();
+        headers.push(header);
+    }
+    let l1_head = parent;
+    let l1_transactions =
+        l1[2..].iter().map(|b| BlockTransactions { number: b.number, transactions: b.transactions.clone() }).collect();
+    headers.reverse();
+    let input = FaultInput {
+        version: INPUT_VERSION,
+        payout: options.payout,
+        config,
+        agreed_output_root: agreed.root(),
+        agreed_output: agreed,
+        parent_transactions: block1_txs,
+        l1_head,
+        l1_headers: headers,
+        l1_transactions,
+        l1_receipts: vec![BlockReceipts { number: b.number, receipts: b_receipts }],
+        blobs: vec![Bytes::from(blob)],
+        witness,
+    };
+    let claimed_output_root = keccak256([true_output_root.as_slice(), b"a proposer's misconfigured node"].concat());
+    Ok(Example { input, true_output_root, claimed_output_root, commitments: vec![commitment] })
+}
+
+/// Why a generated example would not serve (the program must agree with the executor).
+pub fn self_check(example: &Example) -> FaultResult<()> {
+    let outcome = crate::run(&example.input)?;
+    if outcome.journal.computed_output_root != example.true_output_root {
+        return Err(gen_err(format!(
+            "the fault program computes {} but the executor built {}",
+            outcome.journal.computed_output_root, example.true_output_root
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! refute-fault: the fault-proof program, shared by the zkVM guest and the
+//! native core.
+//!
+//! [`run`] takes one [`FaultInput`] through the four statements of
+//! `docs/protocol.md`, one function per phase: the agreed state
+//! ([`agreed::verify`]), L1 data bound to `l1_head` ([`l1::L1Chain::verify`] and
+//! the whole-list root checks), derivation of block `N`
+//! ([`derivation::derive_block`], with the blob binding of [`blob_binding`]),
+//! and execution with the shared OP executor; it returns the 189-byte
+//! [`FaultJournal`]. Any failed check is a [`FaultError`]; in the guest that is a
+//! panic, so no receipt exists for an input that breaks a rule.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod agreed;
+pub mod blob_binding;
+pub mod config;
+pub mod deposits;
+pub mod derivation;
+pub mod error;
+pub mod input;
+pub mod journal;
+pub mod l1;
+pub mod l1_info;
+
+#[cfg(feature = "generate")]
+pub mod generate;
+
+use alloy_primitives::B256;
+use refute_stf::{mpt::NodeStore, op::execute_payload, BlockOutcome};
+
+pub use config::RollupConfig;
+pub use error::{FaultError, FaultResult};
+pub use input::{FaultInput, OutputPreimage};
+pub use journal::{FaultJournal, JOURNAL_LEN};
+
+/// What one run of the program established (the journal, and what the host reports).
+#[derive(Debug, Clone)]
+pub struct FaultOutcome {
+    pub journal: FaultJournal,
+    pub derived: derivation::DerivedBlock,
+    pub execution: BlockOutcome,
+}
+
+/// Runs the fault program: every statement, in order.
+pub fn run(input: &FaultInput) -> FaultResult<FaultOutcome> {
+    input.config.validate()?;
+    let store = NodeStore::from_nodes(input.witness.state.iter().cloned());
+    let parent = agreed::verify(input, &store)?;
+    let chain = l1::L1Chain::verify(input.l1_head, &input.l1_headers)?;
+    let derived = derivation::derive_block(&input.config, &chain, &parent, input)?;
+    let spec = input.config.chain_spec();
+    let execution = execute_payload(&spec, &derived.payload, &input.witness.headers, &store, &input.witness.codes)?;
+    let outcome = execution.outcome;
+    let computed_output_root: B256 = outcome.output_root.ok_or_else(|| {
+        FaultError::Execution(refute_stf::StfError::Witness(alloc::format!(
+            "the witness does not show the message passer after block {}: {}",
+            outcome.number,
+            outcome.output_root_unavailable.clone().unwrap_or_default()
+        )))
+    })?;
+    let journal = FaultJournal {
+        payout: input.payout,
+        l1_head: input.l1_head,
+        agreed_output_root: input.agreed_output_root,
+        computed_output_root,
+        l2_block_number: parent.header.number + 1,
+        rollup_config_hash: input.config.hash(),
+        blob_binding: blob_binding::binding_hash(&derived.openings),
+    };
+    Ok(FaultOutcome { journal, derived, execution: outcome })
+}
