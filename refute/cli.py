@@ -233,6 +233,13 @@ def prove(
 @click.option("--seal", help="on-chain seal: hex or @FILE (pure-Python verifier)")
 @click.option("--journal", help="journal: hex or @FILE (with --seal)")
 @click.option("--allow-dev", is_flag=True, help="accept dev-mode (fake/mock) receipts")
+@click.option(
+    "--deployment",
+    "deployment_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="router state JSON (registered/removed/e-stopped selectors) to decide the seal as that deployment would; "
+    "default: every embedded parameter set minus those RISC Zero removed (docs/verifier.md)",
+)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def verify(
     artifact: Path | None,
@@ -241,11 +248,13 @@ def verify(
     seal: str | None,
     journal: str | None,
     allow_dev: bool,
+    deployment_file: Path | None,
     as_json: bool,
 ) -> None:
     """Verify a receipt (--receipt), a seal (--seal/--journal) or an ARTIFACT.
 
-    Exit 0 when it verifies, 1 when it does not (reason on stderr), 2 on a usage error.
+    Exit 0 when it verifies, 1 when it does not or the --deployment file is malformed
+    (reason on stderr), 2 on a usage error.
     """
     from refute.prover import api
 
@@ -258,14 +267,18 @@ def verify(
     if receipt_file is not None:
         if expected_id is None:
             raise click.UsageError("--receipt needs --image-id")
+        if deployment_file is not None:
+            raise click.UsageError(
+                "--deployment applies to on-chain seals (--seal or an ARTIFACT with a seal), not to --receipt"
+            )
         result = api.verify_receipt_file(receipt_file, expected_id, allow_dev=allow_dev)
     elif seal is not None:
         if expected_id is None or journal is None:
             raise click.UsageError("--seal needs --image-id and --journal")
-        result = api.verify_seal_args(seal, expected_id, journal, allow_dev=allow_dev)
+        result = api.verify_seal_args(seal, expected_id, journal, allow_dev=allow_dev, deployment=deployment_file)
     else:
         assert artifact is not None
-        result = api.verify_artifact_file(artifact, expected_id, allow_dev=allow_dev)
+        result = api.verify_artifact_file(artifact, expected_id, allow_dev=allow_dev, deployment=deployment_file)
     if result.get("dev_mode"):
         click.echo("warning: DEV MODE receipt accepted because --allow-dev was given; it proves nothing", err=True)
 
@@ -587,6 +600,196 @@ def execute(
             raise click.UsageError("give --block and --witness, --rpc with --number, or --blockchain-test")
         result = ex.execute_block(block_file.read_bytes(), witness_file.read_bytes(), chain, **opts)
     _emit(result.to_json(), as_json, _execute_text)
+
+
+@main.group()
+def l1() -> None:
+    """Refute's L1 contracts: deploy them, or run a local L1 node."""
+
+
+@l1.command("deploy")
+@click.option("--l1-rpc", help="L1 JSON-RPC URL (default: a throwaway in-process chain)")
+@click.option("--fault-image-id", required=True, help="image ID of the fault-proof program (32-byte hex)")
+@click.option("--rollup-config-hash", required=True, help="rollup-config hash the game accepts (32-byte hex)")
+@click.option("--anchor-root", "anchor_root", required=True, help="agreed anchor output root (32-byte hex)")
+@click.option("--anchor-block", type=click.IntRange(min=0, max=2**64 - 2), default=0, show_default=True)
+@click.option("--bond", "bond_wei", type=click.IntRange(min=0), default=10**17, show_default=True, help="wei")
+@click.option(
+    "--challenge-window", type=click.IntRange(min=1), default=7 * 24 * 3600, show_default=True, help="seconds"
+)
+@click.option("--dev/--no-dev", "dev_mode", default=None, help="register the mock verifier (devnet chain IDs only)")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def l1_deploy(
+    l1_rpc: str | None,
+    fault_image_id: str,
+    rollup_config_hash: str,
+    anchor_root: str,
+    anchor_block: int,
+    bond_wei: int,
+    challenge_window: int,
+    dev_mode: bool | None,
+    as_json: bool,
+) -> None:
+    """Deploy the Groth16 verifiers, the router (and mock in dev mode) and the dispute game."""
+    from refute.l1.api import deploy_command
+
+    with _status("compiling and deploying"):
+        out = deploy_command(
+            l1_rpc,
+            fault_image_id=fault_image_id,
+            rollup_config_hash=rollup_config_hash,
+            anchor_output_root=anchor_root,
+            anchor_l2_block=anchor_block,
+            bond_wei=bond_wei,
+            challenge_window=challenge_window,
+            dev_mode=dev_mode,
+        )
+    # Addresses are the output in both modes; text mode pretty-prints the same JSON.
+    click.echo(json.dumps(out) if as_json else json.dumps(out, indent=2))
+
+
+@l1.command("node")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8545, show_default=True)
+def l1_node(host: str, port: int) -> None:
+    """Serve a local py-evm chain (Prague rules) over JSON-RPC until interrupted."""
+    import time
+
+    from refute.l1.chain import serve
+
+    server = serve(host=host, port=port)
+    click.echo(f"L1 JSON-RPC at {server.url} (chain ID {server.chain.w3.eth.chain_id}); Ctrl-C stops it", err=True)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        server.stop()
+
+
+@main.command()
+@click.option("--l1-rpc", help="a devnet JSON-RPC URL, e.g. `refute l1 node` (default: an in-process chain)")
+@click.option(
+    "--receipts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="RISC Zero Groth16 receipts JSON (default: $REFUTE_FIXTURES/conformance/risc0-groth16-receipts.json)",
+)
+@click.option("--mutations", type=click.IntRange(min=0), default=1, show_default=True, help="mutations per field")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def conformance(l1_rpc: str | None, receipts: Path | None, mutations: int, as_json: bool) -> None:
+    """Run the differential corpus on the Vyper contracts and the Python mirror; exit 0 iff all agree."""
+    from refute.l1.api import conformance_command
+    from refute.l1.conformance import summary
+
+    with _status("running the conformance corpus"):
+        results, note = conformance_command(l1_rpc, receipts, mutations=mutations)
+    passed, failed = summary(results)
+    if as_json:
+        out: dict[str, Any] = {"passed": passed, "failed": failed, "cases": [r.to_json() for r in results]}
+        if note:
+            out["note"] = note
+        click.echo(json.dumps(out))
+    else:
+        for r in results:
+            click.echo(r.line())
+        if note:
+            click.echo(note, err=True)
+        click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(EXIT_OK if failed == 0 else EXIT_INVALID)
+
+
+# ---------------------------------------------------------------- fault proofs
+
+
+@main.group()
+def fault() -> None:
+    """The fault-proof program: show that a proposed output root is wrong, and prove it."""
+
+
+def _bundle_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--bundle",
+        "bundle_dir",
+        required=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="fault bundle directory (refute fault example / bundle)",
+    )(f)
+
+
+@fault.command("example")
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="bundle directory to write"
+)
+@click.option("--no-fault", is_flag=True, help="claim the correct root (check then reports no fault)")
+@click.option("--transactions", type=click.IntRange(0, 200), default=10, show_default=True, help="batched transfers")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def fault_example(out: Path, no_fault: bool, transactions: int, as_json: bool) -> None:
+    """Write a small self-contained bundle from the chain-fixture generator and print the claimed root."""
+    from refute.prover.fault import example
+
+    with _status("generating an L1/L2 chain pair"):
+        result = example(out, fault=not no_fault, transactions=transactions)
+    _emit(result, as_json, lambda d: d["claimed_output_root"])
+
+
+def _check_text(d: dict[str, Any]) -> str:
+    lines = [
+        f"block: {d['l2_block_number']}",
+        f"computed root: {d['computed_output_root']}",
+        f"claimed root:  {d['claimed_output_root']}",
+        f"fault: {str(d['fault']).lower()}",
+        f"derived from L1 origin {d['derivation']['l1_origin']}, batch included in L1 block "
+        f"{d['derivation']['inclusion_block']}, {d['derivation']['transactions']} transactions",
+        f"blobs opened: {len(d['openings'])}",
+    ]
+    if "cycles" in d:
+        c = d["cycles"]
+        lines.append(f"cycles: {c['total_cycles']} total, {c['user_cycles']} user, {c['segments']} segments")
+    return "\n".join(lines)
+
+
+@fault.command("check")
+@_bundle_option
+@click.option("--claimed-root", required=True, help="the output root the proposal claims (hex)")
+@click.option("--no-cycles", is_flag=True, help="skip the zkVM executor run that measures cycles")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def fault_check(bundle_dir: Path, claimed_root: str, no_cycles: bool, as_json: bool) -> None:
+    """Native dry run: computed vs claimed root. Exit 0 when there is a fault, 1 when the claim is correct."""
+    from refute.prover.fault import check, load_bundle
+
+    with _status("running the fault program natively"):
+        result = check(load_bundle(bundle_dir), claimed_root, cycles=not no_cycles)
+    _emit(result.to_json(), as_json, _check_text)
+    if not result.fault:
+        click.echo("no fault: the claimed root is the correct output root", err=True)
+        sys.exit(EXIT_INVALID)
+
+
+@fault.command("prove")
+@_bundle_option
+@click.option("--claimed-root", required=True, help="the output root the proposal claims (hex)")
+@click.option("--payout", required=True, help="payout recipient the journal names (20-byte address)")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="proof artifact to write")
+@click.option(
+    "--receipt",
+    "receipt_kind",
+    type=click.Choice(["composite", "succinct", "groth16"]),
+    default="succinct",
+    show_default=True,
+)
+@click.option("--dev", is_flag=True, help="dev mode: fake receipt, proves nothing (also RISC0_DEV_MODE=1)")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def fault_prove(
+    bundle_dir: Path, claimed_root: str, payout: str, out: Path, receipt_kind: str, dev: bool, as_json: bool
+) -> None:
+    """Prove the fault in the zkVM and write the artifact (refuses when there is no fault)."""
+    from refute.prover.fault import prove
+    from refute.prover.zkvm import dev_mode_from_env
+
+    with _status(f"proving the fault ({receipt_kind} receipt)"):
+        result = prove(
+            bundle_dir, claimed_root, payout, out, receipt_kind=receipt_kind, dev_mode=dev or dev_mode_from_env()
+        )
+    _emit(result, as_json, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,11 @@
 //! | `missing_node` | INVALID | `what`, `hash`, `path` (nibbles, hex) |
 //! | `invalid_node` | INVALID | `what`, `hash` |
 //! | `invalid_config` | INVALID | — |
+//! | `agreed_state` | INVALID | — |
+//! | `l1_data` | INVALID | — |
+//! | `blob_binding` | INVALID | — |
+//! | `derivation` | INVALID | — |
+//! | `unsupported` | INVALID | — |
 //! | `invalid_program` | INVALID | — |
 //! | `guest_failed` | INVALID | `exit_code` when the guest halted |
 //! | `verification_failed` | INVALID | — |
@@ -26,6 +31,7 @@
 //! | `internal`, `panic` | INTERNAL | — |
 
 use refute_da::DaError;
+use refute_fault::FaultError;
 use refute_stf::mpt::MptError;
 use refute_stf::StfError;
 
@@ -71,6 +77,22 @@ impl From<StfError> for FfiError {
                 FfiError::invalid_kind("invalid_node", message).with("what", what).with("hash", hash.to_string())
             }
             StfError::Config(_) => FfiError::invalid_kind("invalid_config", message),
+        }
+    }
+}
+
+impl From<FaultError> for FfiError {
+    fn from(e: FaultError) -> Self {
+        match e {
+            FaultError::Da(e) => e.into(),
+            FaultError::Execution(e) => e.into(),
+            FaultError::MalformedInput(_) => FfiError::invalid_kind("invalid_input", e.to_string()),
+            FaultError::Generate(_) => FfiError::internal(e.to_string()),
+            FaultError::AgreedState(_)
+            | FaultError::L1Data(_)
+            | FaultError::BlobBinding(_)
+            | FaultError::Derivation(_)
+            | FaultError::Unsupported(_) => FfiError::invalid_kind(e.kind(), e.to_string()),
         }
     }
 }

@@ -6,6 +6,7 @@
 pub mod crosscheck;
 pub mod da;
 pub mod errors;
+pub mod fault;
 pub mod ffi;
 pub mod stf;
 pub mod zkvm;

@@ -13,7 +13,7 @@ from typing import Any
 from refute import prover
 from refute.prover import zkvm
 from refute.prover.artifacts import ProofArtifact, load_artifact, read_receipt_file
-from refute.prover.errors import InvalidInputError, VerificationFailed
+from refute.prover.errors import InvalidInputError, UsageError, VerificationFailed
 from refute.prover.guests_registry import guest_names, load_guest
 
 
@@ -92,25 +92,45 @@ def verify_receipt_file(path: Path, image_id: bytes, *, allow_dev: bool = False)
     }
 
 
-def _pure_python_verify(seal: bytes, image_id: bytes, journal: bytes, *, allow_dev: bool) -> dict[str, Any]:
-    """The L1 decision, re-stated in pure Python (``verifier``): router → Groth16 or mock."""
+def _load_deployment(path: Path) -> Any:
+    """The deployment file's router state; a malformed file is the user's input error (exit 1)."""
     from refute import verifier
 
     try:
-        outcome = verifier.verify_receipt(seal, image_id, journal, allow_dev=allow_dev)
+        return verifier.load_deployment(path)
+    except verifier.DeploymentError as exc:
+        raise InvalidInputError(str(exc), path=str(path), field=exc.field) from exc
+
+
+def _pure_python_verify(
+    seal: bytes, image_id: bytes, journal: bytes, *, allow_dev: bool, deployment: Path | None = None
+) -> dict[str, Any]:
+    """The L1 decision, re-stated in pure Python (``verifier``): router → Groth16 or mock.
+
+    ``deployment`` is a router-state file (see docs/verifier.md); without it the
+    verifier's default deployment decides.
+    """
+    from refute import verifier
+
+    dep = _load_deployment(deployment) if deployment is not None else None
+    try:
+        outcome = verifier.verify_receipt(seal, image_id, journal, allow_dev=allow_dev, deployment=dep)
     except verifier.MalformedInputError as exc:
         raise InvalidInputError(str(exc)) from exc
     except verifier.VerificationError as exc:
         raise VerificationFailed(str(exc)) from exc
     result = outcome.to_json()
     result["verifier"] = f"pure-python ({outcome.verifier})"
+    result["deployment"] = (dep or verifier.DEFAULT_DEPLOYMENT).name
     result["journal"] = "0x" + journal.hex()
     result["journal_digest"] = "0x" + hashlib.sha256(journal).hexdigest()
     result["dev_mode"] = outcome.verifier == "mock"
     return result
 
 
-def verify_seal_args(seal_arg: str, image_id: bytes, journal_arg: str, *, allow_dev: bool = False) -> dict[str, Any]:
+def verify_seal_args(
+    seal_arg: str, image_id: bytes, journal_arg: str, *, allow_dev: bool = False, deployment: Path | None = None
+) -> dict[str, Any]:
     """``--seal``/``--journal`` arguments (hex or @FILE) checked by the pure-Python verifier."""
     from refute import verifier
 
@@ -119,17 +139,24 @@ def verify_seal_args(seal_arg: str, image_id: bytes, journal_arg: str, *, allow_
         journal = verifier.parse_hex_or_file(journal_arg, "--journal")
     except verifier.VerificationError as exc:
         raise InvalidInputError(str(exc)) from exc
-    return _pure_python_verify(seal, image_id, journal, allow_dev=allow_dev)
+    return _pure_python_verify(seal, image_id, journal, allow_dev=allow_dev, deployment=deployment)
 
 
-def verify_artifact_file(path: Path, image_id: bytes | None, *, allow_dev: bool = False) -> dict[str, Any]:
+def verify_artifact_file(
+    path: Path, image_id: bytes | None, *, allow_dev: bool = False, deployment: Path | None = None
+) -> dict[str, Any]:
     """A proof artifact: its seal in pure Python when it has one, else its receipt natively.
 
     ``image_id`` defaults to the artifact's own; pass the expected one to check
-    that the proof is for the program you mean.
+    that the proof is for the program you mean.  ``deployment`` (a router-state
+    file) applies to the seal only: a receipt without a seal has no selector to route.
     """
     artifact: ProofArtifact = load_artifact(path)
     expected = image_id if image_id is not None else artifact.image_id
     if artifact.seal:
-        return _pure_python_verify(artifact.seal, expected, artifact.journal, allow_dev=allow_dev)
+        return _pure_python_verify(
+            artifact.seal, expected, artifact.journal, allow_dev=allow_dev, deployment=deployment
+        )
+    if deployment is not None:
+        raise UsageError(f"{path}: the artifact has no on-chain seal, so --deployment {deployment} does not apply")
     return verify_receipt_file(path, expected, allow_dev=allow_dev)

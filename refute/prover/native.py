@@ -81,6 +81,7 @@ def _da_error(message: str, fields: dict[str, Any]) -> RefuteError:
 def native_error_kinds() -> dict[str, ErrorFactory]:
     """Every error kind the core reports (``native/src/errors.rs``) and what it becomes."""
     from refute.prover.execute.errors import NATIVE_KINDS
+    from refute.prover.fault.errors import FAULT_KINDS, FaultInputRefused
 
     kinds: dict[str, ErrorFactory] = {
         "invalid_input": _plain(InvalidInputError),
@@ -94,6 +95,7 @@ def native_error_kinds() -> dict[str, ErrorFactory]:
         "panic": _plain(NativeError),
     }
     kinds.update({kind: _plain(cls) for kind, cls in NATIVE_KINDS.items()})
+    kinds.update({kind: _plain(FaultInputRefused) for kind in FAULT_KINDS})
     return kinds
 
 

@@ -20,6 +20,8 @@ Every rejection raises :class:`VerificationError` (or a subclass, see
 from __future__ import annotations
 
 from .artifact import load_artifact, result_json, verify_artifact, verify_cli_inputs
+from .deployment import Deployment, deployment_from_json, load_deployment
+from .deployments import BUILTIN_DEPLOYMENTS, DEFAULT_DEPLOYMENT, ETHEREUM_MAINNET, builtin_deployment_path
 from .digests import (
     SYSTEM_STATE_ZERO_DIGEST,
     Assumption,
@@ -35,14 +37,18 @@ from .digests import (
 )
 from .encoding import parse_hex, parse_hex_or_file
 from .errors import (
+    DeploymentError,
     DevModeNotAllowedError,
+    EmergencyStopError,
     InvalidPointError,
     MalformedInputError,
     MalformedSealError,
     MockSealRejectedError,
     ProofRejectedError,
     PublicInputError,
+    SelectorInUseError,
     SelectorMismatchError,
+    SelectorRemovedError,
     UnknownSelectorError,
     VerificationError,
 )
@@ -77,6 +83,14 @@ __all__ = [
     "VERIFYING_KEY",
     "VerifyingKey",
     "parameter_set_by_selector",
+    # deployments (router state)
+    "Deployment",
+    "deployment_from_json",
+    "load_deployment",
+    "DEFAULT_DEPLOYMENT",
+    "ETHEREUM_MAINNET",
+    "BUILTIN_DEPLOYMENTS",
+    "builtin_deployment_path",
     # claims
     "ReceiptClaim",
     "SystemState",
@@ -99,6 +113,10 @@ __all__ = [
     "InvalidPointError",
     "PublicInputError",
     "UnknownSelectorError",
+    "SelectorRemovedError",
+    "SelectorInUseError",
+    "EmergencyStopError",
+    "DeploymentError",
     "SelectorMismatchError",
     "DevModeNotAllowedError",
     "MockSealRejectedError",
@@ -106,15 +124,34 @@ __all__ = [
 ]
 
 
-def verify_seal(seal: bytes, image_id: bytes, journal_digest: bytes, *, allow_dev: bool = False) -> None:
+def _router(deployment: Deployment | None) -> Router:
+    return default_router() if deployment is None else Router(deployment)
+
+
+def verify_seal(
+    seal: bytes,
+    image_id: bytes,
+    journal_digest: bytes,
+    *,
+    allow_dev: bool = False,
+    deployment: Deployment | None = None,
+) -> None:
     """``IRiscZeroVerifier.verify(seal, imageId, journalDigest)``: returns None if the seal
-    proves ``ReceiptClaim.ok(image_id, journal_digest)``, else raises VerificationError."""
-    default_router().verify(seal, image_id, journal_digest, allow_dev=allow_dev)
+    proves ``ReceiptClaim.ok(image_id, journal_digest)`` through ``deployment``'s router
+    (default: :data:`DEFAULT_DEPLOYMENT`), else raises VerificationError."""
+    _router(deployment).verify(seal, image_id, journal_digest, allow_dev=allow_dev)
 
 
-def verify_receipt(seal: bytes, image_id: bytes, journal: bytes, *, allow_dev: bool = False) -> VerifyOutcome:
+def verify_receipt(
+    seal: bytes,
+    image_id: bytes,
+    journal: bytes,
+    *,
+    allow_dev: bool = False,
+    deployment: Deployment | None = None,
+) -> VerifyOutcome:
     """Like :func:`verify_seal` but takes the journal bytes and returns the outcome."""
-    return default_router().verify_journal(seal, image_id, journal, allow_dev=allow_dev)
+    return _router(deployment).verify_journal(seal, image_id, journal, allow_dev=allow_dev)
 
 
 def verify_integrity(seal: bytes, claim_digest: bytes, *, allow_dev: bool = False) -> VerifyOutcome:

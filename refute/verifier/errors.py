@@ -9,14 +9,18 @@ where (e.g. ``"seal: G2 point b is not in the order-r subgroup"``).
 from __future__ import annotations
 
 __all__ = [
+    "DeploymentError",
     "DevModeNotAllowedError",
+    "EmergencyStopError",
     "InvalidPointError",
     "MalformedInputError",
     "MalformedSealError",
     "MockSealRejectedError",
     "ProofRejectedError",
     "PublicInputError",
+    "SelectorInUseError",
     "SelectorMismatchError",
+    "SelectorRemovedError",
     "UnknownSelectorError",
     "VerificationError",
 ]
@@ -66,6 +70,45 @@ class UnknownSelectorError(VerificationError):
     """The seal's 4-byte selector names no known verifier."""
 
     code = "unknown_selector"
+
+
+class SelectorRemovedError(VerificationError):
+    """The seal's selector was removed from the deployment's router for good (the
+    ``SelectorRemoved`` revert of ``RiscZeroVerifierRouter``): a tombstoned
+    selector is never routed again, whatever the seal."""
+
+    code = "selector_removed"
+
+
+class SelectorInUseError(VerificationError):
+    """A verifier was added under a selector the router already routes
+    (``addVerifier``'s ``SelectorInUse`` revert)."""
+
+    code = "selector_in_use"
+
+
+class EmergencyStopError(VerificationError):
+    """The emergency stop is engaged, for the whole deployment or for the verifier
+    the selector routes to (``RiscZeroVerifierEmergencyStop``'s ``EnforcedPause``):
+    nothing is accepted through it."""
+
+    code = "emergency_stop"
+
+
+class DeploymentError(MalformedInputError):
+    """A deployment description (router state) is malformed or contradicts itself.
+
+    ``source`` names the file (or object) and ``field`` the offending field, so a
+    caller can point at both without parsing the message.
+    """
+
+    code = "malformed_deployment"
+
+    def __init__(self, source: str, field: str, problem: str) -> None:
+        super().__init__(f"{source}: {field}: {problem}")
+        self.source = source
+        self.field = field
+        self.problem = problem
 
 
 class SelectorMismatchError(VerificationError):

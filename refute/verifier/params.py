@@ -4,10 +4,13 @@
   constants of risc0-ethereum, identical to ``risc0-groth16``'s ``verifying_key()``),
   in the Solidity naming: G2 coordinates ``x1``/``y1`` are the *imaginary* parts
   (EIP-197 order), ``x2``/``y2`` the real parts.
-* ``PARAMETER_SETS``: one entry per published verifier deployment: the
-  ``CONTROL_ROOT`` and ``BN254_CONTROL_ID`` of ``ControlID.sol`` (both in the
-  Solidity byte order; the BN254 control ID is the big-endian encoding of the
-  fifth public input, i.e. the byte reverse of risc0's ``BN254_IDENTITY_CONTROL_ID``).
+* ``PARAMETER_SETS``: every parameter set risc0-ethereum has released (one per
+  distinct ``ControlID.sol`` across its ``vX.Y.Z`` tags, read into
+  ``data/parameter_sets.json``), plus the one on its main branch: the
+  ``CONTROL_ROOT`` and ``BN254_CONTROL_ID`` (both in the Solidity byte order; the
+  BN254 control ID is the big-endian encoding of the fifth public input, i.e. the
+  byte reverse of risc0's ``BN254_IDENTITY_CONTROL_ID``).  The data lives in JSON so
+  that adding a release is a data change that the selector derivation checks.
 
 Selectors are *derived*, never listed: ``selector = digest[:4]`` of the tagged
 struct ``risc0.Groth16ReceiptVerifierParameters(control_root,
@@ -18,13 +21,16 @@ compute.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
+from typing import Any
 
 from . import bn254
 from .digests import sha256, tagged_list, tagged_struct
-from .encoding import as_digest
+from .encoding import as_digest, parse_hex
 from .errors import MalformedInputError
 
 __all__ = [
@@ -34,6 +40,7 @@ __all__ = [
     "ParameterSet",
     "VerifyingKey",
     "parameter_set_by_selector",
+    "parameter_sets_from_json",
     "split_digest",
 ]
 
@@ -176,6 +183,10 @@ class ParameterSet:
     bn254_control_id: bytes
     source: str
     verifying_key: VerifyingKey = field(default=VERIFYING_KEY, repr=False)
+    #: every risc0-ethereum release tag whose ControlID.sol holds these parameters
+    tags: tuple[str, ...] = ()
+    #: False for parameters on risc0-ethereum's main branch that no release tag carries yet
+    released: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "control_root", as_digest(self.control_root, f"{self.name}: control_root"))
@@ -204,43 +215,61 @@ class ParameterSet:
         return {0: cr0, 1: cr1, 4: int.from_bytes(self.bn254_control_id, "big")}
 
 
-_BN254_CONTROL_ID = bytes.fromhex("04446e66d300eb7fb45c9726bb53c793dda407a62e9601618bb43c5c14657ac0")
+PARAMETER_SETS_FILE = "data/parameter_sets.json"
 
-#: Published parameter sets (oldest first).  ``name`` follows risc0-ethereum's
-#: ``Selector`` enum (``Groth16V2_0`` ...); ``source`` says where the constants come from.
-PARAMETER_SETS: tuple[ParameterSet, ...] = (
-    ParameterSet(
-        name="groth16-v2.0",
-        control_root=bytes.fromhex("539032186827b06719244873b17b2d4c122e2d02cfb1994fe958b2523b844576"),
-        bn254_control_id=_BN254_CONTROL_ID,
-        source="risc0-ethereum v2.0.2 ControlID.sol (zkVM 2.0); fixture TestReceiptV2_0.sol",
-    ),
-    ParameterSet(
-        name="groth16-v2.1",
-        control_root=bytes.fromhex("884389273e128b32475b334dec75ee619b77cb33d41c332021fe7e44c746ee60"),
-        bn254_control_id=_BN254_CONTROL_ID,
-        source="risc0 v2.1.0 control_id.rs / risc0-ethereum ControlID.sol (zkVM 2.1); fixture TestReceiptV2_1.sol",
-    ),
-    ParameterSet(
-        name="groth16-v2.2",
-        control_root=bytes.fromhex("ce52bf56033842021af3cf6db8a50d1b7535c125a34f1a22c6fdcf002c5a1529"),
-        bn254_control_id=_BN254_CONTROL_ID,
-        source="risc0 v2.2.0 control_id.rs / risc0-ethereum ControlID.sol (zkVM 2.2); fixture TestReceiptV2_2.sol",
-    ),
-    ParameterSet(
-        name="groth16-v3.0",
-        control_root=bytes.fromhex("a54dc85ac99f851c92d7c96d7318af41dbe7c0194edfcc37eb4d422a998c1f56"),
-        bn254_control_id=_BN254_CONTROL_ID,
-        source="risc0-ethereum v3.0.0 ControlID.sol; risc0-circuit-recursion 4.0.x (risc0-zkvm 3.x); "
-        "fixture TestReceiptV3_0.sol",
-    ),
-    ParameterSet(
-        name="groth16-v5.0",
-        control_root=bytes.fromhex("b1f64013f70bbb386a8b3a3d63552c5cb5ea4a549ec7fb1ecc2a031dbf488167"),
-        bn254_control_id=_BN254_CONTROL_ID,
-        source="risc0-ethereum main branch ControlID.sol (no release tag yet); fixture TestReceiptV5_0.sol",
-    ),
-)
+
+def _text_field(entry: Mapping[str, Any], key: str, where: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value:
+        raise MalformedInputError(f"{where}: field {key!r} must be a non-empty string")
+    return value
+
+
+def parameter_sets_from_json(data: object, where: str) -> tuple[ParameterSet, ...]:
+    """Parse the ``parameter_sets.json`` layout (``{"parameter_sets": [{name, control_root,
+    bn254_control_id, source, tags, released}, ...]}``).
+
+    Kept separate from the file read so the packaged table and a test's variant of it
+    go through the same checks.
+    """
+    if not isinstance(data, Mapping) or not isinstance(data.get("parameter_sets"), list):
+        raise MalformedInputError(f"{where}: expected an object with a 'parameter_sets' list")
+    out: list[ParameterSet] = []
+    for i, entry in enumerate(data["parameter_sets"]):
+        at = f"{where}: parameter_sets[{i}]"
+        if not isinstance(entry, Mapping):
+            raise MalformedInputError(f"{at}: expected an object")
+        tags = entry.get("tags", [])
+        released = entry.get("released", True)
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise MalformedInputError(f"{at}: field 'tags' must be a list of strings")
+        if not isinstance(released, bool):
+            raise MalformedInputError(f"{at}: field 'released' must be a boolean")
+        name = _text_field(entry, "name", at)
+        out.append(
+            ParameterSet(
+                name=name,
+                control_root=parse_hex(_text_field(entry, "control_root", at), f"{at}.control_root"),
+                bn254_control_id=parse_hex(_text_field(entry, "bn254_control_id", at), f"{at}.bn254_control_id"),
+                source=_text_field(entry, "source", at),
+                tags=tuple(tags),
+                released=released,
+            )
+        )
+    names = [ps.name for ps in out]
+    if len(set(names)) != len(names):
+        raise MalformedInputError(f"{where}: parameter set names are not unique")
+    return tuple(out)
+
+
+def _load_packaged() -> tuple[ParameterSet, ...]:
+    resource = resources.files(__package__) / PARAMETER_SETS_FILE
+    return parameter_sets_from_json(json.loads(resource.read_text(encoding="utf-8")), str(resource))
+
+
+#: Every released parameter set (oldest first), plus the unreleased one on
+#: risc0-ethereum's main branch; read from ``data/parameter_sets.json``.
+PARAMETER_SETS: tuple[ParameterSet, ...] = _load_packaged()
 
 
 @cache
@@ -253,6 +282,6 @@ def _by_selector() -> dict[bytes, ParameterSet]:
     return table
 
 
-def parameter_set_by_selector(selector: bytes):
+def parameter_set_by_selector(selector: bytes) -> ParameterSet | None:
     """The embedded parameter set with this 4-byte selector, or None."""
     return _by_selector().get(bytes(selector))

@@ -4,10 +4,14 @@
 
 1. input types and lengths (image ID and journal digest: 32 bytes; seal: bytes);
 2. the claim digest ``ReceiptClaim.ok(image_id, journal_digest).digest()``;
-3. the seal is at least 4 bytes; its selector is looked up:
+3. the seal is at least 4 bytes; its selector is looked up in the router's
+   :class:`Deployment` (``default_router()``: :data:`DEFAULT_DEPLOYMENT`):
+   deployment e-stopped -> :class:`EmergencyStopError`;
+   removed (tombstoned) selector -> :class:`SelectorRemovedError`;
    mock selector -> rejected unless ``allow_dev=True``, then ``seal == selector || claim``;
-   a Groth16 selector -> that parameter set's :class:`RiscZeroGroth16Verifier`;
-   anything else -> :class:`UnknownSelectorError` listing the known selectors;
+   a registered selector -> that parameter set's :class:`RiscZeroGroth16Verifier`,
+   unless its verifier is e-stopped (:class:`EmergencyStopError`);
+   anything else -> :class:`UnknownSelectorError` listing the deployment's selectors;
 4. the verifier's own checks (length, coordinates, curve, subgroup, pairing).
 
 Acceptance returns a :class:`VerifyOutcome`; every rejection raises a
@@ -16,15 +20,15 @@ Acceptance returns a :class:`VerifyOutcome`; every rejection raises a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .deployment import Deployment
+from .deployments import DEFAULT_DEPLOYMENT
 from .digests import Pruned, ReceiptClaim, sha256
 from .encoding import as_bytes, as_digest, to_hex
 from .errors import DevModeNotAllowedError, MalformedInputError, MalformedSealError, UnknownSelectorError
 from .groth16 import RiscZeroGroth16Verifier
 from .mock import MOCK_SELECTOR, MockVerifier
-from .params import PARAMETER_SETS, ParameterSet
 
 __all__ = ["Router", "VerifyOutcome", "default_router"]
 
@@ -65,33 +69,33 @@ class VerifyOutcome:
 
 
 class Router:
-    """Routes a seal to the verifier named by its 4-byte selector."""
+    """Routes a seal to the verifier its 4-byte selector names in a :class:`Deployment`."""
 
     def __init__(
         self,
-        parameter_sets: Iterable[ParameterSet] = PARAMETER_SETS,
+        deployment: Deployment | None = None,
         *,
         mock_selector: bytes | None = MOCK_SELECTOR,
     ):
-        self._groth16: dict[bytes, RiscZeroGroth16Verifier] = {}
-        for ps in parameter_sets:
-            v = RiscZeroGroth16Verifier(ps)
-            if v.selector in self._groth16:
-                raise ValueError(f"duplicate selector {to_hex(v.selector)}")
-            self._groth16[v.selector] = v
+        self.deployment = DEFAULT_DEPLOYMENT if deployment is None else deployment
+        if not isinstance(self.deployment, Deployment):
+            raise TypeError(f"deployment: expected a Deployment, got {type(self.deployment).__name__}")
+        self._groth16 = {ps.selector: RiscZeroGroth16Verifier(ps) for ps in self.deployment.registered}
         self._mock = MockVerifier(mock_selector) if mock_selector is not None else None
         if self._mock is not None and self._mock.selector in self._groth16:
             raise ValueError("mock selector collides with a Groth16 selector")
 
     @property
     def groth16_verifiers(self) -> dict[bytes, RiscZeroGroth16Verifier]:
+        """Registered Groth16 verifiers by selector (e-stopped ones included)."""
         return dict(self._groth16)
 
     def known_selectors(self) -> str:
-        parts = [f"{to_hex(s)} ({v.params.name})" for s, v in self._groth16.items()]
+        """The deployment's registered and removed selectors, and the mock one."""
+        text = self.deployment.describe()
         if self._mock is not None:
-            parts.append(f"{to_hex(self._mock.selector)} (mock, dev mode only)")
-        return ", ".join(parts)
+            text += f"; {to_hex(self._mock.selector)} (mock, dev mode only)"
+        return text
 
     def verify_integrity(self, seal: bytes, claim_digest: bytes, *, allow_dev: bool = False) -> VerifyOutcome:
         """Verify a seal against a claim digest (``verifyIntegrity``)."""
@@ -102,7 +106,7 @@ class Router:
         if len(seal) < 4:
             raise MalformedSealError(f"seal: {len(seal)} bytes is too short to hold a 4-byte selector")
         selector = seal[:4]
-        if self._mock is not None and selector == self._mock.selector:
+        if self._mock is not None and selector == self._mock.selector and not self._is_blocked(selector):
             if not allow_dev:
                 raise DevModeNotAllowedError(
                     f"seal: selector {to_hex(selector)} is a mock (dev-mode) seal, which proves nothing; "
@@ -110,11 +114,21 @@ class Router:
                 )
             self._mock.verify_integrity(seal, claim_digest)
             return VerifyOutcome("mock", selector, None, claim_digest)
-        verifier = self._groth16.get(selector)
-        if verifier is None:
-            raise UnknownSelectorError(f"seal: selector {to_hex(selector)} unknown; known: {self.known_selectors()}")
+        try:
+            params = self.deployment.route(selector)
+        except UnknownSelectorError:
+            raise UnknownSelectorError(
+                f"seal: selector {to_hex(selector)} unknown to deployment {self.deployment.name!r}; "
+                f"{self.known_selectors()}"
+            ) from None
+        verifier = self._groth16[params.selector]
         verifier.verify_integrity(seal, claim_digest)
-        return VerifyOutcome("groth16", selector, verifier.params.name, claim_digest)
+        return VerifyOutcome("groth16", selector, params.name, claim_digest)
+
+    def _is_blocked(self, selector: bytes) -> bool:
+        """True when the deployment's e-stop or a tombstone must reject ``selector``
+        before the mock is considered (the router checks its own state first)."""
+        return self.deployment.estop or selector in self.deployment.removed
 
     def verify(self, seal: bytes, image_id: bytes, journal_digest: bytes, *, allow_dev: bool = False) -> VerifyOutcome:
         """``verify(seal, imageId, journalDigest)``: the claim is ``ReceiptClaim.ok``."""
@@ -145,7 +159,7 @@ _DEFAULT: Router | None = None
 
 
 def default_router() -> Router:
-    """The router over all embedded parameter sets, with the 0xFFFFFFFF mock selector."""
+    """The router over :data:`DEFAULT_DEPLOYMENT`, with the 0xFFFFFFFF mock selector."""
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = Router()

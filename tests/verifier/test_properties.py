@@ -30,6 +30,12 @@ FAST = settings(max_examples=300, deadline=None, database=None, suppress_health_
 SLOW = settings(max_examples=12, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 SELECTORS = [ps.selector for ps in verifier.PARAMETER_SETS] + [verifier.MOCK_SELECTOR]
+#: selectors the default router routes to a Groth16 verifier (not removed, not e-stopped)
+ROUTED_SELECTORS = [
+    s for s in verifier.default_router().groth16_verifiers if s not in verifier.DEFAULT_DEPLOYMENT.stopped
+]
+#: v1.1.0's selector, removed (tombstoned) on RISC Zero's mainnet router and by default here
+REMOVED_SELECTOR = bytes.fromhex("50bd1769")
 digests = st.binary(min_size=32, max_size=32)
 u32 = st.integers(0, 2**32 - 1)
 
@@ -57,7 +63,7 @@ def test_known_selector_random_body(selector, body, image_id, journal_digest, al
 
 @FAST
 @given(
-    st.sampled_from(SELECTORS[:-1]),
+    st.sampled_from(ROUTED_SELECTORS),
     st.lists(st.integers(0, 2**256 - 1), min_size=8, max_size=8),
     digests,
     digests,
@@ -70,7 +76,7 @@ def test_known_selector_random_words(selector, words, image_id, journal_digest):
 
 @SLOW
 @given(
-    st.sampled_from(SELECTORS[:-1]),
+    st.sampled_from(ROUTED_SELECTORS),
     st.integers(1, bn254.R - 1),
     st.integers(1, bn254.R - 1),
     st.integers(1, bn254.R - 1),
@@ -84,6 +90,35 @@ def test_valid_random_points_reach_the_pairing_and_fail(selector, ka, kb, kc, im
     proof = Proof(bn254.g1_mul(bn254.G1_GENERATOR, ka), bn254.g2_mul(g2, kb), bn254.g1_mul(bn254.G1_GENERATOR, kc))
     err = rejected(selector + proof.to_bytes(), image_id, journal_digest)
     assert isinstance(err, ProofRejectedError)
+
+
+def test_routed_selectors_are_the_default_deployment_without_removed_ones():
+    assert ROUTED_SELECTORS and set(ROUTED_SELECTORS) <= {ps.selector for ps in verifier.PARAMETER_SETS}
+    assert REMOVED_SELECTOR in verifier.DEFAULT_DEPLOYMENT.removed
+    assert REMOVED_SELECTOR not in ROUTED_SELECTORS
+    assert verifier.MOCK_SELECTOR not in ROUTED_SELECTORS
+
+
+@SLOW
+@given(
+    st.lists(st.integers(0, 2**256 - 1), min_size=8, max_size=8),
+    digests,
+    digests,
+    st.booleans(),
+)
+def test_removed_selector_is_rejected_as_removed(words, image_id, journal_digest, allow_dev):
+    """A removed (tombstoned) selector never reaches a verifier, whatever the seal body."""
+    seal = REMOVED_SELECTOR + b"".join(w.to_bytes(32, "big") for w in words)
+    err = rejected(seal, image_id, journal_digest, allow_dev)
+    assert isinstance(err, verifier.SelectorRemovedError)
+
+
+def test_removed_selector_with_valid_points_is_rejected_as_removed():
+    from refute.verifier.groth16 import Proof
+
+    proof = Proof(bn254.G1_GENERATOR, verifier.VERIFYING_KEY.gamma, bn254.G1_GENERATOR)
+    with pytest.raises(verifier.SelectorRemovedError, match="removed"):
+        verify_seal(REMOVED_SELECTOR + proof.to_bytes(), bytes(32), bytes(32))
 
 
 @FAST

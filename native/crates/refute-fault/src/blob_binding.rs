@@ -72,7 +72,7 @@ pub fn field_elements(blob: &[u8]) -> FaultResult<Vec<Fr>> {
 fn bit_reversed_roots() -> Vec<Fr> {
     let mut exponent = Fr::MODULUS;
     exponent.sub_with_borrow(&ark_ff::BigInt::from(1u64));
-    exponent = exponent >> 12; // (r - 1) / 4096
+    exponent >>= 12; // (r - 1) / 4096
     let omega = Fr::from(PRIMITIVE_ROOT).pow(exponent);
     let mut natural = Vec::with_capacity(FIELD_ELEMENTS_PER_BLOB);
     let mut power = Fr::ONE;

@@ -67,7 +67,7 @@ impl L1InfoFormat {
     }
 
     /// Calldata length including the selector.
-    pub fn len(self) -> usize {
+    pub fn calldata_len(self) -> usize {
         match self {
             L1InfoFormat::Ecotone => 164,
             L1InfoFormat::Isthmus => 176,
@@ -103,7 +103,7 @@ fn take<const N: usize>(data: &[u8], at: usize) -> [u8; N] {
 impl L1Info {
     /// Reads the calldata of an L1-info deposit in `format`.
     pub fn decode(format: L1InfoFormat, data: &[u8]) -> FaultResult<Self> {
-        if data.len() != format.len() || data[..4] != format.selector() {
+        if data.len() != format.calldata_len() || data[..4] != format.selector() {
             return Err(FaultError::AgreedState(format!(
                 "the parent block's first transaction is not a {format:?} L1-info deposit ({} calldata bytes)",
                 data.len()
@@ -133,7 +133,7 @@ impl L1Info {
 
     /// The calldata bytes.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.format.len());
+        let mut out = Vec::with_capacity(self.format.calldata_len());
         out.extend_from_slice(&self.format.selector());
         out.extend_from_slice(&self.base_fee_scalar.to_be_bytes());
         out.extend_from_slice(&self.blob_base_fee_scalar.to_be_bytes());
@@ -243,7 +243,7 @@ mod tests {
                 da_footprint_gas_scalar: if format == L1InfoFormat::Jovian { 12 } else { 0 },
             };
             let data = info.encode();
-            assert_eq!(data.len(), format.len());
+            assert_eq!(data.len(), format.calldata_len());
             assert_eq!(L1Info::decode(format, &data).expect("decodes"), info);
             let raw = info.deposit_transaction();
             assert_eq!(parse_deposit(format, &raw).expect("parses"), info);

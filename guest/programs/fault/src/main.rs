@@ -1,0 +1,24 @@
+//! The `fault` guest: the fault-proof program inside the zkVM.
+//!
+//! Input (stdin): one RLP `FaultInput` (rollup config, agreed output preimage,
+//! parent transactions, L1 headers from `l1_head`, whole transaction and
+//! receipt lists of the L1 blocks read, blobs, execution witness). Journal: the
+//! 189-byte `FaultJournal` of `docs/protocol.md`. Every statement is checked by
+//! `refute_fault::run`, the same function the native dry run calls; a failed
+//! check panics with its kind and reason, so no receipt exists for that input.
+#![no_main]
+
+use std::io::Read;
+
+use refute_fault::{run, FaultInput};
+use risc0_zkvm::guest::env;
+
+risc0_zkvm::guest::entry!(main);
+
+fn main() {
+    let mut bytes = Vec::new();
+    env::stdin().read_to_end(&mut bytes).expect("reading the fault-program input");
+    let input = FaultInput::decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", e.kind()));
+    let outcome = run(&input).unwrap_or_else(|e| panic!("{}: {e}", e.kind()));
+    env::commit_slice(&outcome.journal.encode());
+}

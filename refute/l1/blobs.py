@@ -1,0 +1,36 @@
+"""Blob openings for challenges: what a challenger computes (with ckzg) for each blob it read.
+
+Why here and not in the mirror: producing an opening needs the blob and a KZG
+prover (ckzg, through :mod:`refute.prover.da.kzg`); checking one needs neither
+(:mod:`refute.verifier.kzg_point`). ``z`` follows docs/protocol.md ("Blob
+binding by proof of equivalence"): ``sha256("refute/blob-binding/v1" ‖
+versioned_hash ‖ blob) mod r``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from refute.prover.da import kzg
+from refute.verifier.kzg_point import BLS_MODULUS
+
+__all__ = ["BINDING_DOMAIN", "opening_for_blob", "synthetic_blob"]
+
+BINDING_DOMAIN = b"refute/blob-binding/v1"
+
+
+def synthetic_blob(seed: int) -> bytes:
+    """A deterministic blob of canonical field elements (each below r: top byte zero)."""
+    out = bytearray()
+    for i in range(4096):
+        out += b"\x00" + hashlib.sha256(seed.to_bytes(8, "big") + i.to_bytes(4, "big")).digest()[1:]
+    return bytes(out)
+
+
+def opening_for_blob(blob: bytes) -> bytes:
+    """The 192-byte point-evaluation input ``versioned_hash ‖ z ‖ y ‖ commitment ‖ proof`` for ``blob``."""
+    commitment = kzg.commitment(blob)
+    vh = kzg.versioned_hash(commitment)
+    z = (int.from_bytes(hashlib.sha256(BINDING_DOMAIN + vh + blob).digest(), "big") % BLS_MODULUS).to_bytes(32, "big")
+    proof, y = kzg.compute_kzg_proof(blob, z)
+    return vh + z + y + commitment + proof

@@ -1,0 +1,23 @@
+"""Why the fault program refuses an input (kinds of ``refute-fault``'s ``FaultError``)."""
+
+from __future__ import annotations
+
+from refute.prover.errors import InvalidInputError
+
+
+class FaultInputRefused(InvalidInputError):
+    """The input breaks a statement of the fault program, so no receipt can exist for it.
+
+    ``kind`` names the statement: ``agreed_state``, ``l1_data``, ``blob_binding``,
+    ``derivation`` or ``unsupported`` (a derivation step the program refuses
+    rather than derive something the rollup node would not).
+    """
+
+
+class NoFault(InvalidInputError):
+    """The claimed output root is the correct one: there is nothing to prove."""
+
+    kind = "no_fault"
+
+
+FAULT_KINDS = ("agreed_state", "l1_data", "blob_binding", "derivation", "unsupported")
