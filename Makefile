@@ -71,7 +71,7 @@ lint: install
 	(cd native && cargo fmt --all --check)
 	(cd guest && cargo fmt --all --check)
 	(cd native && $(CLIPPY) --workspace --all-targets --features refute-da/bn254 -- -D warnings)
-	(cd native && $(CLIPPY) -p refute-stf -p refute-da --lib --no-default-features -- -D warnings)
+	(cd native && $(CLIPPY) -p refute-stf -p refute-da -p refute-fault --lib --no-default-features -- -D warnings)
 
 ## fmt: apply the formatters
 fmt: venv

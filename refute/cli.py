@@ -744,6 +744,7 @@ def _check_text(d: dict[str, Any]) -> str:
     if "cycles" in d:
         c = d["cycles"]
         lines.append(f"cycles: {c['total_cycles']} total, {c['user_cycles']} user, {c['segments']} segments")
+        lines.extend(f"  {name}: {count}" for name, count in c.get("phases", {}).items())
     return "\n".join(lines)
 
 

@@ -121,11 +121,59 @@ struct ExecuteReport {
     segments: Vec<SegmentReport>,
     claim_digest: String,
     execute_seconds: f64,
+    /// What the guest wrote to stderr (capped).
+    guest_stderr: String,
 }
 
-fn executor_env(input: &[u8], segment_limit_po2: u32) -> FfiResult<ExecutorEnv<'static>> {
+/// What a guest writes to stderr, kept (up to [`GUEST_STDERR_CAP`] bytes) so the
+/// host can report it: phase cycle lines, and the panic message of a guest that
+/// refused its input.
+#[derive(Clone, Debug, Default)]
+struct GuestStderr(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+/// Bytes of guest stderr kept.
+const GUEST_STDERR_CAP: usize = 1 << 20;
+
+impl std::io::Write for GuestStderr {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let mut buf = self.0.lock().map_err(|_| std::io::Error::other("guest stderr buffer poisoned"))?;
+        let room = GUEST_STDERR_CAP.saturating_sub(buf.len());
+        buf.extend_from_slice(&data[..data.len().min(room)]);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl GuestStderr {
+    fn text(&self) -> String {
+        self.0.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+    }
+
+    /// The last lines, for an error message.
+    fn tail(&self) -> String {
+        let text = self.text();
+        let start = text.len().saturating_sub(2000);
+        let start = (start..text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+        text[start..].trim().to_string()
+    }
+}
+
+fn with_stderr(message: String, stderr: &GuestStderr) -> String {
+    let tail = stderr.tail();
+    if tail.is_empty() {
+        message
+    } else {
+        format!("{message}; guest stderr: {tail}")
+    }
+}
+
+fn executor_env(input: &[u8], segment_limit_po2: u32, stderr: &GuestStderr) -> FfiResult<ExecutorEnv<'static>> {
     let mut builder = ExecutorEnv::builder();
     builder.write_slice(input);
+    builder.stderr(stderr.clone());
     if segment_limit_po2 != 0 {
         builder.segment_limit_po2(segment_limit_po2);
     }
@@ -146,7 +194,8 @@ fn ensure_halted_ok(exit: &ExitCode) -> FfiResult<()> {
 /// Executes a program without proving: journal, cycles and segments.
 pub fn execute(program: &[u8], input: &[u8], segment_limit_po2: u32) -> FfiResult<Vec<u8>> {
     let id = image_id(program)?;
-    let env = executor_env(input, segment_limit_po2)?;
+    let stderr = GuestStderr::default();
+    let env = executor_env(input, segment_limit_po2, &stderr)?;
     let started = Instant::now();
     let mut exec = ExecutorImpl::from_elf(env, program)
         .map_err(|e| FfiError::invalid_kind("invalid_program", format!("program binary: {e:#}")))?;
@@ -156,7 +205,9 @@ pub fn execute(program: &[u8], input: &[u8], segment_limit_po2: u32) -> FfiResul
             segments.push(SegmentReport { index: segment.index, po2: segment.po2() as u32 });
             Ok(Box::new(risc0_zkvm::NullSegmentRef))
         })
-        .map_err(|e| FfiError::invalid_kind("guest_failed", format!("guest execution failed: {e:#}")))?;
+        .map_err(|e| {
+            FfiError::invalid_kind("guest_failed", with_stderr(format!("guest execution failed: {e:#}"), &stderr))
+        })?;
     let elapsed = started.elapsed().as_secs_f64();
     ensure_halted_ok(&session.exit_code)?;
     let claim = session.claim().map_err(|e| FfiError::internal(format!("receipt claim: {e:#}")))?;
@@ -172,6 +223,7 @@ pub fn execute(program: &[u8], input: &[u8], segment_limit_po2: u32) -> FfiResul
         segments,
         claim_digest: hex::encode(claim.digest().as_bytes()),
         execute_seconds: elapsed,
+        guest_stderr: stderr.text(),
     })
 }
 
@@ -249,12 +301,13 @@ pub fn prove(program: &[u8], input: &[u8], kind: &str, dev_mode: bool, segment_l
         ));
     }
     let opts = ProverOpts::default().with_receipt_kind(kind).with_dev_mode(dev_mode);
-    let env = executor_env(input, segment_limit_po2)?;
+    let stderr = GuestStderr::default();
+    let env = executor_env(input, segment_limit_po2, &stderr)?;
     let ctx = VerifierContext::default().with_dev_mode(dev_mode);
     let started = Instant::now();
     let info = LocalProver::new("refute")
         .prove_with_ctx(env, &ctx, program, &opts)
-        .map_err(|e| FfiError::invalid_kind("guest_failed", format!("proving failed: {e:#}")))?;
+        .map_err(|e| FfiError::invalid_kind("guest_failed", with_stderr(format!("proving failed: {e:#}"), &stderr)))?;
     let elapsed = started.elapsed().as_secs_f64();
     let receipt = info.receipt;
     let encoded = bincode::serialize(&receipt).map_err(|e| FfiError::internal(format!("receipt encoding: {e}")))?;

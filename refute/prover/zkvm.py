@@ -68,6 +68,8 @@ class Execution:
     segments: list[Segment]
     claim_digest: bytes
     execute_seconds: float
+    #: What the guest wrote to stderr (the core keeps the first MiB).
+    guest_stderr: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -99,6 +101,7 @@ def execute(program: bytes, input_bytes: bytes, *, segment_limit_po2: int = 0) -
         segments=[Segment(**s) for s in r["segments"]],
         claim_digest=parse_hex(r["claim_digest"], "claim_digest"),
         execute_seconds=r["execute_seconds"],
+        guest_stderr=r.get("guest_stderr", ""),
     )
 
 

@@ -96,3 +96,14 @@ def test_non_canonical_field_element_offset() -> None:
     with pytest.raises(DAError) as e:
         kzg.commitment(bytes(blob))
     assert (e.value.layer, e.value.offset) == ("blob", 32 * 9)
+
+
+def test_bls_modulus_is_the_eip4844_constant() -> None:
+    """EIP-4844 states BLS_MODULUS in hex; the precompile's output carries it."""
+    assert kzg.BLS_MODULUS == 0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001
+    assert kzg.PRECOMPILE_OUTPUT[32:] == kzg.BLS_MODULUS.to_bytes(32, "big")
+    blob = bytearray(4096 * 32)
+    blob[32 * 3 : 32 * 4] = kzg.BLS_MODULUS.to_bytes(32, "big")
+    assert kzg.first_non_canonical(bytes(blob)) == 32 * 3
+    blob[32 * 3 : 32 * 4] = (kzg.BLS_MODULUS - 1).to_bytes(32, "big")
+    assert kzg.first_non_canonical(bytes(blob)) is None

@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from py_ecc.optimized_bls12_381 import curve_order
+
 from refute.hexutil import to_hex
 from refute.prover.da.blob import BLOB_SIZE
 from refute.prover.da.errors import DAError
@@ -27,7 +29,8 @@ from refute.prover.errors import EnvironmentUnavailable
 COMMITMENT_SIZE = 48
 PROOF_SIZE = 48
 FIELD_ELEMENTS_PER_BLOB = 4096
-BLS_MODULUS = 52435875175126190479447355011744628144225826225311017744215478054487552513
+#: The BLS12-381 scalar field order (EIP-4844 ``BLS_MODULUS``), from py_ecc rather than typed out.
+BLS_MODULUS: int = curve_order
 VERSIONED_HASH_VERSION_KZG = 0x01
 #: What the 0x0A precompile returns on success.
 PRECOMPILE_OUTPUT = FIELD_ELEMENTS_PER_BLOB.to_bytes(32, "big") + BLS_MODULUS.to_bytes(32, "big")

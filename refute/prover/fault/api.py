@@ -106,6 +106,20 @@ def input_blobs(input_bytes: bytes) -> list[bytes]:
     return [bytes(b) for b in items[_BLOBS_ITEM]]
 
 
+PHASE_PREFIX = "refute-phase "
+
+
+def phase_cycles(guest_stderr: str) -> dict[str, int]:
+    """The guest's ``refute-phase NAME CYCLES`` lines: cycles spent per phase, in order."""
+    phases: dict[str, int] = {}
+    for line in guest_stderr.splitlines():
+        if line.startswith(PHASE_PREFIX):
+            name, _, count = line[len(PHASE_PREFIX) :].partition(" ")
+            if count.isdigit():
+                phases[name] = int(count)
+    return phases
+
+
 def check(bundle: Bundle, claimed_output_root: str, *, cycles: bool = True) -> FaultCheck:
     """Runs the program natively; with ``cycles`` also in the zkVM executor (no proof) for its cost."""
     claimed = _root(claimed_output_root, "claimed output root")
@@ -114,10 +128,16 @@ def check(bundle: Bundle, claimed_output_root: str, *, cycles: bool = True) -> F
     measured = None
     if cycles:
         execution = zkvm.execute(load_guest(GUEST).program, bundle.input)
+        if execution.journal != journal_bytes:
+            raise InvalidInputError(
+                "the fault guest's journal differs from the native dry run's (a bug; please report): "
+                f"{to_hex(execution.journal)} vs {to_hex(journal_bytes)}"
+            )
         measured = {
             "total_cycles": execution.total_cycles,
             "user_cycles": execution.user_cycles,
             "segments": len(execution.segments),
+            "phases": phase_cycles(execution.guest_stderr),
         }
     return FaultCheck(
         claimed_output_root=claimed,

@@ -4,21 +4,33 @@
 //! parent transactions, L1 headers from `l1_head`, whole transaction and
 //! receipt lists of the L1 blocks read, blobs, execution witness). Journal: the
 //! 189-byte `FaultJournal` of `docs/protocol.md`. Every statement is checked by
-//! `refute_fault::run`, the same function the native dry run calls; a failed
-//! check panics with its kind and reason, so no receipt exists for that input.
+//! `refute_fault::run_observed`, the function the native dry run calls too; a
+//! failed check panics with its kind and reason, so no receipt exists for that
+//! input.
+//!
+//! Stderr gets one line per phase, `refute-phase NAME CYCLES` (cycles spent in
+//! that phase), which the host reads to split the proof's cost by phase.
 #![no_main]
 
 use std::io::Read;
 
-use refute_fault::{run, FaultInput};
+use refute_fault::{run_observed, FaultInput};
 use risc0_zkvm::guest::env;
 
 risc0_zkvm::guest::entry!(main);
 
 fn main() {
+    let mut last = env::cycle_count();
+    let mut phase = |name: &str| {
+        let now = env::cycle_count();
+        eprintln!("refute-phase {name} {}", now - last);
+        last = now;
+    };
     let mut bytes = Vec::new();
     env::stdin().read_to_end(&mut bytes).expect("reading the fault-program input");
     let input = FaultInput::decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", e.kind()));
-    let outcome = run(&input).unwrap_or_else(|e| panic!("{}: {e}", e.kind()));
+    phase("input");
+    let outcome = run_observed(&input, &mut |name| phase(name)).unwrap_or_else(|e| panic!("{}: {e}", e.kind()));
     env::commit_slice(&outcome.journal.encode());
+    phase("journal");
 }

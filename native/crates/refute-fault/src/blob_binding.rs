@@ -9,12 +9,13 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{keccak256, B256};
-use ark_bls12_381::Fr;
-use ark_ff::{batch_inversion, BigInteger, Field, PrimeField};
-use sha2::{Digest, Sha256};
+use alloy_primitives::{keccak256, B256, U256};
 
-use crate::error::{FaultError, FaultResult};
+use crate::{
+    error::{FaultError, FaultResult},
+    scalar::{self, R},
+    sha256::sha256,
+};
 
 /// Field elements in an EIP-4844 blob.
 pub const FIELD_ELEMENTS_PER_BLOB: usize = 4096;
@@ -37,69 +38,63 @@ pub struct BlobOpening {
 }
 
 /// `z = sha256(domain ‖ versioned_hash ‖ blob) mod r`.
-pub fn challenge(versioned_hash: &B256, blob: &[u8]) -> Fr {
-    let mut h = Sha256::new();
-    h.update(CHALLENGE_DOMAIN);
-    h.update(versioned_hash.as_slice());
-    h.update(blob);
-    Fr::from_be_bytes_mod_order(&h.finalize())
+pub fn challenge(versioned_hash: &B256, blob: &[u8]) -> U256 {
+    let digest = sha256(&[CHALLENGE_DOMAIN, versioned_hash.as_slice(), blob]);
+    U256::from_be_bytes(digest).reduce_mod(R)
 }
 
 /// The blob's field elements; an element at or above `r` is refused (the
 /// point-evaluation precompile would never accept such a blob either).
-pub fn field_elements(blob: &[u8]) -> FaultResult<Vec<Fr>> {
+pub fn field_elements(blob: &[u8]) -> FaultResult<Vec<U256>> {
     if blob.len() != BLOB_BYTES {
         return Err(FaultError::BlobBinding(alloc::format!("a blob is {BLOB_BYTES} bytes, got {}", blob.len())));
     }
     blob.chunks_exact(32)
         .enumerate()
         .map(|(i, chunk)| {
-            let mut limbs = [0u64; 4];
-            for (j, limb) in limbs.iter_mut().enumerate() {
-                let at = 32 - 8 * (j + 1);
-                let mut word = [0u8; 8];
-                word.copy_from_slice(&chunk[at..at + 8]);
-                *limb = u64::from_be_bytes(word);
+            let value = U256::from_be_slice(chunk);
+            if value >= R {
+                return Err(FaultError::BlobBinding(alloc::format!(
+                    "field element {i} is not below the BLS12-381 scalar order"
+                )));
             }
-            Fr::from_bigint(ark_ff::BigInt::new(limbs)).ok_or_else(|| {
-                FaultError::BlobBinding(alloc::format!("field element {i} is not below the BLS12-381 scalar order"))
-            })
+            Ok(value)
         })
         .collect()
 }
 
 /// The evaluation domain in EIP-4844 order: `omega^brp(i)` for i in 0..4096.
-fn bit_reversed_roots() -> Vec<Fr> {
-    let mut exponent = Fr::MODULUS;
-    exponent.sub_with_borrow(&ark_ff::BigInt::from(1u64));
-    exponent >>= 12; // (r - 1) / 4096
-    let omega = Fr::from(PRIMITIVE_ROOT).pow(exponent);
+fn bit_reversed_roots() -> Vec<U256> {
+    let omega = scalar::pow(U256::from(PRIMITIVE_ROOT), (R - U256::from(1)) >> 12);
     let mut natural = Vec::with_capacity(FIELD_ELEMENTS_PER_BLOB);
-    let mut power = Fr::ONE;
+    let mut power = U256::from(1);
     for _ in 0..FIELD_ELEMENTS_PER_BLOB {
         natural.push(power);
-        power *= omega;
+        power = scalar::mul(power, omega);
     }
     (0..FIELD_ELEMENTS_PER_BLOB).map(|i| natural[(i as u32).reverse_bits() as usize >> 20]).collect()
 }
 
 /// `p(z)` for the polynomial taking `values[i]` at the i-th bit-reversed root,
 /// in barycentric form: `p(z) = (z^n − 1)/n · Σ values[i]·ω_i / (z − ω_i)`.
-pub fn evaluate(values: &[Fr], z: Fr) -> Fr {
+pub fn evaluate(values: &[U256], z: U256) -> U256 {
     let roots = bit_reversed_roots();
     if let Some(i) = roots.iter().position(|w| *w == z) {
         return values[i];
     }
-    let mut denominators: Vec<Fr> = roots.iter().map(|w| z - w).collect();
-    batch_inversion(&mut denominators);
-    let sum: Fr = values.iter().zip(&roots).zip(&denominators).map(|((f, w), d)| *f * w * d).sum();
-    let n = Fr::from(FIELD_ELEMENTS_PER_BLOB as u64);
-    let n_inv = n.inverse().unwrap_or_default();
-    (z.pow([FIELD_ELEMENTS_PER_BLOB as u64]) - Fr::ONE) * n_inv * sum
-}
-
-fn scalar_bytes(x: Fr) -> B256 {
-    B256::from_slice(&x.into_bigint().to_bytes_be())
+    let mut denominators: Vec<U256> = roots.iter().map(|w| scalar::sub(z, *w)).collect();
+    // z is not a root, so no denominator is zero.
+    if scalar::batch_inverse(&mut denominators).is_none() {
+        return U256::ZERO;
+    }
+    let mut sum = U256::ZERO;
+    for ((f, w), d) in values.iter().zip(&roots).zip(&denominators) {
+        sum = scalar::add(sum, scalar::mul(scalar::mul(*f, *w), *d));
+    }
+    let n = U256::from(FIELD_ELEMENTS_PER_BLOB as u64);
+    let n_inv = scalar::inverse(n).unwrap_or_default();
+    let vanishing = scalar::sub(scalar::pow(z, n), U256::from(1));
+    scalar::mul(scalar::mul(vanishing, n_inv), sum)
 }
 
 /// The opening the journal binds for `blob`, read under `versioned_hash`.
@@ -107,7 +102,7 @@ pub fn open(versioned_hash: B256, blob: &[u8]) -> FaultResult<BlobOpening> {
     let values = field_elements(blob)?;
     let z = challenge(&versioned_hash, blob);
     let y = evaluate(&values, z);
-    Ok(BlobOpening { versioned_hash, z: scalar_bytes(z), y: scalar_bytes(y) })
+    Ok(BlobOpening { versioned_hash, z: B256::from(z.to_be_bytes::<32>()), y: B256::from(y.to_be_bytes::<32>()) })
 }
 
 /// The journal's blob binding: keccak256 over every opening, zero if none.
@@ -130,16 +125,17 @@ mod tests {
 
     #[test]
     fn constant_polynomial_evaluates_to_the_constant() {
-        let values = alloc::vec![Fr::from(5u64); FIELD_ELEMENTS_PER_BLOB];
-        assert_eq!(evaluate(&values, Fr::from(123_456_789u64)), Fr::from(5u64));
+        let values = alloc::vec![U256::from(5); FIELD_ELEMENTS_PER_BLOB];
+        assert_eq!(evaluate(&values, U256::from(123_456_789u64)), U256::from(5));
     }
 
     #[test]
     fn a_domain_point_returns_its_value() {
-        let values: Vec<Fr> = (0..FIELD_ELEMENTS_PER_BLOB as u64).map(Fr::from).collect();
+        let values: Vec<U256> = (0..FIELD_ELEMENTS_PER_BLOB as u64).map(U256::from).collect();
         let roots = bit_reversed_roots();
-        assert_eq!(roots[0], Fr::ONE);
-        assert_eq!(evaluate(&values, roots[17]), Fr::from(17u64));
+        assert_eq!(roots[0], U256::from(1));
+        assert_eq!(scalar::pow(roots[1], U256::from(2)), U256::from(1)); // roots[1] = ω^2048 = −1
+        assert_eq!(evaluate(&values, roots[17]), U256::from(17));
     }
 
     #[test]

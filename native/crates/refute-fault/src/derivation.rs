@@ -32,11 +32,20 @@ use crate::{
 /// Where L2 fees go (`SequencerFeeVault`): every derived block's fee recipient.
 pub const SEQUENCER_FEE_VAULT: Address = address!("4200000000000000000000000000000000000011");
 
-/// The batcher data derivation read, and the openings the journal binds.
+/// The batcher data derivation reads, and the versioned hash of each blob in it.
 #[derive(Debug, Clone, Default)]
 pub struct BatcherData {
     pub inputs: Vec<Input>,
-    pub openings: Vec<BlobOpening>,
+    /// One per `OpBlob` input, in input order.
+    pub blob_hashes: Vec<B256>,
+}
+
+impl BatcherData {
+    /// The opening of every blob read (statement 2's blob binding), in reading order.
+    pub fn open_blobs(&self) -> FaultResult<Vec<BlobOpening>> {
+        let blobs = self.inputs.iter().filter(|i| i.kind == InputKind::OpBlob);
+        blobs.zip(&self.blob_hashes).map(|(input, hash)| blob_binding::open(*hash, &input.data)).collect()
+    }
 }
 
 /// What derivation gives for block `N`.
@@ -51,15 +60,16 @@ pub struct DerivedBlock {
     pub dropped: Vec<String>,
 }
 
-/// Batcher transactions (to the inbox, signed by `batcher`) of the given L1
-/// blocks, as pipeline inputs; blob transactions take their blobs from `blobs`
-/// in order and each blob is opened for the journal.
+/// Batcher transactions (to the inbox, signed by the system config's batcher as
+/// the agreed block's L1-info deposit names it) of the given L1 blocks, as
+/// pipeline inputs; blob transactions take their blobs from `input.blobs` in order.
 pub fn batcher_data(
     config: &RollupConfig,
     chain: &L1Chain,
+    parent: &AgreedBlock,
     input: &FaultInput,
-    batcher: Address,
 ) -> FaultResult<BatcherData> {
+    let batcher = parent.l1_info.batcher()?;
     let mut data = BatcherData::default();
     let mut blobs = input.blobs.iter();
     let mut previous: Option<u64> = None;
@@ -92,7 +102,7 @@ pub fn batcher_data(
                                 block.number
                             ))
                         })?;
-                        data.openings.push(blob_binding::open(*versioned_hash, blob)?);
+                        data.blob_hashes.push(*versioned_hash);
                         data.inputs.push(Input {
                             l1_block: block.number,
                             kind: InputKind::OpBlob,
@@ -112,7 +122,7 @@ pub fn batcher_data(
         return Err(FaultError::BlobBinding(format!(
             "{} blobs given but the batcher's transactions carry {}",
             input.blobs.len(),
-            data.openings.len()
+            data.blob_hashes.len()
         )));
     }
     Ok(data)
@@ -207,12 +217,15 @@ fn fee_parameters(
     }
 }
 
-/// Derives block `N` (the child of `parent`) from the L1 data in `input`.
+/// Derives block `N` (the child of `parent`) from the batcher `data` read out
+/// of `input`'s L1 blocks; `openings` are that data's blob openings.
 pub fn derive_block(
     config: &RollupConfig,
     chain: &L1Chain,
     parent: &AgreedBlock,
     input: &FaultInput,
+    data: &BatcherData,
+    openings: Vec<BlobOpening>,
 ) -> FaultResult<DerivedBlock> {
     let timestamp = parent.header.timestamp + config.block_time;
     let forks = &config.forks;
@@ -231,7 +244,6 @@ pub fn derive_block(
             parent_origin, parent.l1_info.l1_hash
         )));
     }
-    let data = batcher_data(config, chain, input, parent.l1_info.batcher()?)?;
     let derive = DeriveConfig {
         chain_id: config.l2_chain_id,
         l2_genesis_time: config.genesis_l2_time,
@@ -298,5 +310,5 @@ pub fn derive_block(
         eip1559_params,
         min_base_fee,
     };
-    Ok(DerivedBlock { payload, openings: data.openings, l1_origin: epoch, inclusion_block, dropped })
+    Ok(DerivedBlock { payload, openings, l1_origin: epoch, inclusion_block, dropped })
 }

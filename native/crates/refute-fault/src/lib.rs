@@ -23,6 +23,8 @@ pub mod input;
 pub mod journal;
 pub mod l1;
 pub mod l1_info;
+pub mod scalar;
+pub mod sha256;
 
 #[cfg(feature = "generate")]
 pub mod generate;
@@ -43,15 +45,34 @@ pub struct FaultOutcome {
     pub execution: BlockOutcome,
 }
 
+/// The phases of [`run`], in order: what [`run_observed`] reports after each.
+pub const PHASES: [&str; 7] =
+    ["witness_index", "agreed_state", "l1_headers", "l1_data", "blob_binding", "derivation", "execution"];
+
 /// Runs the fault program: every statement, in order.
 pub fn run(input: &FaultInput) -> FaultResult<FaultOutcome> {
+    run_observed(input, &mut |_| {})
+}
+
+/// [`run`], calling `observe` with each phase's name (see [`PHASES`]) when it
+/// ends: the guest reads its cycle counter there, so proof cost splits by phase.
+pub fn run_observed(input: &FaultInput, observe: &mut dyn FnMut(&'static str)) -> FaultResult<FaultOutcome> {
     input.config.validate()?;
     let store = NodeStore::from_nodes(input.witness.state.iter().cloned());
+    observe(PHASES[0]);
     let parent = agreed::verify(input, &store)?;
+    observe(PHASES[1]);
     let chain = l1::L1Chain::verify(input.l1_head, &input.l1_headers)?;
-    let derived = derivation::derive_block(&input.config, &chain, &parent, input)?;
+    observe(PHASES[2]);
+    let data = derivation::batcher_data(&input.config, &chain, &parent, input)?;
+    observe(PHASES[3]);
+    let openings = data.open_blobs()?;
+    observe(PHASES[4]);
+    let derived = derivation::derive_block(&input.config, &chain, &parent, input, &data, openings)?;
+    observe(PHASES[5]);
     let spec = input.config.chain_spec();
     let execution = execute_payload(&spec, &derived.payload, &input.witness.headers, &store, &input.witness.codes)?;
+    observe(PHASES[6]);
     let outcome = execution.outcome;
     let computed_output_root: B256 = outcome.output_root.ok_or_else(|| {
         FaultError::Execution(refute_stf::StfError::Witness(alloc::format!(

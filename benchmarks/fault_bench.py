@@ -1,0 +1,69 @@
+"""Proof cost of the fault program, split by phase (cycles are deterministic).
+
+For generated examples with 1 and 10 batched transfers (one blob each), runs
+the `fault` guest in the zkVM executor and records total and user cycles,
+segments, and the cycles of each phase the guest reports (`refute-phase` lines:
+input, witness_index, agreed_state, l1_headers, l1_data, blob_binding,
+derivation, execution, journal). The issue's goals are printed next to them:
+blob binding <= 3 M cycles per blob, the whole program for a 10-transaction
+block with one blob <= 20 M cycles. `tests/fault/test_cycle_budget.py` fails
+when a change makes the committed figures worse.
+
+    .venv/bin/python benchmarks/fault_bench.py [--out benchmarks/results/fault.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from refute.prover import zkvm
+from refute.prover.fault import example, load_bundle
+from refute.prover.fault.api import GUEST, phase_cycles
+from refute.prover.guests_registry import load_guest
+
+TRANSACTIONS = (1, 10)
+GOALS = {"blob_binding_per_blob": 3_000_000, "total_10_transactions_1_blob": 20_000_000}
+
+
+def measure(transactions: int) -> dict[str, Any]:
+    """Cycles of the fault guest on a generated example with `transactions` transfers."""
+    with tempfile.TemporaryDirectory() as tmp:
+        example(Path(tmp) / "b", transactions=transactions)
+        bundle = load_bundle(Path(tmp) / "b")
+    guest = load_guest(GUEST)
+    run = zkvm.execute(guest.program, bundle.input)
+    return {
+        "input_bytes": len(bundle.input),
+        "total_cycles": run.total_cycles,
+        "user_cycles": run.user_cycles,
+        "segments": len(run.segments),
+        "phases": phase_cycles(run.guest_stderr),
+        "image_id": guest.image_id_hex,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "fault.json")
+    args = parser.parse_args()
+    results = {str(n): measure(n) for n in TRANSACTIONS}
+    report = {
+        "benchmark": "fault program cycles by phase (zkVM executor, no proof)",
+        "machine": platform.platform(),
+        "goals": GOALS,
+        "examples": results,
+    }
+    args.out.write_text(json.dumps(report, indent=1) + "\n")
+    for n, r in results.items():
+        print(f"{n} transactions: {r['total_cycles']:,} total cycles, {r['segments']} segments")
+        for name, cycles in r["phases"].items():
+            print(f"  {name:14} {cycles:>13,}")
+
+
+if __name__ == "__main__":
+    main()
