@@ -82,7 +82,7 @@ fmt: venv
 
 ## test: the whole suite (conformance tests read $$REFUTE_FIXTURES, default ../shared)
 test: install
-	(cd native && cargo test --release --locked -p refute-forks -p refute-da -p refute-stf --features refute-da/bn254)
+	(cd native && cargo test --release --locked -p refute-forks -p refute-da -p refute-stf -p refute-fault --features refute-da/bn254,refute-fault/generate)
 	$(PY) -m pytest -ra
 
 ## demo: prove and verify on the built-in devnet

@@ -157,24 +157,10 @@ def main() -> int:
 
 def _prove_calldata(game, challenge) -> bytes:
     """The ABI-encoded ``prove_fault`` calldata of a challenge."""
-    from web3 import Web3
 
-    j = challenge.journal
-    data = game.encode_abi(
-        "prove_fault",
-        args=[
-            challenge.proposal_id,
-            challenge.seal,
-            Web3.to_checksum_address(j.payout_recipient),
-            j.l1_head,
-            j.agreed_output_root,
-            j.computed_output_root,
-            j.l2_block_number,
-            j.rollup_config_hash,
-            j.blob_binding,
-            challenge.openings,
-        ],
-    )
+    from refute.l1.harness import prove_fault_args
+
+    data = game.encode_abi("prove_fault", args=prove_fault_args(challenge))
     return bytes.fromhex(data[2:])
 
 

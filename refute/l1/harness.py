@@ -41,6 +41,23 @@ class Step:
         return self.contract == self.mirror and self.states_agree
 
 
+def prove_fault_args(challenge: Challenge) -> list[Any]:
+    """The arguments of the game's ``prove_fault`` for ``challenge``, in ABI order."""
+    j = challenge.journal
+    return [
+        challenge.proposal_id,
+        challenge.seal,
+        Web3.to_checksum_address(j.payout_recipient),
+        j.l1_head,
+        j.agreed_output_root,
+        j.computed_output_root,
+        j.l2_block_number,
+        j.rollup_config_hash,
+        j.blob_binding,
+        challenge.openings,
+    ]
+
+
 def _addr(a: str) -> bytes:
     return bytes.fromhex(a[2:])
 
@@ -144,20 +161,8 @@ class GameHarness:
         )
 
     def prove_fault(self, challenge: Challenge, sender: str) -> Step:
-        j = challenge.journal
         now = self.next_timestamp()
-        fn = self.game.functions.prove_fault(
-            challenge.proposal_id,
-            challenge.seal,
-            Web3.to_checksum_address(j.payout_recipient),
-            j.l1_head,
-            j.agreed_output_root,
-            j.computed_output_root,
-            j.l2_block_number,
-            j.rollup_config_hash,
-            j.blob_binding,
-            challenge.openings,
-        )
+        fn = self.game.functions.prove_fault(*prove_fault_args(challenge))
         return self._step(lambda: send(fn, sender=sender), lambda: dispute.prove_fault(self.state, challenge, now=now))
 
     def resolve(self, proposal_id: int, sender: str) -> Step:

@@ -14,6 +14,7 @@ from refute import prover
 from refute.prover import zkvm
 from refute.prover.artifacts import ProofArtifact, load_artifact, read_receipt_file
 from refute.prover.errors import InvalidInputError, UsageError, VerificationFailed
+from refute.prover.fault.artifact import FAULT_GUEST, check_fault_section
 from refute.prover.guests_registry import guest_names, load_guest
 
 
@@ -152,11 +153,22 @@ def verify_artifact_file(
     file) applies to the seal only: a receipt without a seal has no selector to route.
     """
     artifact: ProofArtifact = load_artifact(path)
-    expected = image_id if image_id is not None else artifact.image_id
+    fault = artifact.guest == FAULT_GUEST
+    if image_id is not None:
+        expected = image_id
+    elif fault:
+        # A fault proof counts only under the fault program's own image ID, not whatever the file names.
+        expected = load_guest(FAULT_GUEST).image_id
+    else:
+        expected = artifact.image_id
     if artifact.seal:
-        return _pure_python_verify(
+        result = _pure_python_verify(
             artifact.seal, expected, artifact.journal, allow_dev=allow_dev, deployment=deployment
         )
-    if deployment is not None:
+    elif deployment is not None:
         raise UsageError(f"{path}: the artifact has no on-chain seal, so --deployment {deployment} does not apply")
-    return verify_receipt_file(path, expected, allow_dev=allow_dev)
+    else:
+        result = verify_receipt_file(path, expected, allow_dev=allow_dev)
+    if fault:
+        result["fault"] = check_fault_section(path, artifact.journal)
+    return result

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from refute.cli import main
 from refute.prover import native
-from refute.prover.errors import InvalidInputError
+from refute.prover.api import verify_artifact_file
+from refute.prover.errors import InvalidInputError, VerificationFailed
 from refute.prover.fault import check, load_bundle, prove
 from refute.prover.fault.api import input_blobs
 from refute.prover.fault.errors import FaultInputRefused, NoFault
@@ -130,6 +131,16 @@ def test_dev_proof_artifact_carries_the_contract_call(
     assert call["computed_output_root"] == "0x" + journal.computed_output_root.hex()
     assert len(bytes.fromhex(call["openings"][2:])) == 192
 
+    verified = verify_artifact_file(out, None, allow_dev=True)
+    assert verified["fault"]["fault"] is True
+    assert verified["fault"]["computed_output_root"] == "0x" + journal.computed_output_root.hex()
+    with pytest.raises(VerificationFailed, match="mock"):  # a mock seal is refused without --allow-dev
+        verify_artifact_file(out, None)
+    artifact["fault"]["journal_fields"]["l2_block_number"] += 1
+    out.write_text(json.dumps(artifact))
+    with pytest.raises(VerificationFailed, match="journal_fields"):
+        verify_artifact_file(out, None, allow_dev=True)
+
 
 def test_a_different_blob_fails_its_point_evaluation(fault_bundle: tuple[Path, dict[str, Any]]) -> None:
     """The opening of a blob other than the published one cannot pass 0x0a (checked with ckzg)."""
@@ -166,3 +177,19 @@ def test_journal_codec_is_byte_identical_in_rust_and_python(payout: bytes, words
     rust = native.call("fault_journal_encode", json.dumps(journal.to_json()))
     assert rust == journal.encode()
     assert native.call_json("fault_journal_decode", journal.encode()) == journal.to_json()
+
+
+def test_the_guest_refuses_a_broken_statement_with_its_reason(fault_bundle: tuple[Path, dict[str, Any]]) -> None:
+    """In the zkVM the same refusal is a guest panic: no journal, so no receipt; the reason reaches the host."""
+    import rlp
+
+    from refute.prover import zkvm
+    from refute.prover.guests_registry import load_guest
+
+    path, _ = fault_bundle
+    items = rlp.decode(load_bundle(path).input)
+    items[3] = b"\x11" * 32  # the agreed output root
+    with pytest.raises(InvalidInputError) as err:
+        zkvm.execute(load_guest("fault").program, rlp.encode(items))
+    assert err.value.kind == "guest_failed"
+    assert "agreed_state" in str(err.value)

@@ -9,7 +9,7 @@
 
 use alloc::{format, string::String, vec::Vec};
 
-use alloy_consensus::{transaction::SignerRecoverable, Header, Transaction, TxEnvelope};
+use alloy_consensus::{Header, Transaction, TxEnvelope};
 use alloy_primitives::{address, Address, Bytes, B256};
 use op_alloy_consensus::{decode_holocene_extra_data, decode_jovian_extra_data};
 use refute_da::{
@@ -25,8 +25,7 @@ use crate::{
     config::RollupConfig,
     deposits::user_deposits,
     error::{FaultError, FaultResult},
-    input::FaultInput,
-    l1::{verify_receipts, verify_transactions, L1Chain},
+    l1::{verify_receipts, verify_transactions, BlockReceipts, BlockTransactions, L1Chain},
 };
 
 /// Where L2 fees go (`SequencerFeeVault`): every derived block's fee recipient.
@@ -61,19 +60,21 @@ pub struct DerivedBlock {
 }
 
 /// Batcher transactions (to the inbox, signed by the system config's batcher as
-/// the agreed block's L1-info deposit names it) of the given L1 blocks, as
-/// pipeline inputs; blob transactions take their blobs from `input.blobs` in order.
+/// the agreed block's L1-info deposit names it) of the L1 blocks `l1_blocks`, as
+/// pipeline inputs; blob transactions take their blobs from `blobs` in order.
 pub fn batcher_data(
     config: &RollupConfig,
     chain: &L1Chain,
     parent: &AgreedBlock,
-    input: &FaultInput,
+    l1_blocks: &[BlockTransactions],
+    blobs: &[Bytes],
 ) -> FaultResult<BatcherData> {
     let batcher = parent.l1_info.batcher()?;
     let mut data = BatcherData::default();
-    let mut blobs = input.blobs.iter();
+    let given = blobs.len();
+    let mut blobs = blobs.iter();
     let mut previous: Option<u64> = None;
-    for block in &input.l1_transactions {
+    for block in l1_blocks {
         if let Some(p) = previous {
             if block.number != p + 1 {
                 return Err(FaultError::L1Data(format!(
@@ -87,9 +88,11 @@ pub fn batcher_data(
             if tx.to() != Some(config.batch_inbox) {
                 continue;
             }
-            let sender = tx.recover_signer().map_err(|e| {
-                FaultError::L1Data(format!("L1 block {} transaction {index}: bad signature: {e}", block.number))
-            })?;
+            let sig = tx.signature();
+            let sender =
+                refute_stf::sender::recover_address(tx.signature_hash(), sig.r(), sig.s(), sig.v()).map_err(|e| {
+                    FaultError::L1Data(format!("L1 block {} transaction {index}: bad signature: {e}", block.number))
+                })?;
             if sender != batcher {
                 continue;
             }
@@ -121,7 +124,7 @@ pub fn batcher_data(
     if blobs.next().is_some() {
         return Err(FaultError::BlobBinding(format!(
             "{} blobs given but the batcher's transactions carry {}",
-            input.blobs.len(),
+            given,
             data.blob_hashes.len()
         )));
     }
@@ -218,14 +221,15 @@ fn fee_parameters(
 }
 
 /// Derives block `N` (the child of `parent`) from the batcher `data` read out
-/// of `input`'s L1 blocks; `openings` are that data's blob openings.
+/// of the L1 blocks; `openings` are that data's blob openings, `receipts` the
+/// receipt lists given for L1 origins.
 pub fn derive_block(
     config: &RollupConfig,
     chain: &L1Chain,
     parent: &AgreedBlock,
-    input: &FaultInput,
     data: &BatcherData,
     openings: Vec<BlobOpening>,
+    receipts: &[BlockReceipts],
 ) -> FaultResult<DerivedBlock> {
     let timestamp = parent.header.timestamp + config.block_time;
     let forks = &config.forks;
@@ -281,9 +285,8 @@ pub fn derive_block(
         info.sequence_number += 1;
         (info, Vec::new())
     } else {
-        let info = parent.l1_info.with_origin(origin, config.blob_update_fraction(origin.timestamp)?)?;
-        let receipts = input
-            .l1_receipts
+        let info = parent.l1_info.with_origin(origin, || config.blob_update_fraction(origin.timestamp))?;
+        let receipts = receipts
             .iter()
             .find(|r| r.number == epoch)
             .ok_or_else(|| FaultError::L1Data(format!("the receipts of new L1 origin {epoch} are not given")))?;
@@ -296,9 +299,13 @@ pub fn derive_block(
     transactions.extend(deposits);
     transactions.extend(batch.transactions.iter().map(|t| Bytes::copy_from_slice(t)));
     let (eip1559_params, min_base_fee) = fee_parameters(config, &parent.header, timestamp)?;
-    let beacon_root: Option<B256> = Some(origin.parent_beacon_block_root.ok_or_else(|| {
-        FaultError::Unsupported(format!("L1 origin {epoch} has no parent beacon block root (pre-Cancun L1)"))
-    })?);
+    let beacon_root: Option<B256> = if forks.is_active(OpHardfork::Ecotone, timestamp) {
+        Some(origin.parent_beacon_block_root.ok_or_else(|| {
+            FaultError::Unsupported(format!("L1 origin {epoch} has no parent beacon block root (pre-Cancun L1)"))
+        })?)
+    } else {
+        None
+    };
     let payload = OpPayload {
         parent_hash: parent.hash,
         timestamp,

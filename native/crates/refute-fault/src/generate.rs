@@ -356,8 +356,10 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
         operator_fee_scalar: 0,
         operator_fee_constant: 0,
         da_footprint_gas_scalar: if format == L1InfoFormat::Jovian { 400 } else { 0 },
+        l1_fee_overhead: U256::ZERO,
+        l1_fee_scalar: U256::ZERO,
     }
-    .with_origin(&a, PRAGUE_BLOB_UPDATE_FRACTION)?;
+    .with_origin(&a, || Ok(PRAGUE_BLOB_UPDATE_FRACTION))?;
     let holocene = spec.is_active(OpHardfork::Holocene, GENESIS_TIME);
     let jovian = spec.is_active(OpHardfork::Jovian, GENESIS_TIME);
     let payload = |parent_hash, timestamp, origin: &Header, transactions| OpPayload {
@@ -401,7 +403,7 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
         .map(|r| alloy_eips::Decodable2718::decode_2718(&mut r.as_ref()).map_err(gen_err))
         .collect::<FaultResult<_>>()?;
     let deposits = user_deposits(&receipts_b, b.hash_slow(), DEPOSIT_CONTRACT, SYSTEM_CONFIG)?;
-    let info_b = info_a.with_origin(&b, PRAGUE_BLOB_UPDATE_FRACTION)?;
+    let info_b = info_a.with_origin(&b, || Ok(PRAGUE_BLOB_UPDATE_FRACTION))?;
     let mut batched = Vec::with_capacity(options.transactions);
     for i in 0..options.transactions as u64 {
         let to = Address::left_padding_from(&(0xa000 + i).to_be_bytes());

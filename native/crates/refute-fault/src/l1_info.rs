@@ -1,7 +1,8 @@
 //! The L1-info deposit: the first transaction of every L2 block.
 //!
-//! Ecotone, Isthmus and Jovian formats (packed calldata after the selector,
-//! `specs/protocol/{ecotone,isthmus,jovian}/l1-attributes.md`). The program reads
+//! Bedrock (ABI-encoded `setL1BlockValues`, `specs/protocol/deposits.md`), and
+//! the packed Ecotone, Isthmus and Jovian formats
+//! (`specs/protocol/{ecotone,isthmus,jovian}/l1-attributes.md`). The program reads
 //! the parent block's L1-info deposit for the system config in force (fee
 //! scalars, batcher) and the parent's L1 origin and sequence number, then writes
 //! block `N`'s with the L1 fields of `N`'s origin.
@@ -28,6 +29,8 @@ const MIN_BLOB_BASE_FEE: u128 = 1;
 /// Which `setL1BlockValues*` method a block's L1-info deposit calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum L1InfoFormat {
+    /// `setL1BlockValues(uint64,uint64,uint256,bytes32,uint64,bytes32,uint256,uint256)`, ABI-encoded.
+    Bedrock,
     Ecotone,
     Isthmus,
     Jovian,
@@ -38,21 +41,19 @@ impl L1InfoFormat {
     /// program refuses).
     pub fn for_fork(fork: OpHardfork) -> FaultResult<Self> {
         Ok(match fork {
+            OpHardfork::Bedrock | OpHardfork::Regolith | OpHardfork::Canyon => L1InfoFormat::Bedrock,
             OpHardfork::Jovian | OpHardfork::Karst => L1InfoFormat::Jovian,
             OpHardfork::Isthmus => L1InfoFormat::Isthmus,
             OpHardfork::Ecotone | OpHardfork::Fjord | OpHardfork::Granite | OpHardfork::Holocene => {
                 L1InfoFormat::Ecotone
             }
-            other => {
-                return Err(FaultError::Unsupported(format!(
-                    "blocks before Ecotone (this one is under {other}) carry the Bedrock L1-info format"
-                )))
-            }
+            _ => L1InfoFormat::Bedrock,
         })
     }
 
     fn signature(self) -> &'static str {
         match self {
+            L1InfoFormat::Bedrock => "setL1BlockValues(uint64,uint64,uint256,bytes32,uint64,bytes32,uint256,uint256)",
             L1InfoFormat::Ecotone => "setL1BlockValuesEcotone()",
             L1InfoFormat::Isthmus => "setL1BlockValuesIsthmus()",
             L1InfoFormat::Jovian => "setL1BlockValuesJovian()",
@@ -69,6 +70,7 @@ impl L1InfoFormat {
     /// Calldata length including the selector.
     pub fn calldata_len(self) -> usize {
         match self {
+            L1InfoFormat::Bedrock => 4 + 8 * 32,
             L1InfoFormat::Ecotone => 164,
             L1InfoFormat::Isthmus => 176,
             L1InfoFormat::Jovian => 178,
@@ -92,6 +94,9 @@ pub struct L1Info {
     pub operator_fee_scalar: u32,
     pub operator_fee_constant: u64,
     pub da_footprint_gas_scalar: u16,
+    /// Bedrock's fee parameters (the packed formats replace them by the scalars above).
+    pub l1_fee_overhead: U256,
+    pub l1_fee_scalar: U256,
 }
 
 fn take<const N: usize>(data: &[u8], at: usize) -> [u8; N] {
@@ -108,6 +113,9 @@ impl L1Info {
                 "the parent block's first transaction is not a {format:?} L1-info deposit ({} calldata bytes)",
                 data.len()
             )));
+        }
+        if format == L1InfoFormat::Bedrock {
+            return Self::decode_bedrock(data);
         }
         let extended = format != L1InfoFormat::Ecotone;
         Ok(L1Info {
@@ -128,6 +136,35 @@ impl L1Info {
             } else {
                 0
             },
+            l1_fee_overhead: U256::ZERO,
+            l1_fee_scalar: U256::ZERO,
+        })
+    }
+
+    /// The ABI words of the Bedrock format; the uint64 ones must fit.
+    fn decode_bedrock(data: &[u8]) -> FaultResult<Self> {
+        let word = |i: usize| U256::from_be_bytes(take::<32>(data, 4 + 32 * i));
+        let small = |i: usize| {
+            u64::try_from(word(i)).map_err(|_| {
+                FaultError::AgreedState(format!("the parent's Bedrock L1-info argument {i} does not fit a uint64"))
+            })
+        };
+        Ok(L1Info {
+            format: L1InfoFormat::Bedrock,
+            base_fee_scalar: 0,
+            blob_base_fee_scalar: 0,
+            l1_number: small(0)?,
+            l1_timestamp: small(1)?,
+            l1_base_fee: word(2),
+            l1_hash: B256::from(take::<32>(data, 4 + 32 * 3)),
+            sequence_number: small(4)?,
+            batcher_hash: B256::from(take::<32>(data, 4 + 32 * 5)),
+            l1_fee_overhead: word(6),
+            l1_fee_scalar: word(7),
+            l1_blob_base_fee: U256::ZERO,
+            operator_fee_scalar: 0,
+            operator_fee_constant: 0,
+            da_footprint_gas_scalar: 0,
         })
     }
 
@@ -135,6 +172,21 @@ impl L1Info {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.format.calldata_len());
         out.extend_from_slice(&self.format.selector());
+        if self.format == L1InfoFormat::Bedrock {
+            for word in [
+                U256::from(self.l1_number),
+                U256::from(self.l1_timestamp),
+                self.l1_base_fee,
+                U256::from_be_bytes(self.l1_hash.0),
+                U256::from(self.sequence_number),
+                U256::from_be_bytes(self.batcher_hash.0),
+                self.l1_fee_overhead,
+                self.l1_fee_scalar,
+            ] {
+                out.extend_from_slice(&word.to_be_bytes::<32>());
+            }
+            return out;
+        }
         out.extend_from_slice(&self.base_fee_scalar.to_be_bytes());
         out.extend_from_slice(&self.blob_base_fee_scalar.to_be_bytes());
         out.extend_from_slice(&self.sequence_number.to_be_bytes());
@@ -163,11 +215,20 @@ impl L1Info {
     }
 
     /// The same system config, with the L1 fields of `origin` (a new epoch: sequence 0).
-    pub fn with_origin(&self, origin: &Header, blob_update_fraction: u64) -> FaultResult<Self> {
-        let excess = origin.excess_blob_gas.ok_or_else(|| {
-            FaultError::Unsupported(format!("L1 origin {} has no excess_blob_gas (pre-Cancun L1)", origin.number))
-        })?;
-        let blob_base_fee = fake_exponential(MIN_BLOB_BASE_FEE, excess as u128, blob_update_fraction as u128);
+    /// `blob_update_fraction` is read only by the formats that carry a blob base fee.
+    pub fn with_origin(
+        &self,
+        origin: &Header,
+        blob_update_fraction: impl Fn() -> FaultResult<u64>,
+    ) -> FaultResult<Self> {
+        let blob_base_fee = if self.format == L1InfoFormat::Bedrock {
+            0
+        } else {
+            let excess = origin.excess_blob_gas.ok_or_else(|| {
+                FaultError::Unsupported(format!("L1 origin {} has no excess_blob_gas (pre-Cancun L1)", origin.number))
+            })?;
+            fake_exponential(MIN_BLOB_BASE_FEE, excess as u128, blob_update_fraction()? as u128)
+        };
         let base_fee = origin
             .base_fee_per_gas
             .ok_or_else(|| FaultError::L1Data(format!("L1 origin {} has no base fee", origin.number)))?;
@@ -219,6 +280,7 @@ mod tests {
 
     #[test]
     fn selectors_match_the_specs() {
+        assert_eq!(L1InfoFormat::Bedrock.selector(), [0x01, 0x5d, 0x8e, 0xb9]);
         assert_eq!(L1InfoFormat::Ecotone.selector(), [0x44, 0x0a, 0x5e, 0x20]);
         assert_eq!(L1InfoFormat::Isthmus.selector(), [0x09, 0x89, 0x99, 0xbe]);
         assert_eq!(L1InfoFormat::Jovian.selector(), [0x3d, 0xb6, 0xbe, 0x2b]);
@@ -226,21 +288,24 @@ mod tests {
 
     #[test]
     fn round_trip_each_format() {
-        for format in [L1InfoFormat::Ecotone, L1InfoFormat::Isthmus, L1InfoFormat::Jovian] {
+        for format in [L1InfoFormat::Bedrock, L1InfoFormat::Ecotone, L1InfoFormat::Isthmus, L1InfoFormat::Jovian] {
+            let bedrock = format == L1InfoFormat::Bedrock;
             let info = L1Info {
                 format,
-                base_fee_scalar: 1,
-                blob_base_fee_scalar: 2,
+                base_fee_scalar: if bedrock { 0 } else { 1 },
+                blob_base_fee_scalar: if bedrock { 0 } else { 2 },
                 sequence_number: 3,
                 l1_timestamp: 4,
                 l1_number: 5,
                 l1_base_fee: U256::from(6),
-                l1_blob_base_fee: U256::from(7),
+                l1_blob_base_fee: U256::from(if bedrock { 0 } else { 7 }),
                 l1_hash: B256::repeat_byte(8),
                 batcher_hash: B256::left_padding_from(&[9; 20]),
-                operator_fee_scalar: if format == L1InfoFormat::Ecotone { 0 } else { 10 },
-                operator_fee_constant: if format == L1InfoFormat::Ecotone { 0 } else { 11 },
+                operator_fee_scalar: if bedrock || format == L1InfoFormat::Ecotone { 0 } else { 10 },
+                operator_fee_constant: if bedrock || format == L1InfoFormat::Ecotone { 0 } else { 11 },
                 da_footprint_gas_scalar: if format == L1InfoFormat::Jovian { 12 } else { 0 },
+                l1_fee_overhead: U256::from(if bedrock { 188 } else { 0 }),
+                l1_fee_scalar: U256::from(if bedrock { 684_000 } else { 0 }),
             };
             let data = info.encode();
             assert_eq!(data.len(), format.calldata_len());

@@ -64,11 +64,11 @@ pub fn run_observed(input: &FaultInput, observe: &mut dyn FnMut(&'static str)) -
     observe(PHASES[1]);
     let chain = l1::L1Chain::verify(input.l1_head, &input.l1_headers)?;
     observe(PHASES[2]);
-    let data = derivation::batcher_data(&input.config, &chain, &parent, input)?;
+    let data = derivation::batcher_data(&input.config, &chain, &parent, &input.l1_transactions, &input.blobs)?;
     observe(PHASES[3]);
     let openings = data.open_blobs()?;
     observe(PHASES[4]);
-    let derived = derivation::derive_block(&input.config, &chain, &parent, input, &data, openings)?;
+    let derived = derivation::derive_block(&input.config, &chain, &parent, &data, openings, &input.l1_receipts)?;
     observe(PHASES[5]);
     let spec = input.config.chain_spec();
     let execution = execute_payload(&spec, &derived.payload, &input.witness.headers, &store, &input.witness.codes)?;

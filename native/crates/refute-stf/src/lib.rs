@@ -21,6 +21,7 @@ pub mod input;
 pub mod mpt;
 pub mod op;
 mod rlp;
+pub mod secp256k1;
 pub mod sender;
 pub mod spec;
 pub mod validate;

@@ -1,0 +1,190 @@
+//! Arithmetic modulo a 256-bit odd modulus on little-endian 32-bit words.
+//!
+//! Why words: `[u32; 8]` is exactly what the zkVM's bigint accelerator reads
+//! and writes, so a multiplication in the guest is one `sys_bigint` call with no
+//! conversion. Only [`mul`] differs between the guest and the host; addition,
+//! subtraction and exponentiation are the same code everywhere. Every value is
+//! kept canonical (`< m`), so equality of residues is equality of words.
+
+use alloy_primitives::U256;
+
+/// A residue, least significant word first.
+pub type Fe = [u32; 8];
+
+/// 0.
+pub const ZERO: Fe = [0; 8];
+/// 1.
+pub const ONE: Fe = [1, 0, 0, 0, 0, 0, 0, 0];
+
+/// The words of `x`.
+pub fn from_u256(x: U256) -> Fe {
+    let mut out = ZERO;
+    for (i, limb) in x.as_limbs().iter().enumerate() {
+        out[2 * i] = *limb as u32;
+        out[2 * i + 1] = (*limb >> 32) as u32;
+    }
+    out
+}
+
+/// The integer with words `x`.
+pub fn to_u256(x: &Fe) -> U256 {
+    let mut limbs = [0u64; 4];
+    for (i, limb) in limbs.iter_mut().enumerate() {
+        *limb = u64::from(x[2 * i]) | (u64::from(x[2 * i + 1]) << 32);
+    }
+    U256::from_limbs(limbs)
+}
+
+/// `x` as 32 big-endian bytes.
+pub fn to_be_bytes(x: &Fe) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (i, word) in x.iter().enumerate() {
+        out[28 - 4 * i..32 - 4 * i].copy_from_slice(&word.to_be_bytes());
+    }
+    out
+}
+
+/// `a < b` as integers.
+pub fn lt(a: &Fe, b: &Fe) -> bool {
+    for i in (0..8).rev() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+    }
+    false
+}
+
+/// `a == 0`.
+pub fn is_zero(a: &Fe) -> bool {
+    a.iter().all(|w| *w == 0)
+}
+
+/// `a − b` modulo 2^256, and whether it borrowed.
+fn sub_words(a: &Fe, b: &Fe) -> (Fe, bool) {
+    let mut out = ZERO;
+    let mut borrow = 0u64;
+    for i in 0..8 {
+        let d = u64::from(a[i]).wrapping_sub(u64::from(b[i])).wrapping_sub(borrow);
+        out[i] = d as u32;
+        borrow = (d >> 63) & 1;
+    }
+    (out, borrow != 0)
+}
+
+/// `a + b` modulo 2^256, and whether it carried.
+fn add_words(a: &Fe, b: &Fe) -> (Fe, bool) {
+    let mut out = ZERO;
+    let mut carry = 0u64;
+    for i in 0..8 {
+        let s = u64::from(a[i]) + u64::from(b[i]) + carry;
+        out[i] = s as u32;
+        carry = s >> 32;
+    }
+    (out, carry != 0)
+}
+
+/// `a + b mod m` for `a, b < m`.
+pub fn add(a: &Fe, b: &Fe, m: &Fe) -> Fe {
+    let (sum, carry) = add_words(a, b);
+    // sum < 2m, so one subtraction reduces it (wrapping when it carried past 2^256).
+    if carry || !lt(&sum, m) {
+        sub_words(&sum, m).0
+    } else {
+        sum
+    }
+}
+
+/// `a − b mod m` for `a, b < m`.
+pub fn sub(a: &Fe, b: &Fe, m: &Fe) -> Fe {
+    let (diff, borrow) = sub_words(a, b);
+    if borrow {
+        add_words(&diff, m).0
+    } else {
+        diff
+    }
+}
+
+/// `−a mod m` for `a < m`.
+pub fn neg(a: &Fe, m: &Fe) -> Fe {
+    sub(&ZERO, a, m)
+}
+
+/// `a · b mod m` for `a, b < m`: one call to the zkVM's bigint accelerator.
+#[cfg(target_os = "zkvm")]
+pub fn mul(a: &Fe, b: &Fe, m: &Fe) -> Fe {
+    use risc0_zkvm_platform::syscall::sys_bigint;
+    let mut out = ZERO;
+    // SAFETY: all four arrays are word-aligned, live and of the accelerator's width (8 words).
+    unsafe { sys_bigint(&mut out, risc0_zkvm_platform::syscall::bigint::OP_MULTIPLY, a, b, m) };
+    // The circuit proves out ≡ a·b (mod m); canonical form is checked here.
+    assert!(lt(&out, m), "the bigint accelerator returned a product not below the modulus");
+    out
+}
+
+/// `a · b mod m` for `a, b < m`.
+#[cfg(not(target_os = "zkvm"))]
+pub fn mul(a: &Fe, b: &Fe, m: &Fe) -> Fe {
+    from_u256(to_u256(a).mul_mod(to_u256(b), to_u256(m)))
+}
+
+/// `a² mod m`.
+pub fn square(a: &Fe, m: &Fe) -> Fe {
+    mul(a, a, m)
+}
+
+/// `base^exponent mod m` with a fixed 4-bit window (the exponents are public
+/// constants: about 256 squarings and 64 multiplications).
+pub fn pow(base: &Fe, exponent: &Fe, m: &Fe) -> Fe {
+    let mut table = [ONE; 16];
+    for i in 1..16 {
+        table[i] = mul(&table[i - 1], base, m);
+    }
+    let mut acc = ONE;
+    let mut started = false;
+    for i in (0..64).rev() {
+        let nibble = ((exponent[i / 8] >> (4 * (i % 8))) & 0xf) as usize;
+        if started {
+            for _ in 0..4 {
+                acc = square(&acc, m);
+            }
+        }
+        if nibble != 0 {
+            acc = if started { mul(&acc, &table[nibble], m) } else { table[nibble] };
+            started = true;
+        }
+    }
+    acc
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const M: U256 =
+        U256::from_limbs([0xffff_fffe_ffff_fc2f, 0xffff_ffff_ffff_ffff, 0xffff_ffff_ffff_ffff, 0xffff_ffff_ffff_ffff]);
+
+    fn residue() -> impl Strategy<Value = U256> {
+        prop_oneof![
+            any::<[u64; 4]>().prop_map(|l| U256::from_limbs(l).reduce_mod(M)),
+            (0u64..4).prop_map(|k| M - U256::from(k + 1)),
+            (0u64..4).prop_map(U256::from),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn matches_u256(a in residue(), b in residue(), e in any::<[u64; 4]>()) {
+            let (fa, fb, m) = (from_u256(a), from_u256(b), from_u256(M));
+            prop_assert_eq!(to_u256(&add(&fa, &fb, &m)), a.add_mod(b, M));
+            prop_assert_eq!(to_u256(&sub(&fa, &fb, &m)), a.add_mod(M - b, M));
+            prop_assert_eq!(to_u256(&neg(&fa, &m)), (M - a).reduce_mod(M));
+            prop_assert_eq!(to_u256(&mul(&fa, &fb, &m)), a.mul_mod(b, M));
+            prop_assert_eq!(lt(&fa, &fb), a < b);
+            let e = U256::from_limbs(e);
+            prop_assert_eq!(to_u256(&pow(&fa, &from_u256(e), &m)), a.pow_mod(e, M));
+            prop_assert_eq!(to_be_bytes(&fa), a.to_be_bytes::<32>());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! secp256k1 ECDSA public-key recovery on 256-bit words.
+//!
+//! Why our own: software secp256k1 (k256) costs millions of zkVM cycles per
+//! signature, while the zkVM multiplies modulo a 256-bit modulus in one
+//! accelerator call. Here only `field::mul` differs between the guest
+//! (`sys_bigint`) and the host (`U256::mul_mod`); everything else — field
+//! addition, inversion (Fermat), the square root of R's y, the point formulas,
+//! the double-scalar multiplication — is the same code on both, and the host
+//! build is tested against k256.
+
+mod field;
+mod g_table;
+mod point;
+
+use alloy_primitives::{keccak256, Address, B256, U256};
+
+use field::Fe;
+use point::P;
+
+/// The group order n.
+const N: Fe = [0xd036_4141, 0xbfd2_5e8c, 0xaf48_a03b, 0xbaae_dce6, 0xffff_fffe, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff];
+/// n / 2 (rounded down): EIP-2's bound on s.
+const HALF_N: Fe =
+    [0x681b_20a0, 0xdfe9_2f46, 0x57a4_501d, 0x5d57_6e73, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0x7fff_ffff];
+/// n − 2, the inversion exponent modulo n.
+const N_MINUS_2: Fe =
+    [0xd036_413f, 0xbfd2_5e8c, 0xaf48_a03b, 0xbaae_dce6, 0xffff_fffe, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff];
+/// p − 2, the inversion exponent modulo p.
+const P_MINUS_2: Fe =
+    [0xffff_fc2d, 0xffff_fffe, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff];
+/// (p + 1) / 4: since p ≡ 3 (mod 4), a square root of a square a is a^((p+1)/4).
+const SQRT_EXPONENT: Fe =
+    [0xbfff_ff0c, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0x3fff_ffff];
+/// The curve's b in y² = x³ + 7.
+const B: Fe = [7, 0, 0, 0, 0, 0, 0, 0];
+
+/// a⁻¹ mod p for a non-zero a < p.
+fn invert_p(a: &Fe) -> Fe {
+    field::pow(a, &P_MINUS_2, &P)
+}
+
+/// a⁻¹ mod n for a non-zero a < n.
+fn invert_n(a: &Fe) -> Fe {
+    field::pow(a, &N_MINUS_2, &N)
+}
+
+/// The curve point with x-coordinate `x` (< p) and y of the given parity, or
+/// `None` if x³ + 7 is not a square.
+fn decompress(x: &Fe, y_odd: bool) -> Option<(Fe, Fe)> {
+    let y2 = field::add(&field::mul(&field::square(x, &P), x, &P), &B, &P);
+    let y = field::pow(&y2, &SQRT_EXPONENT, &P);
+    if field::square(&y, &P) != y2 {
+        return None;
+    }
+    // y ≠ 0: the group has prime order, so no point has y = 0.
+    let y = if (y[0] & 1 == 1) == y_odd { y } else { field::neg(&y, &P) };
+    Some((*x, y))
+}
+
+/// Recovers the address that signed `prehash` with (r, s, y parity).
+///
+/// The rules are k256's (through alloy): r and s in [1, n), s ≤ n/2 (EIP-2),
+/// r is the x-coordinate of a curve point R (recovery ids 0 and 1 only, so no
+/// x = r + n), and the key r⁻¹·(s·R − z·G) is not the point at infinity.
+pub fn recover_address(prehash: B256, r: U256, s: U256, y_odd: bool) -> Result<Address, &'static str> {
+    let (r, s) = (field::from_u256(r), field::from_u256(s));
+    if field::lt(&HALF_N, &s) {
+        return Err("s is above secp256k1n/2 (EIP-2)");
+    }
+    if !field::lt(&r, &N) {
+        return Err("r is not below the group order");
+    }
+    if !field::lt(&s, &N) {
+        return Err("s is not below the group order");
+    }
+    if field::is_zero(&r) || field::is_zero(&s) {
+        return Err("r or s is zero");
+    }
+    // r < n < p, so r is a field element.
+    let big_r = decompress(&r, y_odd).ok_or("r is not the x coordinate of a curve point")?;
+    // z = prehash mod n; prehash < 2^256 < 2n, so one subtraction reduces it.
+    let mut z = field::from_u256(U256::from_be_bytes(prehash.0));
+    if !field::lt(&z, &N) {
+        z = field::sub(&z, &N, &N);
+    }
+    let r_inv = invert_n(&r);
+    let u1 = field::neg(&field::mul(&r_inv, &z, &N), &N);
+    let u2 = field::mul(&r_inv, &s, &N);
+    let (x, y) = point::lincomb(&u1, &u2, big_r).to_affine().ok_or("the recovered key is the point at infinity")?;
+    let mut key = [0u8; 64];
+    key[..32].copy_from_slice(&field::to_be_bytes(&x));
+    key[32..].copy_from_slice(&field::to_be_bytes(&y));
+    Ok(Address::from_slice(&keccak256(key)[12..]))
+}
+
+#[cfg(test)]
+mod tests;
