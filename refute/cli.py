@@ -235,10 +235,12 @@ def prove(
 @click.option("--allow-dev", is_flag=True, help="accept dev-mode (fake/mock) receipts")
 @click.option(
     "--deployment",
-    "deployment_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="router state JSON (registered/removed/e-stopped selectors) to decide the seal as that deployment would; "
-    "default: every embedded parameter set minus those RISC Zero removed (docs/verifier.md)",
+    "deployment_arg",
+    metavar="NAME|FILE",
+    help="router state to decide the seal as that deployment would: a shipped name "
+    "(ethereum-mainnet, all-releases) or a JSON file of registered/removed/e-stopped selectors; "
+    "default: ethereum-mainnet, RISC Zero's published mainnet router state (docs/verifier.md). "
+    "all-releases registers every embedded parameter set",
 )
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def verify(
@@ -248,15 +250,31 @@ def verify(
     seal: str | None,
     journal: str | None,
     allow_dev: bool,
-    deployment_file: Path | None,
+    deployment_arg: str | None,
     as_json: bool,
 ) -> None:
     """Verify a receipt (--receipt), a seal (--seal/--journal) or an ARTIFACT.
 
-    Exit 0 when it verifies, 1 when it does not or the --deployment file is malformed
-    (reason on stderr), 2 on a usage error.
+    A seal is routed as RISC Zero's Ethereum mainnet router routes it unless
+    --deployment names another router state (e.g. all-releases).  Exit 0 when it
+    verifies, 1 when it does not or the --deployment file is malformed (reason on
+    stderr), 2 on a usage error.
     """
+    from refute import verifier
     from refute.prover import api
+
+    deployment_file: Path | str | None = None
+    if deployment_arg is not None:
+        if deployment_arg in verifier.BUILTIN_DEPLOYMENTS:
+            deployment_file = deployment_arg
+        elif Path(deployment_arg).is_file():
+            deployment_file = Path(deployment_arg)
+        else:
+            raise click.BadParameter(
+                f"{deployment_arg!r} is neither a shipped deployment "
+                f"({', '.join(verifier.BUILTIN_DEPLOYMENTS)}) nor an existing file",
+                param_hint="--deployment",
+            )
 
     modes = sum(x is not None for x in (artifact, receipt_file, seal))
     if modes != 1:

@@ -25,8 +25,9 @@ from eth_abi import decode as abi_decode
 from web3 import Web3
 from web3.contract import Contract
 
+from refute.verifier.deployments import ALL_RELEASES
 from refute.verifier.mock import MOCK_SELECTOR
-from refute.verifier.params import PARAMETER_SETS, ParameterSet
+from refute.verifier.params import ParameterSet
 
 from .compiler import compile_contract
 
@@ -178,13 +179,17 @@ def deploy_stack(
 ) -> L1Deployment:
     """Deploys verifiers, router (and mock in dev mode) and, given a config, the game.
 
+    ``parameter_sets`` defaults to every embedded set, the router state of the
+    ``all-releases`` deployment (``verifier.ALL_RELEASES``), not RISC Zero's mainnet
+    router (the pure-Python default): the Python mirror of this router must use the
+    same state (``GameHarness`` derives it from what was registered).
     ``dev_mode`` defaults to "the chain is a devnet". ``remove`` lists selectors to
     tombstone after registration (to reproduce a router that dropped a verifier).
     """
     chain_id = w3.eth.chain_id
     if dev_mode is None:
         dev_mode = chain_id in DEVNET_CHAIN_IDS
-    sets = tuple(PARAMETER_SETS if parameter_sets is None else parameter_sets)
+    sets = tuple(ALL_RELEASES.registered if parameter_sets is None else parameter_sets)
     router = deploy_contract(w3, "RiscZeroVerifierRouter", dev_mode, sender=sender)
     out = L1Deployment(chain_id=chain_id, dev_mode=dev_mode, router=router.address)
     for ps in sets:

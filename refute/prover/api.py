@@ -93,10 +93,16 @@ def verify_receipt_file(path: Path, image_id: bytes, *, allow_dev: bool = False)
     }
 
 
-def _load_deployment(path: Path) -> Any:
-    """The deployment file's router state; a malformed file is the user's input error (exit 1)."""
+def _load_deployment(path: Path | str) -> Any:
+    """The router state of a shipped deployment name (a ``str`` such as ``"all-releases"``)
+    or of a deployment file (a ``Path``); a malformed file is the user's input error (exit 1)."""
     from refute import verifier
 
+    if isinstance(path, str):
+        try:
+            return verifier.builtin_deployment(path)
+        except KeyError as exc:
+            raise UsageError(exc.args[0]) from None
     try:
         return verifier.load_deployment(path)
     except verifier.DeploymentError as exc:
@@ -104,12 +110,13 @@ def _load_deployment(path: Path) -> Any:
 
 
 def _pure_python_verify(
-    seal: bytes, image_id: bytes, journal: bytes, *, allow_dev: bool, deployment: Path | None = None
+    seal: bytes, image_id: bytes, journal: bytes, *, allow_dev: bool, deployment: Path | str | None = None
 ) -> dict[str, Any]:
     """The L1 decision, re-stated in pure Python (``verifier``): router → Groth16 or mock.
 
-    ``deployment`` is a router-state file (see docs/verifier.md); without it the
-    verifier's default deployment decides.
+    ``deployment`` is a router-state file (a ``Path``, see docs/verifier.md) or a shipped
+    deployment's name (a ``str``: ``ethereum-mainnet``, ``all-releases``); without it the
+    verifier's default deployment (RISC Zero's Ethereum mainnet router state) decides.
     """
     from refute import verifier
 
@@ -130,7 +137,12 @@ def _pure_python_verify(
 
 
 def verify_seal_args(
-    seal_arg: str, image_id: bytes, journal_arg: str, *, allow_dev: bool = False, deployment: Path | None = None
+    seal_arg: str,
+    image_id: bytes,
+    journal_arg: str,
+    *,
+    allow_dev: bool = False,
+    deployment: Path | str | None = None,
 ) -> dict[str, Any]:
     """``--seal``/``--journal`` arguments (hex or @FILE) checked by the pure-Python verifier."""
     from refute import verifier
@@ -144,13 +156,13 @@ def verify_seal_args(
 
 
 def verify_artifact_file(
-    path: Path, image_id: bytes | None, *, allow_dev: bool = False, deployment: Path | None = None
+    path: Path, image_id: bytes | None, *, allow_dev: bool = False, deployment: Path | str | None = None
 ) -> dict[str, Any]:
     """A proof artifact: its seal in pure Python when it has one, else its receipt natively.
 
     ``image_id`` defaults to the artifact's own; pass the expected one to check
     that the proof is for the program you mean.  ``deployment`` (a router-state
-    file) applies to the seal only: a receipt without a seal has no selector to route.
+    file or a shipped deployment's name) applies to the seal only: a receipt without a seal has no selector to route.
     """
     artifact: ProofArtifact = load_artifact(path)
     fault = artifact.guest == FAULT_GUEST

@@ -21,7 +21,14 @@ from __future__ import annotations
 
 from .artifact import load_artifact, result_json, verify_artifact, verify_cli_inputs
 from .deployment import Deployment, deployment_from_json, load_deployment
-from .deployments import BUILTIN_DEPLOYMENTS, DEFAULT_DEPLOYMENT, ETHEREUM_MAINNET, builtin_deployment_path
+from .deployments import (
+    ALL_RELEASES,
+    BUILTIN_DEPLOYMENTS,
+    DEFAULT_DEPLOYMENT,
+    ETHEREUM_MAINNET,
+    builtin_deployment,
+    builtin_deployment_path,
+)
 from .digests import (
     SYSTEM_STATE_ZERO_DIGEST,
     Assumption,
@@ -89,6 +96,8 @@ __all__ = [
     "load_deployment",
     "DEFAULT_DEPLOYMENT",
     "ETHEREUM_MAINNET",
+    "ALL_RELEASES",
+    "builtin_deployment",
     "BUILTIN_DEPLOYMENTS",
     "builtin_deployment_path",
     # claims
@@ -138,7 +147,8 @@ def verify_seal(
 ) -> None:
     """``IRiscZeroVerifier.verify(seal, imageId, journalDigest)``: returns None if the seal
     proves ``ReceiptClaim.ok(image_id, journal_digest)`` through ``deployment``'s router
-    (default: :data:`DEFAULT_DEPLOYMENT`), else raises VerificationError."""
+    (default: :data:`DEFAULT_DEPLOYMENT`, RISC Zero's Ethereum mainnet router state; pass
+    :data:`ALL_RELEASES` to route every embedded parameter set), else raises VerificationError."""
     _router(deployment).verify(seal, image_id, journal_digest, allow_dev=allow_dev)
 
 
@@ -154,6 +164,9 @@ def verify_receipt(
     return _router(deployment).verify_journal(seal, image_id, journal, allow_dev=allow_dev)
 
 
-def verify_integrity(seal: bytes, claim_digest: bytes, *, allow_dev: bool = False) -> VerifyOutcome:
-    """``verifyIntegrity``: the seal against an arbitrary claim digest."""
-    return default_router().verify_integrity(seal, claim_digest, allow_dev=allow_dev)
+def verify_integrity(
+    seal: bytes, claim_digest: bytes, *, allow_dev: bool = False, deployment: Deployment | None = None
+) -> VerifyOutcome:
+    """``verifyIntegrity``: the seal against an arbitrary claim digest (through ``deployment``'s
+    router; default: :data:`DEFAULT_DEPLOYMENT`)."""
+    return _router(deployment).verify_integrity(seal, claim_digest, allow_dev=allow_dev)

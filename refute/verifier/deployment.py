@@ -182,6 +182,17 @@ class Deployment:
         """Every given parameter set registered, nothing removed or stopped."""
         return cls(name=name, registered=tuple(parameter_sets))
 
+    @classmethod
+    def every_release(cls) -> Deployment:
+        """``"all-releases"``: every embedded parameter set (``PARAMETER_SETS``) registered,
+        nothing removed or stopped.  Not any chain's router: the state of the local-chain
+        router ``refute l1 deploy`` builds, and the one to check conformance receipts of
+        every release (mainnet e-stopped or removed some of them)."""
+        return replace(
+            cls.of(PARAMETER_SETS, name="all-releases"),
+            source="every parameter set embedded in refute/verifier/params.py (PARAMETER_SETS); not a chain's router",
+        )
+
 
 def _named(selector: bytes) -> str:
     ps = parameter_set_by_selector(selector)

@@ -1,16 +1,16 @@
-"""The deployments refute ships: RISC Zero's Ethereum mainnet router, and the default.
+"""The deployments refute ships: RISC Zero's Ethereum mainnet router (the default), and every release.
 
 * :data:`ETHEREUM_MAINNET` mirrors the published state of RISC Zero's router on
   Ethereum mainnet (``data/deployments/ethereum-mainnet.json``; its ``source``
-  names the risc0-ethereum commit and date it was read from).
-* :data:`DEFAULT_DEPLOYMENT` is what ``refute verify`` and ``verifier.verify_seal``
-  use without ``--deployment``: every embedded parameter set is registered except
-  the selectors RISC Zero removed from its mainnet router, which are tombstoned as
-  there.  It follows mainnet's removals, which are permanent revocations, but not
-  its per-chain operational state (the e-stops of the 2.0/2.1 verifiers, which
-  selectors happen to be routed), so a valid receipt of any other released
-  verifier still verifies.  Pass the mainnet file to ``--deployment`` to decide
-  exactly as that router does.
+  names the risc0-ethereum commit and date it was read from): registered,
+  removed (tombstoned) and e-stopped selectors exactly as there.
+* :data:`DEFAULT_DEPLOYMENT` is :data:`ETHEREUM_MAINNET`: what ``refute verify``,
+  ``verifier.verify_seal`` and ``default_router()`` use without a deployment.  A
+  seal is accepted by default only if RISC Zero's mainnet router would route it.
+* :data:`ALL_RELEASES` (``Deployment.every_release()``, ``--deployment all-releases``)
+  registers every embedded parameter set (derived from ``PARAMETER_SETS``), nothing
+  removed or stopped: for conformance work and for the local-chain router of
+  ``refute l1 deploy``, which registers every set.
 """
 
 from __future__ import annotations
@@ -19,9 +19,15 @@ import json
 from importlib import resources
 
 from .deployment import Deployment, deployment_from_json
-from .params import PARAMETER_SETS
 
-__all__ = ["BUILTIN_DEPLOYMENTS", "DEFAULT_DEPLOYMENT", "ETHEREUM_MAINNET", "builtin_deployment_path"]
+__all__ = [
+    "ALL_RELEASES",
+    "BUILTIN_DEPLOYMENTS",
+    "DEFAULT_DEPLOYMENT",
+    "ETHEREUM_MAINNET",
+    "builtin_deployment",
+    "builtin_deployment_path",
+]
 
 _DIR = "data/deployments"
 
@@ -38,15 +44,19 @@ def _load(name: str) -> Deployment:
 
 ETHEREUM_MAINNET: Deployment = _load("ethereum-mainnet")
 
-DEFAULT_DEPLOYMENT: Deployment = Deployment(
-    name="default",
-    registered=tuple(ps for ps in PARAMETER_SETS if ps.selector not in ETHEREUM_MAINNET.removed),
-    removed=ETHEREUM_MAINNET.removed,
-    source=(
-        "every embedded parameter set, minus the selectors removed from RISC Zero's Ethereum mainnet router ("
-        + ETHEREUM_MAINNET.source
-        + ")"
-    ),
-)
+#: the default: exactly RISC Zero's published mainnet router state
+DEFAULT_DEPLOYMENT: Deployment = ETHEREUM_MAINNET
 
-BUILTIN_DEPLOYMENTS: dict[str, Deployment] = {d.name: d for d in (DEFAULT_DEPLOYMENT, ETHEREUM_MAINNET)}
+#: every embedded parameter set registered (conformance work, the local-chain router)
+ALL_RELEASES: Deployment = Deployment.every_release()
+
+#: the deployments ``refute verify --deployment NAME`` accepts by name
+BUILTIN_DEPLOYMENTS: dict[str, Deployment] = {d.name: d for d in (ETHEREUM_MAINNET, ALL_RELEASES)}
+
+
+def builtin_deployment(name: str) -> Deployment:
+    """A shipped deployment by name (``ethereum-mainnet``, ``all-releases``); ``KeyError`` otherwise."""
+    try:
+        return BUILTIN_DEPLOYMENTS[name]
+    except KeyError:
+        raise KeyError(f"no built-in deployment {name!r}; known: {', '.join(BUILTIN_DEPLOYMENTS)}") from None

@@ -33,7 +33,11 @@ ZERO_ADDRESS = bytes(20)
 @dataclass(frozen=True)
 class RouterState:
     """A ``RiscZeroVerifierRouter``: registered Groth16 parameter sets, tombstones, e-stop, dev mode
-    (dev mode means the mock verifier is registered at ``0xFFFFFFFF``)."""
+    (dev mode means the mock verifier is registered at ``0xFFFFFFFF``).
+
+    It is the state of the router the game was deployed with (``refute l1 deploy``
+    registers every embedded set: the ``all-releases`` deployment), never the
+    verifier's default deployment (RISC Zero's mainnet router)."""
 
     registered: tuple[ParameterSet, ...]
     removed: frozenset[bytes] = frozenset()

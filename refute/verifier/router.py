@@ -5,7 +5,8 @@
 1. input types and lengths (image ID and journal digest: 32 bytes; seal: bytes);
 2. the claim digest ``ReceiptClaim.ok(image_id, journal_digest).digest()``;
 3. the seal is at least 4 bytes; its selector is looked up in the router's
-   :class:`Deployment` (``default_router()``: :data:`DEFAULT_DEPLOYMENT`):
+   :class:`Deployment` (``default_router()``: :data:`DEFAULT_DEPLOYMENT`, RISC Zero's
+   Ethereum mainnet router state; ``Router(ALL_RELEASES)`` routes every embedded set):
    deployment e-stopped -> :class:`EmergencyStopError`;
    removed (tombstoned) selector -> :class:`SelectorRemovedError`;
    mock selector -> rejected unless ``allow_dev=True``, then ``seal == selector || claim``;
@@ -159,7 +160,8 @@ _DEFAULT: Router | None = None
 
 
 def default_router() -> Router:
-    """The router over :data:`DEFAULT_DEPLOYMENT`, with the 0xFFFFFFFF mock selector."""
+    """The router over :data:`DEFAULT_DEPLOYMENT` (RISC Zero's Ethereum mainnet router
+    state), with the 0xFFFFFFFF mock selector."""
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = Router()

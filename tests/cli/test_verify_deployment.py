@@ -1,4 +1,7 @@
-"""``refute verify --deployment FILE``: the seal is decided as that router state would.
+"""``refute verify --deployment NAME|FILE``: the seal is decided as that router state would.
+
+Without ``--deployment`` the default is RISC Zero's Ethereum mainnet router state
+(``ethereum-mainnet``); ``--deployment all-releases`` registers every embedded set.
 
 Exit codes follow the README contract: 0 accepted, 1 rejected or a malformed
 deployment file (``invalid_input`` naming the file and field), 2 usage.
@@ -46,7 +49,31 @@ def write(tmp_path: Path, data: object) -> Path:
 
 def test_default_rejects_removed_v1_1_selector():
     error = failure(verify_v1_1("--json"), 1, "verification_failed")
-    assert "0x50bd1769" in error["message"] and "removed" in error["message"]
+    assert "0x50bd1769" in error["message"] and "removed from deployment 'ethereum-mainnet'" in error["message"]
+
+
+def test_named_all_releases_deployment_accepts_v1_1():
+    result = verify_v1_1("--deployment", "all-releases", "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["accepted"] is True and out["deployment"] == "all-releases" and out["parameter_set"] == "v1.1.0"
+
+
+def test_named_mainnet_deployment_rejects_v1_1_as_removed():
+    error = failure(verify_v1_1("--deployment", "ethereum-mainnet", "--json"), 1, "verification_failed")
+    assert "removed from deployment 'ethereum-mainnet'" in error["message"]
+
+
+def test_unknown_deployment_name_is_a_usage_error():
+    error = failure(verify_v1_1("--deployment", "all-release", "--json"), 2, "usage")
+    assert "all-release" in error["message"] and "all-releases" in error["message"]
+
+
+def test_help_names_the_default_and_the_all_releases_deployment():
+    result = run("verify", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "default: ethereum-mainnet" in text and "all-releases" in text
 
 
 def test_deployment_that_registers_v1_1_accepts(tmp_path):

@@ -70,3 +70,20 @@ def test_valid_cases_accept_and_the_rest_revert(corpus):
         "prune the child of a faulted proposal",
         "withdraw the bond after a fault",
     }
+
+
+def test_game_router_mirror_is_the_all_releases_deployment_not_the_mainnet_default():
+    """The local-chain router registers every parameter set (``refute l1 deploy``); the Python
+    mirror routes with that same state, while the verifier's default is RISC Zero's mainnet router."""
+    from refute.l1.conformance import Scenario
+    from refute.verifier import ALL_RELEASES, DEFAULT_DEPLOYMENT, ETHEREUM_MAINNET
+
+    scenario = Scenario(local_chain().w3, dev_mode=False, parameter_sets=ALL_RELEASES.registered)
+    mirror = scenario.harness.state.router.router().deployment
+    assert mirror.registered == ALL_RELEASES.registered
+    assert not mirror.removed and not mirror.stopped and not mirror.estop
+    assert DEFAULT_DEPLOYMENT is ETHEREUM_MAINNET and mirror.registered != DEFAULT_DEPLOYMENT.registered
+    for ps in ALL_RELEASES.registered:
+        # every selector (mainnet's removed and e-stopped ones included) routes on both sides
+        assert mirror.route(ps.selector) == ps
+        assert int(scenario.harness.router.functions.get_verifier(ps.selector).call(), 16) != 0

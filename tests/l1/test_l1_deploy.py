@@ -13,6 +13,7 @@ from refute.l1.api import deploy_command
 from refute.l1.chain import connect, serve
 from refute.l1.contracts import DEVNET_CHAIN_IDS, contract_at
 from refute.prover.errors import ServiceUnreachable
+from refute.verifier import ALL_RELEASES
 from refute.verifier.params import PARAMETER_SETS
 
 pytestmark = pytest.mark.slow
@@ -35,6 +36,8 @@ def test_deploy_over_http(node):
     out = deploy_command(node.url, anchor_l2_block=7, bond_wei=5, challenge_window=60, dev_mode=None, **DIGESTS)
     assert out["ephemeral"] is False and out["chain_id"] in DEVNET_CHAIN_IDS and out["dev_mode"] is True
     assert set(out["groth16_verifiers"]) == {"0x" + ps.selector.hex() for ps in PARAMETER_SETS}
+    # the local-chain router is the all-releases deployment, not the mainnet default
+    assert [*out["groth16_verifiers"]] == ["0x" + s.hex() for s in ALL_RELEASES.selectors]
     w3 = connect(node.url)
     game = contract_at(w3, "FaultDisputeGame", out["game"])
     assert game.functions.ROUTER().call() == out["router"]

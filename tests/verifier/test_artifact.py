@@ -8,10 +8,12 @@ import pytest
 
 from refute import verifier
 from refute.verifier import (
+    ALL_RELEASES,
     DevModeNotAllowedError,
     MalformedInputError,
     ProofRejectedError,
     ReceiptClaim,
+    Router,
     mock_seal,
     parse_hex_or_file,
     result_json,
@@ -19,6 +21,18 @@ from refute.verifier import (
     verify_artifact,
     verify_cli_inputs,
 )
+
+# receipts[0] is v2.0, e-stopped on RISC Zero's mainnet router (the default deployment):
+# the artifact checks run under the all-releases deployment.
+ALL = Router(ALL_RELEASES)
+
+
+def verify_artifact_all(artifact, **kw):
+    return verify_artifact(artifact, router=ALL, **kw)
+
+
+def verify_cli_inputs_all(seal, image_id, journal, **kw):
+    return verify_cli_inputs(seal, image_id, journal, router=ALL, **kw)
 
 
 def artifact_of(r, **extra):
@@ -30,12 +44,12 @@ def artifact_of(r, **extra):
 @pytest.mark.conformance
 def test_artifact_dict_and_file(receipts, tmp_path):
     r = receipts[0]
-    out = verify_artifact(artifact_of(r, receipt_kind="groth16", dev_mode=False))
+    out = verify_artifact_all(artifact_of(r, receipt_kind="groth16", dev_mode=False))
     assert out.verifier == "groth16" and out.image_id == r.image_id and out.journal_digest == sha256(r.journal)
     p = tmp_path / "proof.json"
     p.write_text(json.dumps(artifact_of(r, extra_key=[1, 2])))
-    assert verify_artifact(p).claim_digest == out.claim_digest
-    assert verify_artifact(str(p)).claim_digest == out.claim_digest
+    assert verify_artifact_all(p).claim_digest == out.claim_digest
+    assert verify_artifact_all(str(p)).claim_digest == out.claim_digest
     js = result_json(out)
     assert json.loads(json.dumps(js)) == js
     assert set(js) >= {
@@ -53,21 +67,21 @@ def test_artifact_dict_and_file(receipts, tmp_path):
 def test_artifact_consistency_fields(receipts):
     r = receipts[0]
     claim = ReceiptClaim.ok(r.image_id, r.journal).digest()
-    verify_artifact(
+    verify_artifact_all(
         artifact_of(
             r, claim_digest="0x" + claim.hex(), journal_digest=sha256(r.journal).hex(), selector="0x" + r.selector.hex()
         )
     )
     with pytest.raises(MalformedInputError, match="claim_digest"):
-        verify_artifact(artifact_of(r, claim_digest="0x" + bytes(32).hex()))
+        verify_artifact_all(artifact_of(r, claim_digest="0x" + bytes(32).hex()))
     with pytest.raises(MalformedInputError, match="journal_digest"):
-        verify_artifact(artifact_of(r, journal_digest="0x" + bytes(32).hex()))
+        verify_artifact_all(artifact_of(r, journal_digest="0x" + bytes(32).hex()))
     with pytest.raises(MalformedInputError, match="selector"):
-        verify_artifact(artifact_of(r, selector="0x00000000"))
+        verify_artifact_all(artifact_of(r, selector="0x00000000"))
     with pytest.raises(MalformedInputError, match="receipt_kind"):
-        verify_artifact(artifact_of(r, receipt_kind="fake"))
+        verify_artifact_all(artifact_of(r, receipt_kind="fake"))
     with pytest.raises(MalformedInputError, match="receipt_kind"):
-        verify_artifact(artifact_of(r, receipt_kind="succinct"))
+        verify_artifact_all(artifact_of(r, receipt_kind="succinct"))
 
 
 @pytest.mark.conformance
@@ -75,7 +89,7 @@ def test_artifact_rejections_are_verification_errors(receipts):
     r = receipts[0]
     bad = artifact_of(r, journal="0x" + (r.journal + b"x").hex())
     with pytest.raises(ProofRejectedError) as exc:
-        verify_artifact(bad)
+        verify_artifact_all(bad)
     js = result_json(exc.value)
     assert js["accepted"] is False and js["error"] == "proof_rejected" and "pairing check failed" in js["reason"]
 
@@ -179,15 +193,15 @@ def test_verify_cli_inputs(receipts, tmp_path):
     seal_file.write_text("0x" + r.seal.hex() + "\n")
     journal_file = tmp_path / "journal.bin"
     journal_file.write_bytes(r.journal)
-    out = verify_cli_inputs(f"@{seal_file}", r.image_id.hex(), f"@{journal_file}")
+    out = verify_cli_inputs_all(f"@{seal_file}", r.image_id.hex(), f"@{journal_file}")
     assert out.verifier == "groth16" and out.journal_digest == sha256(r.journal)
-    out2 = verify_cli_inputs("0x" + r.seal.hex(), "0x" + r.image_id.hex(), r.journal.hex())
+    out2 = verify_cli_inputs_all("0x" + r.seal.hex(), "0x" + r.image_id.hex(), r.journal.hex())
     assert out2 == out
     with pytest.raises(MalformedInputError, match=r"^--image-id: expected 32 bytes"):
-        verify_cli_inputs(r.seal.hex(), "0x00", r.journal.hex())
+        verify_cli_inputs_all(r.seal.hex(), "0x00", r.journal.hex())
     with pytest.raises(MalformedInputError, match=r"^--seal: "):
-        verify_cli_inputs("0xzz", r.image_id.hex(), r.journal.hex())
+        verify_cli_inputs_all("0xzz", r.image_id.hex(), r.journal.hex())
     with pytest.raises(MalformedInputError, match=r"^--journal: cannot read"):
-        verify_cli_inputs(r.seal.hex(), r.image_id.hex(), f"@{tmp_path / 'missing'}")
+        verify_cli_inputs_all(r.seal.hex(), r.image_id.hex(), f"@{tmp_path / 'missing'}")
     with pytest.raises(ProofRejectedError):
-        verify_cli_inputs(r.seal.hex(), r.image_id.hex(), r.journal.hex() + "00")
+        verify_cli_inputs_all(r.seal.hex(), r.image_id.hex(), r.journal.hex() + "00")

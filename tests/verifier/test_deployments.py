@@ -10,6 +10,8 @@ from receipt_cases import each_receipt
 
 from refute import verifier
 from refute.verifier import (
+    ALL_RELEASES,
+    BUILTIN_DEPLOYMENTS,
     DEFAULT_DEPLOYMENT,
     ETHEREUM_MAINNET,
     PARAMETER_SETS,
@@ -22,6 +24,7 @@ from refute.verifier import (
     SelectorRemovedError,
     UnknownSelectorError,
     VerificationError,
+    builtin_deployment,
     builtin_deployment_path,
     deployment_from_json,
     load_deployment,
@@ -41,6 +44,10 @@ def _args(r: dict) -> tuple[bytes, bytes, bytes]:
 
 def _sel(hex8: str) -> bytes:
     return bytes.fromhex(hex8)
+
+
+def _ps_by_sel(hex8: str) -> str:
+    return parameter_set_by_selector(_sel(hex8)).name
 
 
 def _ps(name: str):
@@ -100,23 +107,95 @@ def test_mainnet_decides_each_conformance_receipt(r):
     else:
         with pytest.raises(UnknownSelectorError):
             verifier.verify_seal(*args, deployment=ETHEREUM_MAINNET)
-    # and the default deployment still accepts every conformance receipt
-    assert verifier.verify_seal(*args) is None
+    # the explicit all-releases deployment accepts every conformance receipt
+    assert verifier.verify_seal(*args, deployment=ALL_RELEASES) is None
 
 
-# -- the default -------------------------------------------------------------------------
-
-
-def test_default_is_every_set_minus_mainnet_removals():
-    assert default_router_deployment() is DEFAULT_DEPLOYMENT
-    assert DEFAULT_DEPLOYMENT.removed == ETHEREUM_MAINNET.removed
-    assert set(DEFAULT_DEPLOYMENT.selectors) == {ps.selector for ps in PARAMETER_SETS} - ETHEREUM_MAINNET.removed
-    assert not DEFAULT_DEPLOYMENT.stopped and not DEFAULT_DEPLOYMENT.estop
-    assert ETHEREUM_MAINNET.source in DEFAULT_DEPLOYMENT.source
+# -- the default: RISC Zero's mainnet router ------------------------------------------------
 
 
 def default_router_deployment() -> Deployment:
     return verifier.default_router().deployment
+
+
+def test_default_is_exactly_the_mainnet_router_state():
+    assert DEFAULT_DEPLOYMENT is ETHEREUM_MAINNET
+    assert default_router_deployment() is DEFAULT_DEPLOYMENT
+    assert load_deployment(builtin_deployment_path("ethereum-mainnet")) == DEFAULT_DEPLOYMENT
+    assert DEFAULT_DEPLOYMENT.to_json() == json.loads(
+        Path(builtin_deployment_path("ethereum-mainnet")).read_text(encoding="utf-8")
+    )
+
+
+def _receipt(receipts, selector_hex: str):
+    return next(r for r in receipts if r.selector == _sel(selector_hex))
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize("selector", ["9f39696c", "f536085a"])
+def test_default_rejects_v2_0_and_v2_1_receipts_as_e_stopped(receipts, selector):
+    r = _receipt(receipts, selector)
+    with pytest.raises(EmergencyStopError, match=f"0x{selector}.*emergency stop is engaged.*ethereum-mainnet"):
+        verifier.verify_seal(r.seal, r.image_id, sha256(r.journal))
+    assert verifier.verify_seal(r.seal, r.image_id, sha256(r.journal), deployment=ALL_RELEASES) is None
+
+
+@pytest.mark.parametrize("name", ["v1.1.0", "v1.2.0"])
+def test_default_rejects_v1_1_and_v1_2_receipts_as_removed(name):
+    with pytest.raises(SelectorRemovedError, match="removed from deployment 'ethereum-mainnet'"):
+        verifier.verify_seal(*_args(BY_SET[name]))
+    assert verifier.verify_seal(*_args(BY_SET[name]), deployment=ALL_RELEASES) is None
+
+
+@pytest.mark.conformance
+def test_default_rejects_the_unreleased_main_receipt_as_unknown(receipts):
+    r = _receipt(receipts, "c27d1bc0")
+    assert not parameter_set_by_selector(r.selector).released
+    with pytest.raises(UnknownSelectorError, match="0xc27d1bc0 unknown to deployment 'ethereum-mainnet'"):
+        verifier.verify_seal(r.seal, r.image_id, sha256(r.journal))
+    assert verifier.verify_seal(r.seal, r.image_id, sha256(r.journal), deployment=ALL_RELEASES) is None
+
+
+def test_default_rejects_v1_0_as_unknown():
+    with pytest.raises(UnknownSelectorError, match="0x310fe598 unknown"):
+        verifier.verify_seal(*_args(BY_SET["v1.0.0"]))
+    assert verifier.verify_seal(*_args(BY_SET["v1.0.0"]), deployment=ALL_RELEASES) is None
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize("selector", ["bb001d44", "73c457ba"])
+def test_default_accepts_the_running_mainnet_verifiers(receipts, selector):
+    r = _receipt(receipts, selector)
+    out = verifier.verify_receipt(r.seal, r.image_id, r.journal)
+    assert out.accepted and out.parameter_set == parameter_set_by_selector(r.selector).name
+
+
+# -- the explicit all-releases deployment ---------------------------------------------------
+
+
+def test_all_releases_registers_every_embedded_parameter_set():
+    assert Deployment.every_release() == ALL_RELEASES
+    assert ALL_RELEASES.name == "all-releases"
+    assert ALL_RELEASES.registered == tuple(PARAMETER_SETS)
+    assert not ALL_RELEASES.removed and not ALL_RELEASES.stopped and not ALL_RELEASES.estop
+    assert builtin_deployment("all-releases") is ALL_RELEASES
+    assert builtin_deployment("ethereum-mainnet") is ETHEREUM_MAINNET
+    assert set(BUILTIN_DEPLOYMENTS) == {"ethereum-mainnet", "all-releases"}
+    with pytest.raises(KeyError, match="all-releases"):
+        builtin_deployment("nope")
+    assert deployment_from_json(ALL_RELEASES.to_json(), "again") == ALL_RELEASES
+
+
+@pytest.mark.parametrize("r", V1_RECEIPTS, ids=[r["name"] for r in V1_RECEIPTS])
+def test_all_releases_accepts_every_v1_release_receipt(r):
+    out = Router(ALL_RELEASES).verify(*_args(r))
+    assert out.parameter_set == r["parameter_set"]
+
+
+@pytest.mark.parametrize("r", each_receipt())
+def test_all_releases_accepts_every_conformance_receipt(r):
+    out = verifier.verify_receipt(r.seal, r.image_id, r.journal, deployment=ALL_RELEASES)
+    assert out.accepted and out.selector == r.selector
 
 
 def test_unknown_selector_message_lists_registered_removed_and_mock():
@@ -124,7 +203,8 @@ def test_unknown_selector_message_lists_registered_removed_and_mock():
     with pytest.raises(UnknownSelectorError) as exc:
         verifier.verify_seal(b"\xde\xad\xbe\xef" + seal[4:], image_id, jd)
     msg = str(exc.value)
-    assert "registered: 0x310fe598 (v1.0.0)" in msg
+    assert f"registered: 0x9f39696c ({_ps_by_sel('9f39696c')}, e-stopped), 0xf536085a (" in msg
+    assert f"0xbb001d44 ({_ps_by_sel('bb001d44')}), 0x73c457ba ({_ps_by_sel('73c457ba')})" in msg
     assert "removed: 0x50bd1769 (v1.1.0), 0xc101b42b (v1.2.0)" in msg
     assert "0xffffffff (mock" in msg
 

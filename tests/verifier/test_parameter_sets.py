@@ -17,11 +17,11 @@ from refute import verifier
 from refute.verifier import (
     PARAMETER_SETS,
     VERIFYING_KEY,
-    Deployment,
     MalformedInputError,
     ParameterSet,
     ProofRejectedError,
     SelectorRemovedError,
+    UnknownSelectorError,
     sha256,
 )
 from refute.verifier.params import parameter_sets_from_json
@@ -34,7 +34,7 @@ V1_SELECTORS = {"310fe598", "50bd1769", "c101b42b"}
 #: selectors the verifier supported before every release was embedded
 EARLIER_SELECTORS = {"9f39696c", "f536085a", "bb001d44", "73c457ba", "c27d1bc0"}
 
-ALL_RELEASES = Deployment.of(PARAMETER_SETS, name="all-releases")
+ALL_RELEASES = verifier.ALL_RELEASES
 
 
 def _derived(ps: ParameterSet) -> str:
@@ -108,10 +108,12 @@ def test_v1_control_roots_are_bound():
             verifier.verify_seal(bytes.fromhex(other) + seal[4:], image_id, sha256(journal), deployment=ALL_RELEASES)
 
 
-def test_default_deployment_accepts_v1_0_and_rejects_removed_v1_x_as_removed():
+def test_default_deployment_rejects_v1_0_as_unknown_and_removed_v1_x_as_removed():
+    """The default is RISC Zero's mainnet router: it never routed v1.0 and removed v1.1/v1.2."""
     by_set = {r["parameter_set"]: r for r in V1_RECEIPTS}
     r = by_set["v1.0.0"]
-    assert verifier.verify_receipt(*(bytes.fromhex(r[k]) for k in ("seal", "image_id", "journal"))).accepted
+    with pytest.raises(UnknownSelectorError, match="0x310fe598 unknown"):
+        verifier.verify_receipt(*(bytes.fromhex(r[k]) for k in ("seal", "image_id", "journal")))
     for name in ("v1.1.0", "v1.2.0"):
         r = by_set[name]
         with pytest.raises(SelectorRemovedError, match="removed"):
