@@ -169,11 +169,16 @@ def _openings_for_contract(input_bytes: bytes, openings: list[dict[str, str]]) -
     return out
 
 
-def dispute_arguments(journal: FaultJournal, openings: list[dict[str, str]], seal: bytes) -> dict[str, Any]:
-    """The arguments of the dispute game's ``prove_fault`` (all but the proposal id)."""
-    packed = b"".join(
+def pack_openings(openings: list[dict[str, str]]) -> bytes:
+    """The openings as the dispute game reads them: 192-byte point-evaluation inputs, in order."""
+    return b"".join(
         parse_hex(o[k], k) for o in openings for k in ("versioned_hash", "z", "y", "commitment", "kzg_proof")
     )
+
+
+def dispute_arguments(journal: FaultJournal, openings: list[dict[str, str]], seal: bytes) -> dict[str, Any]:
+    """The arguments of the dispute game's ``prove_fault`` (all but the proposal id)."""
+    packed = pack_openings(openings)
     return {
         "function": "prove_fault(uint256,bytes,address,bytes32,bytes32,bytes32,uint64,bytes32,bytes32,bytes)",
         "seal": to_hex(seal) if seal else None,

@@ -13,21 +13,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from Crypto.Hash import keccak
-
 from refute.hexutil import HexError, parse_hex
 from refute.prover.errors import InvalidInputError, VerificationFailed
+from refute.prover.fault.api import pack_openings
+from refute.verifier.dispute import blob_binding
 from refute.verifier.errors import MalformedInputError
 from refute.verifier.journal import FaultJournal
 
 FAULT_GUEST = "fault"
-
-
-def _binding(openings: list[dict[str, Any]]) -> bytes:
-    if not openings:
-        return bytes(32)
-    data = b"".join(parse_hex(o[k], k) for o in openings for k in ("versioned_hash", "z", "y"))
-    return keccak.new(digest_bits=256, data=data).digest()
 
 
 def check_fault_section(path: Path, journal_bytes: bytes) -> dict[str, Any]:
@@ -45,7 +38,7 @@ def check_fault_section(path: Path, journal_bytes: bytes) -> dict[str, Any]:
         raise VerificationFailed(f"{path}: the artifact's journal_fields differ from the proven journal {fields}")
     try:
         openings = section.get("openings") or []
-        if _binding(openings) != journal.blob_binding:
+        if blob_binding(pack_openings(openings)) != journal.blob_binding:
             raise VerificationFailed(f"{path}: the blob openings do not hash to the journal's blob binding")
         call = section.get("dispute_call") or {}
         for name, value in fields.items():
