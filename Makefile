@@ -33,6 +33,7 @@ $(STAMP):
 
 ## deps: Debian packages (idempotent; skips apt when everything is present)
 deps: | $(STAMP)
+	. .ci/phase.sh deps
 	missing=""
 	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done
 	if [ -n "$$missing" ]; then
@@ -45,6 +46,7 @@ deps: | $(STAMP)
 ## venv: the project's virtualenv with build and test tools
 venv: $(VENV)/.ready
 $(VENV)/.ready: pyproject.toml
+	. .ci/phase.sh venv
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q "maturin>=1.5,<2" "cffi>=1.16" pytest hypothesis pyyaml $(LINTERS)
@@ -52,10 +54,12 @@ $(VENV)/.ready: pyproject.toml
 
 ## guests: build the zkVM guests with Debian's rustc (-Zbuild-std, no rzup)
 guests: deps
+	. .ci/phase.sh guests
 	python3 guest/build.py
 
 ## install: the native core (maturin, cffi) + the Python packages, editable
 install: deps venv guests
+	. .ci/phase.sh install
 	$(PIP) install -q -e ".[test]"
 	$(PY) -c "import refute.cli, refute.prover, refute.verifier, refute._native; print('refute installed')"
 
@@ -64,6 +68,7 @@ develop: install
 ## lint: formatters and linters (CI runs this before the tests and fails on any finding;
 ## mypy needs the installed package and its dependencies)
 lint: install
+	. .ci/phase.sh lint
 	$(PIP) install -q $(LINTERS)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -82,14 +87,17 @@ fmt: venv
 
 ## test: the whole suite (conformance tests read $$REFUTE_FIXTURES, default ../shared)
 test: install
+	. .ci/phase.sh test
 	(cd native && cargo test --release --locked -p refute-forks -p refute-da -p refute-stf -p refute-fault --features refute-da/bn254,refute-fault/generate)
-	$(PY) -m pytest -ra
+	$(PY) -m pytest -ra --durations=20
 
 ## demo: prove and verify on the built-in devnet
 demo: install
+	. .ci/phase.sh demo
 	$(REFUTE) demo
 
 bench: install
+	. .ci/phase.sh bench
 	$(PY) benchmarks/run.py
 
 clean-guests:

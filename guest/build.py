@@ -12,8 +12,13 @@ this script:
   1. compiles it for riscv32im-risc0-zkvm-elf (release, --locked);
   2. wraps the ELF with the v1compat kernel into a program binary
      (`refute-pack-guest`, a small binary of the native crate);
-  3. writes refute/prover/guests/<name>.bin and records the image ID in
+  3. checks the image ID against the committed lockfile guest/image-ids.json
+     (the IDs L1 contracts pin) and refuses a build that differs;
+  4. writes refute/prover/guests/<name>.bin and records the image ID in
      refute/prover/guests/manifest.json.
+
+Changing a guest (or anything it compiles) changes its image ID: rebuild it with
+`--update-lock` and commit guest/image-ids.json in the same commit.
 
 Reproducibility: paths that differ between checkouts (the clone, CARGO_HOME,
 the target dir, the std source) are remapped, and Cargo.lock is honoured, so two
@@ -36,6 +41,12 @@ GUEST_DIR = Path(__file__).resolve().parent
 REPO_DIR = GUEST_DIR.parent
 NATIVE_DIR = REPO_DIR / "native"
 DEFAULT_OUT_DIR = REPO_DIR / "refute" / "prover" / "guests"
+DEFAULT_LOCK = GUEST_DIR / "image-ids.json"
+LOCK_ABOUT = (
+    "Expected image IDs of refute's guests, as built by guest/build.py from this commit. "
+    "A build that differs fails; a deliberate change is `python3 guest/build.py --update-lock NAME`, "
+    "committed with the guest change."
+)
 TARGET = "riscv32im-risc0-zkvm-elf"
 
 # risc0_zkvm_platform::memory::TEXT_START (risc0-zkvm-platform 2.2.x); risc0-build
@@ -188,21 +199,85 @@ def build_elfs(names: list[str], target_dir: Path) -> dict[str, Path]:
     return elfs
 
 
-def build(out_dir: Path, target_dir: Path, names: list[str] | None = None) -> dict[str, str]:
-    """Builds the guests; returns {name: image_id_hex} and writes out_dir."""
+def read_lock(lock: Path) -> dict[str, str]:
+    """The committed image IDs, {name: "0x…"}; empty when the lockfile does not exist yet."""
+    if not lock.exists():
+        return {}
+    try:
+        data = json.loads(lock.read_text())
+        ids = data["image_ids"]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise GuestBuildError(f"{lock}: not an image-ID lockfile ({exc})") from exc
+    if not isinstance(ids, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in ids.items()):
+        raise GuestBuildError(f"{lock}: image_ids must map guest names to hex strings")
+    return ids
+
+
+def write_lock(lock: Path, ids: dict[str, str]) -> None:
+    lock.write_text(json.dumps({"about": LOCK_ABOUT, "image_ids": dict(sorted(ids.items()))}, indent=2) + "\n")
+
+
+def check_locked(name: str, image_id: str, locked: dict[str, str], lock: Path) -> None:
+    """Refuses an image ID the lockfile does not name: contracts pin these IDs."""
+    expected = locked.get(name)
+    fix = f"python3 guest/build.py --update-lock {name}"
+    if expected is None:
+        raise GuestBuildError(
+            f"guest {name}: image ID {image_id} is not in {lock}; a new guest is added with `{fix}` "
+            "and the lockfile committed with it"
+        )
+    if expected.lower() != image_id.lower():
+        raise GuestBuildError(
+            f"guest {name}: this build's image ID {image_id} differs from the committed {expected} in {lock}. "
+            f"If you changed the guest or a crate it compiles, run `{fix}` and commit the lockfile with the change; "
+            "if you did not, this machine's build is not reproducible (toolchain, Cargo.lock or sources differ "
+            "from the commit's) and its proofs would not verify against the published ID"
+        )
+
+
+def build(
+    out_dir: Path,
+    target_dir: Path,
+    names: list[str] | None = None,
+    *,
+    lock: Path = DEFAULT_LOCK,
+    update_lock: bool = False,
+) -> dict[str, str]:
+    """Builds the guests; returns {name: image_id_hex} and writes out_dir.
+
+    Every image ID is checked against the lockfile before its binary replaces
+    the installed one, so a failed check leaves the previous build in place.
+    """
     check_toolchain()
     names = names or program_names()
+    locked = read_lock(lock)
     tool = build_pack_tool()
     elfs = build_elfs(names, target_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    built: dict[str, tuple[Path, str]] = {}
     for name, elf in elfs.items():
+        staged = out_dir / f".{name}.bin.new"
+        image_id = "0x" + run([str(tool), str(elf), str(staged)], what=f"packing {name}").strip()
+        built[name] = (staged, image_id)
+    try:
+        if not update_lock:
+            for name, (_, image_id) in built.items():
+                check_locked(name, image_id, locked, lock)
+    except GuestBuildError:
+        for staged, _ in built.values():
+            staged.unlink(missing_ok=True)
+        raise
+    for name, (staged, image_id) in built.items():
         program = out_dir / f"{name}.bin"
-        image_id = run([str(tool), str(elf), str(program)], what=f"packing {name}").strip()
-        manifest[name] = {"image_id": "0x" + image_id, "binary": program.name}
-        print(f"guest {name}: image ID 0x{image_id} ({program.stat().st_size} bytes)", file=sys.stderr)
+        staged.replace(program)
+        manifest[name] = {"image_id": image_id, "binary": program.name}
+        print(f"guest {name}: image ID {image_id} ({program.stat().st_size} bytes)", file=sys.stderr)
     manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    if update_lock:
+        write_lock(lock, {**locked, **{name: image_id for name, (_, image_id) in built.items()}})
+        print(f"updated {lock}: commit it with the guest change", file=sys.stderr)
     return {n: manifest[n]["image_id"] for n in elfs}
 
 
@@ -216,13 +291,25 @@ def main(argv: list[str] | None = None) -> int:
         help="cargo target dir for guests (default: ~/.cache/refute/guest-target)",
     )
     parser.add_argument("--clean", action="store_true", help="remove the guest target dir first")
+    parser.add_argument("--lock", type=Path, default=DEFAULT_LOCK, help="the image-ID lockfile to check against")
+    parser.add_argument(
+        "--update-lock",
+        action="store_true",
+        help="record this build's image IDs in the lockfile instead of checking them (a deliberate guest change)",
+    )
     parser.add_argument("programs", nargs="*", help="guest packages to build (default: all under guest/programs)")
     args = parser.parse_args(argv)
     target_dir = (args.target_dir or cache_dir() / "guest-target").resolve()
     if args.clean and target_dir.exists():
         shutil.rmtree(target_dir)
     try:
-        ids = build(args.out_dir.resolve(), target_dir, args.programs or None)
+        ids = build(
+            args.out_dir.resolve(),
+            target_dir,
+            args.programs or None,
+            lock=args.lock.resolve(),
+            update_lock=args.update_lock,
+        )
     except GuestBuildError as exc:
         print(f"guest build: {exc}", file=sys.stderr)
         return 1
