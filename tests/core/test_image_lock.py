@@ -90,5 +90,5 @@ def test_a_malformed_lockfile_is_a_clear_error(repo_dir: Path, tmp_path: Path, t
     build = _build_module(repo_dir)
     lock = tmp_path / "image-ids.json"
     lock.write_text(text)
-    with pytest.raises(build.GuestBuildError, match="image-ids.json"):
+    with pytest.raises(build.GuestBuildError, match=r"image-ids\.json"):
         build.read_lock(lock)
