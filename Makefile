@@ -24,7 +24,7 @@ STAMP := $(REFUTE_CACHE_DIR)/stamps
 LINTERS := ruff==0.17.6 mypy==2.4.1 types-requests==2.33.0.20261030
 CLIPPY := cargo clippy --release --locked
 
-.PHONY: all deps venv guests native install develop lint fmt test test-fast demo bench clean-guests ci
+.PHONY: all deps venv guests native install develop lint fmt test test-fast demo bench bench-gate clean-guests ci
 
 all: install
 
@@ -99,6 +99,11 @@ demo: install
 bench: install
 	. .ci/phase.sh bench
 	$(PY) benchmarks/run.py
+
+## bench-gate: CI's proof-cost gate: fails when a cycle count grows >2% over benchmarks/baseline.json
+bench-gate: install
+	. .ci/phase.sh bench-gate
+	$(REFUTE) bench --quick --no-plots --out "$${TMPDIR:-/tmp}/refute-bench"
 
 clean-guests:
 	rm -f refute/prover/guests/*.bin refute/prover/guests/manifest.json

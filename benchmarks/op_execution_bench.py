@@ -6,8 +6,11 @@ For each fixture block:
   block built from its payload attributes: signature recovery, deposits, L1
   data fee, execution, roots) and time per transaction;
 * zkVM: executor cycles (deterministic) of the ``block`` guest building the
-  same block, total and per transaction, and whether the guest's block hash
-  equals the expected one.
+  same block, total and per transaction, split by the phases the guest reports
+  (``refute-phase`` lines: input, witness_index, execution,
+  witness_accounting, journal), and whether the guest's block hash equals the
+  expected one. Issue #11's goal is at most 1.0 M total cycles per
+  transaction, averaged over the blocks.
 
     .venv/bin/python benchmarks/op_execution_bench.py [--runs 5] [--no-guest]
 
@@ -52,11 +55,16 @@ def native(fixture: Any, runs: int) -> dict[str, Any]:
     }
 
 
+GOAL_CYCLES_PER_TX = 1_000_000
+
+
 def guest(fixture: Any) -> dict[str, Any]:
     from refute.prover import zkvm
+    from refute.prover.fault.api import phase_cycles
     from refute.prover.guests_registry import load_guest
 
-    program = load_guest("block").program
+    block_guest = load_guest("block")
+    program = block_guest.program
     data = guest_input(fixture.payload, fixture.witness, fixture.chain, payload=True, check_header=False)
     start = time.perf_counter()
     run = zkvm.execute(program, data)
@@ -67,6 +75,8 @@ def guest(fixture: Any) -> dict[str, Any]:
         "segments": len(run.segments),
         "execute_seconds": round(time.perf_counter() - start, 2),
         "match": journal["block_hash"] == fixture.expected_block_hash,
+        "phases": phase_cycles(run.guest_stderr),
+        "image_id": block_guest.image_id_hex,
     }
 
 
@@ -88,6 +98,12 @@ def main() -> int:
     if blocks and not args.no_guest:
         txs = sum(b["native"]["transactions"] for b in blocks)
         summary["mean_cycles_per_tx"] = sum(b["guest"]["total_cycles"] for b in blocks) // txs
+        summary["goal_cycles_per_tx"] = GOAL_CYCLES_PER_TX
+        phase_totals: dict[str, int] = {}
+        for b in blocks:
+            for name, cycles in b["guest"]["phases"].items():
+                phase_totals[name] = phase_totals.get(name, 0) + cycles
+        summary["mean_phase_cycles_per_tx"] = {name: total // txs for name, total in phase_totals.items()}
     out = HERE / "results" / "op_execution.json"
     out.write_text(json.dumps(summary, indent=1) + "\n")
     print(f"wrote {out}")

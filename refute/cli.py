@@ -196,9 +196,27 @@ def _prove_text(d: dict[str, Any]) -> str:
 )
 @click.option("--dev", is_flag=True, help="dev mode: fake receipt, proves nothing (also RISC0_DEV_MODE=1)")
 @click.option("--dry-run", is_flag=True, help="execute only: journal and cycles, no proof")
+@click.option(
+    "--cluster",
+    metavar="local|auto|ray://HOST:PORT",
+    help="prove segments in parallel on a Ray cluster (local: start one on this machine)",
+)
+@click.option(
+    "--segment-po2",
+    type=click.IntRange(13, 22),
+    help="with --cluster: log2 of the cycles per segment  [default: 20]",
+)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def prove(
-    guest_name: str, input_file: Path, out_file: Path | None, receipt_kind: str, dev: bool, dry_run: bool, as_json: bool
+    guest_name: str,
+    input_file: Path,
+    out_file: Path | None,
+    receipt_kind: str,
+    dev: bool,
+    dry_run: bool,
+    cluster: str | None,
+    segment_po2: int | None,
+    as_json: bool,
 ) -> None:
     """Prove a guest run on INPUT (or --dry-run: execute it only)."""
     from refute.prover.api import dry_run as api_dry_run
@@ -214,6 +232,19 @@ def prove(
     if out_file is None:
         raise click.UsageError("--out is required unless --dry-run is given")
     dev_mode = dev or dev_mode_from_env()
+    if segment_po2 is not None and cluster is None:
+        raise click.UsageError("--segment-po2 applies to --cluster proofs only")
+    if cluster is not None:
+        from refute.prover.cluster.cli import prove_with_cluster
+
+        if dev_mode:
+            raise click.UsageError("--cluster proves for real; dev mode (--dev, RISC0_DEV_MODE) has nothing to spread")
+        _emit(
+            prove_with_cluster(guest_name, input_bytes, out_file, cluster, segment_po2, receipt_kind),
+            as_json,
+            _prove_text,
+        )
+        return
     with _status(f"proving {guest_name} ({'dev mode' if dev_mode else receipt_kind})"):
         result = prove_guest(guest_name, input_bytes, out_file, receipt_kind=receipt_kind, dev_mode=dev_mode)
     if dev_mode:
@@ -749,6 +780,56 @@ def fault_example(out: Path, no_fault: bool, transactions: int, as_json: bool) -
     _emit(result, as_json, lambda d: d["claimed_output_root"])
 
 
+def _bundle_text(d: dict[str, Any]) -> str:
+    window = d["l1_transaction_window"]
+    return "\n".join(
+        [
+            f"bundle: {d['bundle']} ({d['input_bytes']} bytes, sha256 {d['input_sha256']})",
+            f"block: {d['l2_block_number']} relative to L1 head {d['l1_head']}",
+            f"L1: {d['l1_headers']} headers back to origin {d['l1_origin']}, transactions of blocks "
+            f"{window[0]}..={window[1]}, {d['blobs']} blobs",
+            f"computed root: {d['computed_output_root']}",
+        ]
+    )
+
+
+@fault.command("bundle")
+@click.option("--l2-block", required=True, type=click.IntRange(min=1), help="the disputed L2 block N")
+@click.option("--l1-head", required=True, help="L1 block hash the derivation is relative to")
+@click.option("--l1-rpc", required=True, help="L1 execution JSON-RPC URL")
+@click.option("--l2-rpc", required=True, help="L2 execution JSON-RPC URL (debug_executionWitness)")
+@click.option("--beacon-rpc", required=True, help="L1 beacon API URL (blob sidecars)")
+@click.option("--rollup-rpc", help="op-node URL (optimism_*); default: --l2-rpc")
+@click.option("--payout", default="0x" + "00" * 20, show_default=True, help="payout recipient the input names")
+@click.option(
+    "--retries", type=click.IntRange(min=0), default=4, show_default=True, help="HTTP retries (exponential backoff)"
+)
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="bundle directory to write"
+)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def fault_bundle(
+    l2_block: int,
+    l1_head: str,
+    l1_rpc: str,
+    l2_rpc: str,
+    beacon_rpc: str,
+    rollup_rpc: str | None,
+    payout: str,
+    retries: int,
+    out: Path,
+    as_json: bool,
+) -> None:
+    """Collect every input the fault program needs for block N from a live chain into a bundle directory."""
+    from refute.prover.fault.collect import bundle, endpoints_from_urls
+    from refute.prover.fault.progress import CollectProgress
+
+    endpoints = endpoints_from_urls(l1_rpc, l2_rpc, beacon_rpc, rollup_rpc, retries=retries)
+    with CollectProgress() as progress:
+        result = bundle(out, endpoints, l2_block, l1_head, payout=payout, progress=progress)
+    _emit(result, as_json, _bundle_text)
+
+
 def _check_text(d: dict[str, Any]) -> str:
     lines = [
         f"block: {d['l2_block_number']}",
@@ -796,19 +877,126 @@ def fault_check(bundle_dir: Path, claimed_root: str, no_cycles: bool, as_json: b
     show_default=True,
 )
 @click.option("--dev", is_flag=True, help="dev mode: fake receipt, proves nothing (also RISC0_DEV_MODE=1)")
+@click.option(
+    "--estimate",
+    is_flag=True,
+    help="predict cycles, segments, proving time here and dollars from a native dry run; no proof is made",
+)
+@click.option("--usd-per-mcycle", type=float, help="price per million cycles for --estimate (see refute bench)")
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def fault_prove(
-    bundle_dir: Path, claimed_root: str, payout: str, out: Path, receipt_kind: str, dev: bool, as_json: bool
+    bundle_dir: Path,
+    claimed_root: str,
+    payout: str,
+    out: Path,
+    receipt_kind: str,
+    dev: bool,
+    estimate: bool,
+    usd_per_mcycle: float | None,
+    as_json: bool,
 ) -> None:
     """Prove the fault in the zkVM and write the artifact (refuses when there is no fault)."""
     from refute.prover.fault import prove
     from refute.prover.zkvm import dev_mode_from_env
+
+    if estimate:
+        from refute.bench.command import estimate_bundle, estimate_text
+        from refute.bench.cost import price
+
+        with _status("native dry run for the estimate"):
+            predicted = estimate_bundle(bundle_dir, claimed_root, payout, price(usd_per_mcycle))
+        _emit(predicted, as_json, estimate_text)
+        return
 
     with _status(f"proving the fault ({receipt_kind} receipt)"):
         result = prove(
             bundle_dir, claimed_root, payout, out, receipt_kind=receipt_kind, dev_mode=dev or dev_mode_from_env()
         )
     _emit(result, as_json, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))
+
+
+# ---------------------------------------------------------------- proof cost
+
+
+@main.command("bench")
+@click.option("--quick", is_flag=True, help="the CI subset: 1 and 10 transactions of each kind, one real block")
+@click.option("--kinds", help="comma-separated workload kinds (default: all)")
+@click.option("--sizes", help="comma-separated block sizes in transactions (default: 1,10,100,1000; quick: 1,10)")
+@click.option("--no-blocks", is_flag=True, help="skip the real fixture blocks")
+@click.option("--prove", is_flag=True, help="make a small real proof to measure seconds per million cycles here")
+@click.option("--repeats", type=click.IntRange(1, 50), default=3, show_default=True, help="timing repeats (median)")
+@click.option(
+    "--seconds-per-mcycle",
+    type=click.FloatRange(min=0, min_open=True),
+    help="proving rate measured by an earlier --prove run (default: the shipped model's)",
+)
+@click.option(
+    "--usd-per-mcycle", type=float, help="price per million cycles (default: REFUTE_USD_PER_MCYCLE or Boundless')"
+)
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="baseline JSON to gate against")
+@click.option("--tolerance", type=click.FloatRange(0, 1), default=0.02, show_default=True, help="allowed cycle growth")
+@click.option(
+    "--update-baseline",
+    "reason",
+    help="write the baseline (and the estimate model) instead of gating; the argument says why",
+)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="results folder")
+@click.option("--no-plots", is_flag=True, help="skip the PNG plots")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def bench_command(
+    quick: bool,
+    kinds: str | None,
+    sizes: str | None,
+    no_blocks: bool,
+    prove: bool,
+    repeats: int,
+    seconds_per_mcycle: float | None,
+    usd_per_mcycle: float | None,
+    baseline: Path | None,
+    tolerance: float,
+    reason: str | None,
+    out: Path | None,
+    no_plots: bool,
+    as_json: bool,
+) -> None:
+    """Proof-cost benchmarks: cycles by phase, timings, dollars; fails when cycles grow over the baseline."""
+    from refute.bench.command import DEFAULT_BASELINE, DEFAULT_OUT, bench
+    from refute.bench.cost import price
+    from refute.bench.runner import Plan
+    from refute.bench.workloads import parse_kinds, parse_sizes
+
+    plan = Plan(
+        quick=quick,
+        kinds=parse_kinds(kinds),
+        sizes=parse_sizes(sizes),
+        blocks=not no_blocks,
+        prove=prove,
+        repeats=repeats,
+        seconds_per_mcycle=seconds_per_mcycle,
+    )
+    import time
+
+    started = time.monotonic()
+
+    def progress(name: str, done: int, total: int) -> None:
+        click.echo(f"[{done}/{total}, {time.monotonic() - started:.0f} s] {name}", err=True)
+
+    results, verdict = bench(
+        plan,
+        price(usd_per_mcycle),
+        out=out or DEFAULT_OUT,
+        baseline=baseline or DEFAULT_BASELINE,
+        update_baseline=reason,
+        tolerance=tolerance,
+        plots=not no_plots,
+        progress=None if as_json else progress,
+    )
+    lines = verdict.lines() if verdict else [f"baseline written ({len(results['cases'])} cases): {reason}"]
+    _emit(
+        {"out": str(out or DEFAULT_OUT), "gate": results.get("gate"), "cases": len(results["cases"])},
+        as_json,
+        lambda d: "\n".join([f"results in {d['out']}", *lines]),
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

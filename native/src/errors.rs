@@ -88,6 +88,7 @@ impl From<FaultError> for FfiError {
             FaultError::Execution(e) => e.into(),
             FaultError::MalformedInput(_) => FfiError::invalid_kind("invalid_input", e.to_string()),
             FaultError::Generate(_) => FfiError::internal(e.to_string()),
+            FaultError::Sequencer(_) => FfiError::invalid_kind("invalid_input", e.to_string()),
             FaultError::AgreedState(_)
             | FaultError::L1Data(_)
             | FaultError::BlobBinding(_)

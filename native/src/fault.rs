@@ -6,7 +6,8 @@
 
 use alloy_primitives::{Address, B256};
 use refute_fault::{
-    generate::{example, self_check, ExampleOptions},
+    assemble::{self, SourceError},
+    generate::{example, self_check, ExampleOptions, Workload, MAX_TRANSACTIONS},
     FaultInput, FaultJournal,
 };
 use serde_json::{json, Value};
@@ -80,10 +81,25 @@ fn generate(options: &[u8]) -> FfiResult<Vec<u8>> {
     };
     let mut opts = ExampleOptions::default();
     if let Some(n) = v.get("transactions") {
-        let n = n.as_u64().filter(|n| *n <= 1_000).ok_or_else(|| {
-            FfiError::bad_argument("options.transactions: expected an integer from 0 to 1000".to_string())
+        let n = n.as_u64().filter(|n| *n <= MAX_TRANSACTIONS as u64).ok_or_else(|| {
+            FfiError::bad_argument(format!("options.transactions: expected an integer from 0 to {MAX_TRANSACTIONS}"))
         })?;
         opts.transactions = n as usize;
+    }
+    match v.get("workload") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(name)) => {
+            opts.workload = Workload::parse(name).ok_or_else(|| {
+                let known: Vec<&str> = Workload::ALL.iter().map(|w| w.name()).collect();
+                FfiError::bad_argument(format!(
+                    "options.workload: unknown {name:?}; expected one of {}",
+                    known.join(", ")
+                ))
+            })?;
+        }
+        Some(other) => {
+            return Err(FfiError::bad_argument(format!("options.workload: expected a workload name, got {other}")))
+        }
     }
     if let Some(payout) = parse_address(&v, "payout")? {
         opts.payout = payout;
@@ -140,8 +156,8 @@ pub unsafe extern "C" fn refute_fault_check(input_ptr: *const u8, input_len: usi
     unsafe { ffi::run(|| check(ffi::input(input_ptr, input_len, "fault input")?)) }
 }
 
-/// The chain-fixture generator: options JSON (`transactions`, `payout`; empty for
-/// defaults). Output: JSON with the input (hex), true and claimed roots, commitments.
+/// The chain-fixture generator: options JSON (`transactions`, `workload`, `payout`;
+/// empty for defaults). Output: JSON with the input (hex), true and claimed roots, commitments.
 ///
 /// # Safety
 /// Pointers must satisfy [`ffi::input`]'s contract.
@@ -174,4 +190,94 @@ pub unsafe extern "C" fn refute_fault_journal_decode(ptr: *const u8, len: usize)
 pub unsafe extern "C" fn refute_fault_journal_encode(ptr: *const u8, len: usize) -> RefuteResult {
     // SAFETY: the caller upholds `ffi::input`'s contract.
     unsafe { ffi::run(|| encode_journal(ffi::input(ptr, len, "journal fields")?)) }
+}
+
+impl From<SourceError> for FfiError {
+    fn from(e: SourceError) -> Self {
+        FfiError::invalid(e.to_string()).with("piece", e.piece)
+    }
+}
+
+/// One step of collecting a bundle from RPC answers (`step` in the request):
+/// `plan` (what the agreed block fixes), `blobs` (the versioned hashes to fetch),
+/// `assemble` (the RLP input, hex), `l1_block` (one L1 block and, with
+/// `receipts`, its receipts, checked against their roots).
+fn bundle_step(request: &[u8]) -> FfiResult<Vec<u8>> {
+    let req: Value =
+        serde_json::from_slice(request).map_err(|e| FfiError::bad_argument(format!("bundle request JSON: {e}")))?;
+    let step = req.get("step").and_then(Value::as_str).unwrap_or_default();
+    let out = match step {
+        "plan" => assemble::plan(&req)?.to_json(),
+        "blobs" => {
+            let (plan, requests) = assemble::blob_requests_for(&req)?;
+            let blobs: Vec<Value> = requests
+                .iter()
+                .map(|r| json!({"l1_block": r.l1_block, "timestamp": r.timestamp, "versioned_hash": r.versioned_hash}))
+                .collect();
+            json!({"plan": plan.to_json(), "blobs": blobs})
+        }
+        "assemble" => {
+            let input = assemble::assemble(&req)?;
+            json!({"input": hex0x(input.encode()), "rollup_config_hash": input.config.hash()})
+        }
+        "l1_block" => {
+            let block = req.get("block").ok_or_else(|| FfiError::bad_argument("request.block missing"))?;
+            let parsed = assemble::l1_block_from_json(block)?;
+            let receipts = match req.get("receipts") {
+                None | Some(Value::Null) => None,
+                Some(r) => Some(assemble::receipts_from_json(r, &parsed.header)?.len()),
+            };
+            json!({
+                "number": parsed.header.number,
+                "hash": parsed.hash,
+                "transactions": parsed.transactions.as_ref().map(Vec::len),
+                "receipts": receipts,
+            })
+        }
+        other => return Err(FfiError::bad_argument(format!("unknown bundle step {other:?}"))),
+    };
+    ffi::json(&out)
+}
+
+/// A fault input as the chain answers the devnet serves: `{"input": hex}` for a
+/// given input, or `{"example": options}` for the chain-fixture generator's.
+fn serve(request: &[u8]) -> FfiResult<Vec<u8>> {
+    let req: Value =
+        serde_json::from_slice(request).map_err(|e| FfiError::bad_argument(format!("serve request JSON: {e}")))?;
+    let input = if let Some(hex) = req.get("input").and_then(Value::as_str) {
+        let bytes = hex::decode(hex.trim_start_matches("0x"))
+            .map_err(|e| FfiError::bad_argument(format!("request.input: {e}")))?;
+        FaultInput::decode(&bytes)?
+    } else {
+        let mut opts = ExampleOptions::default();
+        if let Some(n) = req.get("example").and_then(|o| o.get("transactions")) {
+            let n = n.as_u64().filter(|n| *n <= 1_000).ok_or_else(|| {
+                FfiError::bad_argument("example.transactions: expected an integer from 0 to 1000".to_string())
+            })?;
+            opts.transactions = n as usize;
+        }
+        example(&opts)?.input
+    };
+    ffi::json(&assemble::serve(&input)?)
+}
+
+/// Collecting a bundle from RPC answers: one step per call (see the request's
+/// `step`: `plan`, `blobs`, `assemble`, `l1_block`). Output: JSON.
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_fault_bundle(request_ptr: *const u8, request_len: usize) -> RefuteResult {
+    // SAFETY: the caller upholds `ffi::input`'s contract.
+    unsafe { ffi::run(|| bundle_step(ffi::input(request_ptr, request_len, "bundle request")?)) }
+}
+
+/// The answers a devnet serves for a fault input (or the generated example). Output: JSON.
+///
+/// # Safety
+/// Pointers must satisfy [`ffi::input`]'s contract.
+#[no_mangle]
+pub unsafe extern "C" fn refute_fault_serve(request_ptr: *const u8, request_len: usize) -> RefuteResult {
+    // SAFETY: the caller upholds `ffi::input`'s contract.
+    unsafe { ffi::run(|| serve(ffi::input(request_ptr, request_len, "serve request")?)) }
 }

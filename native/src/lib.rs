@@ -5,8 +5,10 @@
 
 pub mod crosscheck;
 pub mod da;
+pub mod devnet;
 pub mod errors;
 pub mod fault;
 pub mod ffi;
+pub mod segments;
 pub mod stf;
 pub mod zkvm;

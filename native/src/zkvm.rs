@@ -489,3 +489,38 @@ pub unsafe extern "C" fn refute_verify(
         })
     }
 }
+
+// ---- helpers for the segment-parallel prover (crate::segments) --------------
+
+/// An executor environment that captures guest stderr, and a function that
+/// appends the captured stderr's tail to an error message.
+pub(crate) fn guest_env_with_stderr(
+    input: &[u8],
+    segment_limit_po2: u32,
+) -> FfiResult<(ExecutorEnv<'static>, impl Fn(String) -> String)> {
+    let stderr = GuestStderr::default();
+    let env = executor_env(input, segment_limit_po2, &stderr)?;
+    let describe = move |message: String| {
+        if message.is_empty() {
+            stderr.text()
+        } else {
+            with_stderr(message, &stderr)
+        }
+    };
+    Ok((env, describe))
+}
+
+/// `guest_failed` unless the guest halted with exit code 0.
+pub(crate) fn ensure_guest_halted(exit: &ExitCode) -> FfiResult<()> {
+    ensure_halted_ok(exit)
+}
+
+/// An exit code as reports name it (`halted(0)`, `paused(1)`, ...).
+pub(crate) fn exit_code_label(code: &ExitCode) -> String {
+    exit_code_name(code)
+}
+
+/// Whether this machine can wrap succinct receipts into Groth16 (a running Docker engine).
+pub(crate) fn groth16_prover_available() -> bool {
+    docker_engine_running()
+}

@@ -26,6 +26,8 @@ from refute.prover.guests_registry import load_guest
 from refute.verifier.journal import FaultJournal
 
 GUEST = "fault"
+#: What the generator's batched transactions can do (``Workload`` in ``refute-fault``'s generate.rs).
+WORKLOADS = ("eth_transfer", "erc20_transfer", "deployment", "storage_heavy", "precompile_heavy")
 #: Position of fields in the RLP ``FaultInput`` list (``native/crates/refute-fault/src/input.rs``).
 _PAYOUT_ITEM = 1
 _BLOBS_ITEM = 10
@@ -71,9 +73,14 @@ def _root(text: str, what: str) -> bytes:
     return value
 
 
-def example(out: Path, *, fault: bool = True, transactions: int = 10) -> dict[str, Any]:
-    """Writes a bundle from the chain-fixture generator; returns the claimed root and what it commits to."""
-    generated = native.call_json("fault_example", json.dumps({"transactions": transactions}))
+def example(out: Path, *, fault: bool = True, transactions: int = 10, workload: str = "eth_transfer") -> dict[str, Any]:
+    """Writes a bundle from the chain-fixture generator; returns the claimed root and what it commits to.
+
+    ``workload`` is what the batched transactions do, one of :data:`WORKLOADS` (see ``refute.bench.workloads``).
+    """
+    if workload not in WORKLOADS:
+        raise InvalidInputError(f"workload {workload!r} unknown; expected one of {', '.join(WORKLOADS)}")
+    generated = native.call_json("fault_example", json.dumps({"transactions": transactions, "workload": workload}))
     claimed = generated["claimed_output_root"] if fault else generated["true_output_root"]
     description = {
         "source": "refute chain-fixture generator (devnet, chain 901 on L1 900)",

@@ -9,11 +9,11 @@
 
 use alloc::vec::Vec;
 
-use alloy_primitives::{keccak256, B256, U256};
+use alloy_primitives::{keccak256, B256};
 
 use crate::{
     error::{FaultError, FaultResult},
-    scalar::{self, R},
+    scalar::{self, Scalar, ONE, R, ZERO},
     sha256::sha256,
 };
 
@@ -23,9 +23,8 @@ pub const FIELD_ELEMENTS_PER_BLOB: usize = 4096;
 pub const BLOB_BYTES: usize = FIELD_ELEMENTS_PER_BLOB * 32;
 /// Domain separation for the challenge point.
 pub const CHALLENGE_DOMAIN: &[u8] = b"refute/blob-binding/v1";
-/// EIP-4844 `PRIMITIVE_ROOT_OF_UNITY`: the roots of the evaluation domain are
-/// powers of `7^((r - 1) / 4096)`.
-const PRIMITIVE_ROOT: u64 = 7;
+/// `log2` of the domain size.
+const DOMAIN_BITS: u32 = 12;
 
 /// What the journal binds for one blob, and what the contract checks with `0x0a`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,71 +37,313 @@ pub struct BlobOpening {
 }
 
 /// `z = sha256(domain ‖ versioned_hash ‖ blob) mod r`.
-pub fn challenge(versioned_hash: &B256, blob: &[u8]) -> U256 {
+pub fn challenge(versioned_hash: &B256, blob: &[u8]) -> Scalar {
     let digest = sha256(&[CHALLENGE_DOMAIN, versioned_hash.as_slice(), blob]);
-    U256::from_be_bytes(digest).reduce_mod(R)
+    scalar::reduce(&refute_stf::field::from_be_bytes(&digest))
 }
 
-/// The blob's field elements; an element at or above `r` is refused (the
-/// point-evaluation precompile would never accept such a blob either).
-pub fn field_elements(blob: &[u8]) -> FaultResult<Vec<U256>> {
+/// The `i`-th field element of `blob` (whose length is [`BLOB_BYTES`]); an
+/// element at or above `r` is refused (the point-evaluation precompile would
+/// never accept such a blob either).
+fn field_element(blob: &[u8], i: usize) -> FaultResult<Scalar> {
+    let mut bytes = [0u8; 32];
+    bytes.copy_from_slice(&blob[32 * i..32 * i + 32]);
+    scalar::from_be_bytes(&bytes).ok_or_else(|| non_canonical(i))
+}
+
+/// [`field_element`] from the blob's eight words in memory order (each holding
+/// four big-endian bytes): word swaps instead of byte assembly.
+fn field_element_from_words(words: &[u32], i: usize) -> FaultResult<Scalar> {
+    let mut x = ZERO;
+    for (j, word) in x.iter_mut().enumerate() {
+        *word = u32::from_be(words[7 - j]);
+    }
+    if scalar::lt(&x, &R) {
+        Ok(x)
+    } else {
+        Err(non_canonical(i))
+    }
+}
+
+fn non_canonical(i: usize) -> FaultError {
+    FaultError::BlobBinding(alloc::format!("field element {i} is not below the BLS12-381 scalar order"))
+}
+
+/// The blob's field elements, each checked as in [`open`].
+pub fn field_elements(blob: &[u8]) -> FaultResult<Vec<Scalar>> {
+    check_length(blob)?;
+    (0..FIELD_ELEMENTS_PER_BLOB).map(|i| field_element(blob, i)).collect()
+}
+
+fn check_length(blob: &[u8]) -> FaultResult<()> {
     if blob.len() != BLOB_BYTES {
         return Err(FaultError::BlobBinding(alloc::format!("a blob is {BLOB_BYTES} bytes, got {}", blob.len())));
     }
-    blob.chunks_exact(32)
-        .enumerate()
-        .map(|(i, chunk)| {
-            let value = U256::from_be_slice(chunk);
-            if value >= R {
-                return Err(FaultError::BlobBinding(alloc::format!(
-                    "field element {i} is not below the BLS12-381 scalar order"
-                )));
+    Ok(())
+}
+
+/// `(r − 1) / 4096`-th power of EIP-4844's `PRIMITIVE_ROOT_OF_UNITY` 7: ω, the
+/// generator of the evaluation domain (checked against 7^((r−1)/4096) in the tests).
+const OMEGA: Scalar =
+    [0xa5d3_6306, 0xe206_da11, 0x378f_bf96, 0x0ad1_347b, 0xe0f8_245f, 0xfc3e_8acf, 0xa0f7_04f4, 0x564c_0a11];
+
+/// The even-indexed roots in EIP-4844 order: entry `j` is `ω^brp(2j)`; the
+/// odd ones are their negatives (`brp(2j + 1) = brp(2j) + 2048` and
+/// `ω^2048 = −1`). Computed at compile time (see [`const_roots`]) in the order
+/// the blob is read, so the guest only pages it in, front to back.
+static EVEN_ROOTS: [Scalar; FIELD_ELEMENTS_PER_BLOB / 2] = const_roots::even_roots(&OMEGA);
+
+/// The `i`-th root of the evaluation domain in EIP-4844 (bit-reversed) order:
+/// `ω^brp(i)`.
+pub fn root(i: usize) -> Scalar {
+    let even = &EVEN_ROOTS[i / 2];
+    if i.is_multiple_of(2) {
+        *even
+    } else {
+        scalar::neg(even)
+    }
+}
+
+/// `p(z)` for the polynomial taking the blob's `i`-th element `f_i` at the
+/// `i`-th root `ω_i`, in barycentric form, checking every element:
+///
+/// `p(z) = (z^n − 1)/n · Σ f_i·ω_i/(z − ω_i) = (z^n − 1)/n · (z·Σ f_i/(z − ω_i) − Σ f_i)`
+///
+/// (since `ω/(z − ω) = z/(z − ω) − 1`). The sum of fractions is kept as one
+/// fraction `num/den` (three multiplications per element, one inversion in
+/// all), and zero elements — a blob's unused tail — contribute nothing and are
+/// skipped. If `z` is a root itself (`z^n = 1`), `p(z)` is that root's element.
+fn evaluate_blob(blob: &[u8], z: &Scalar) -> FaultResult<Scalar> {
+    let mut z_n = *z;
+    for _ in 0..DOMAIN_BITS {
+        z_n = scalar::mul(&z_n, &z_n);
+    }
+    let vanishing = scalar::sub(&z_n, &ONE);
+    if scalar::is_zero(&vanishing) {
+        let mut value = None;
+        for i in 0..FIELD_ELEMENTS_PER_BLOB {
+            let f = field_element(blob, i)?;
+            if root(i) == *z {
+                value = Some(f);
             }
-            Ok(value)
-        })
-        .collect()
+        }
+        // z^n = 1 makes z one of the n roots, all of which root(i) lists.
+        return value.ok_or_else(|| FaultError::BlobBinding("z^4096 = 1 but z is no root of the domain".into()));
+    }
+    // A word-aligned blob is read as whole words (eight loads to find a zero
+    // element, word swaps to parse one), any other as bytes.
+    // SAFETY: every bit pattern is a valid u32.
+    let (head, words, _) = unsafe { blob.align_to::<u32>() };
+    let aligned = head.is_empty();
+    let (mut num, mut den, mut total) = (ZERO, ONE, ZERO);
+    for i in 0..FIELD_ELEMENTS_PER_BLOB {
+        let f = if aligned {
+            let element = &words[8 * i..8 * i + 8];
+            if element.iter().all(|w| *w == 0) {
+                continue;
+            }
+            field_element_from_words(element, i)?
+        } else {
+            if blob[32 * i..32 * i + 32].iter().all(|b| *b == 0) {
+                continue;
+            }
+            field_element(blob, i)?
+        };
+        // d = z − ω_i with ω_i = ±EVEN_ROOTS[i / 2]; z is not a root, so d ≠ 0
+        // and den stays non-zero.
+        let even = &EVEN_ROOTS[i / 2];
+        let d = if i.is_multiple_of(2) { scalar::sub(z, even) } else { scalar::add(z, even) };
+        num = scalar::add(&scalar::mul(&num, &d), &scalar::mul(&f, &den));
+        den = scalar::mul(&den, &d);
+        total = scalar::add(&total, &f);
+    }
+    let n = [FIELD_ELEMENTS_PER_BLOB as u32, 0, 0, 0, 0, 0, 0, 0];
+    let inv = scalar::inverse(&scalar::mul(&n, &den))
+        .ok_or_else(|| FaultError::BlobBinding("a barycentric denominator is zero".into()))?;
+    let sum = scalar::sub(&scalar::mul(z, &num), &scalar::mul(&total, &den));
+    Ok(scalar::mul(&scalar::mul(&vanishing, &sum), &inv))
 }
 
-/// The evaluation domain in EIP-4844 order: `omega^brp(i)` for i in 0..4096.
-fn bit_reversed_roots() -> Vec<U256> {
-    let omega = scalar::pow(U256::from(PRIMITIVE_ROOT), (R - U256::from(1)) >> 12);
-    let mut natural = Vec::with_capacity(FIELD_ELEMENTS_PER_BLOB);
-    let mut power = U256::from(1);
-    for _ in 0..FIELD_ELEMENTS_PER_BLOB {
-        natural.push(power);
-        power = scalar::mul(power, omega);
+/// `p(z)` for the polynomial taking `values[i]` at the `i`-th root (see
+/// [`open`]); `values` are canonical scalars.
+pub fn evaluate(values: &[Scalar], z: &Scalar) -> FaultResult<Scalar> {
+    let mut blob = alloc::vec![0u8; BLOB_BYTES];
+    for (chunk, v) in blob.chunks_exact_mut(32).zip(values) {
+        chunk.copy_from_slice(&scalar::to_be_bytes(v));
     }
-    (0..FIELD_ELEMENTS_PER_BLOB).map(|i| natural[(i as u32).reverse_bits() as usize >> 20]).collect()
-}
-
-/// `p(z)` for the polynomial taking `values[i]` at the i-th bit-reversed root,
-/// in barycentric form: `p(z) = (z^n − 1)/n · Σ values[i]·ω_i / (z − ω_i)`.
-pub fn evaluate(values: &[U256], z: U256) -> U256 {
-    let roots = bit_reversed_roots();
-    if let Some(i) = roots.iter().position(|w| *w == z) {
-        return values[i];
-    }
-    let mut denominators: Vec<U256> = roots.iter().map(|w| scalar::sub(z, *w)).collect();
-    // z is not a root, so no denominator is zero.
-    if scalar::batch_inverse(&mut denominators).is_none() {
-        return U256::ZERO;
-    }
-    let mut sum = U256::ZERO;
-    for ((f, w), d) in values.iter().zip(&roots).zip(&denominators) {
-        sum = scalar::add(sum, scalar::mul(scalar::mul(*f, *w), *d));
-    }
-    let n = U256::from(FIELD_ELEMENTS_PER_BLOB as u64);
-    let n_inv = scalar::inverse(n).unwrap_or_default();
-    let vanishing = scalar::sub(scalar::pow(z, n), U256::from(1));
-    scalar::mul(scalar::mul(vanishing, n_inv), sum)
+    evaluate_blob(&blob, z)
 }
 
 /// The opening the journal binds for `blob`, read under `versioned_hash`.
 pub fn open(versioned_hash: B256, blob: &[u8]) -> FaultResult<BlobOpening> {
-    let values = field_elements(blob)?;
+    check_length(blob)?;
     let z = challenge(&versioned_hash, blob);
-    let y = evaluate(&values, z);
-    Ok(BlobOpening { versioned_hash, z: B256::from(z.to_be_bytes::<32>()), y: B256::from(y.to_be_bytes::<32>()) })
+    let y = evaluate_blob(blob, &z)?;
+    Ok(BlobOpening { versioned_hash, z: B256::from(scalar::to_be_bytes(&z)), y: B256::from(scalar::to_be_bytes(&y)) })
+}
+
+/// The domain's even-indexed roots, by compile-time evaluation.
+///
+/// Const evaluation cannot call the accelerator, so this multiplies in
+/// Montgomery form on 64-bit limbs (CIOS); the tests compare every entry with
+/// powers of ω computed by [`scalar::mul`].
+mod const_roots {
+    use super::{Scalar, FIELD_ELEMENTS_PER_BLOB, R};
+
+    type Limbs = [u64; 4];
+
+    const fn limbs(x: &Scalar) -> Limbs {
+        let mut out = [0u64; 4];
+        let mut i = 0;
+        while i < 4 {
+            out[i] = x[2 * i] as u64 | ((x[2 * i + 1] as u64) << 32);
+            i += 1;
+        }
+        out
+    }
+
+    const fn words(x: &Limbs) -> Scalar {
+        let mut out = [0u32; 8];
+        let mut i = 0;
+        while i < 4 {
+            out[2 * i] = x[i] as u32;
+            out[2 * i + 1] = (x[i] >> 32) as u32;
+            i += 1;
+        }
+        out
+    }
+
+    const M: Limbs = limbs(&R);
+
+    /// `−M⁻¹ mod 2^64` (Newton's iteration doubles the correct bits each step).
+    const M_NEG_INV: u64 = {
+        let mut inv = 1u64;
+        let mut i = 0;
+        while i < 6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(M[0].wrapping_mul(inv)));
+            i += 1;
+        }
+        inv.wrapping_neg()
+    };
+
+    const fn geq(a: &Limbs, b: &Limbs) -> bool {
+        let mut i = 4;
+        while i > 0 {
+            i -= 1;
+            if a[i] != b[i] {
+                return a[i] > b[i];
+            }
+        }
+        true
+    }
+
+    const fn sub(a: &Limbs, b: &Limbs) -> Limbs {
+        let mut out = [0u64; 4];
+        let mut borrow = 0u64;
+        let mut i = 0;
+        while i < 4 {
+            let (d1, b1) = a[i].overflowing_sub(b[i]);
+            let (d2, b2) = d1.overflowing_sub(borrow);
+            out[i] = d2;
+            borrow = (b1 | b2) as u64;
+            i += 1;
+        }
+        out
+    }
+
+    /// `2a mod M` for `a < M`.
+    const fn double(a: &Limbs) -> Limbs {
+        let mut out = [0u64; 4];
+        let mut carry = 0u64;
+        let mut i = 0;
+        while i < 4 {
+            out[i] = (a[i] << 1) | carry;
+            carry = a[i] >> 63;
+            i += 1;
+        }
+        if carry == 1 || geq(&out, &M) {
+            sub(&out, &M)
+        } else {
+            out
+        }
+    }
+
+    /// `a · b · 2^-256 mod M` for `a, b < M`.
+    const fn mont_mul(a: &Limbs, b: &Limbs) -> Limbs {
+        let mut t = [0u64; 6];
+        let mut i = 0;
+        while i < 4 {
+            let mut carry = 0u128;
+            let mut j = 0;
+            while j < 4 {
+                let s = t[j] as u128 + (a[j] as u128) * (b[i] as u128) + carry;
+                t[j] = s as u64;
+                carry = s >> 64;
+                j += 1;
+            }
+            let s = t[4] as u128 + carry;
+            t[4] = s as u64;
+            t[5] = (s >> 64) as u64;
+            let q = t[0].wrapping_mul(M_NEG_INV);
+            let s = t[0] as u128 + (q as u128) * (M[0] as u128);
+            let mut carry = s >> 64;
+            let mut j = 1;
+            while j < 4 {
+                let s = t[j] as u128 + (q as u128) * (M[j] as u128) + carry;
+                t[j - 1] = s as u64;
+                carry = s >> 64;
+                j += 1;
+            }
+            let s = t[4] as u128 + carry;
+            t[3] = s as u64;
+            t[4] = t[5] + (s >> 64) as u64;
+            i += 1;
+        }
+        let out = [t[0], t[1], t[2], t[3]];
+        if t[4] != 0 || geq(&out, &M) {
+            sub(&out, &M)
+        } else {
+            out
+        }
+    }
+
+    /// Entry `j` is `base^brp11(j)` (11-bit reversal), which for `base = ω` is
+    /// the root of element `2j` in EIP-4844 order.
+    pub const fn even_roots(base: &Scalar) -> [Scalar; FIELD_ELEMENTS_PER_BLOB / 2] {
+        let natural = powers(base);
+        let mut out = [[0u32; 8]; FIELD_ELEMENTS_PER_BLOB / 2];
+        let mut j = 0;
+        while j < FIELD_ELEMENTS_PER_BLOB / 2 {
+            out[j] = natural[((j as u32).reverse_bits() >> 21) as usize];
+            j += 1;
+        }
+        out
+    }
+
+    /// `base^k` for `k < 2048`.
+    const fn powers(base: &Scalar) -> [Scalar; FIELD_ELEMENTS_PER_BLOB / 2] {
+        // 2^256 mod M (2^256 < 3M), then doubled 256 times: 2^512 mod M.
+        let mut one = sub(&[0; 4], &M);
+        while geq(&one, &M) {
+            one = sub(&one, &M);
+        }
+        let mut r2 = one;
+        let mut i = 0;
+        while i < 256 {
+            r2 = double(&r2);
+            i += 1;
+        }
+        let base = mont_mul(&limbs(base), &r2);
+        let mut out = [[0u32; 8]; FIELD_ELEMENTS_PER_BLOB / 2];
+        let mut acc = one;
+        let mut k = 0;
+        while k < FIELD_ELEMENTS_PER_BLOB / 2 {
+            out[k] = words(&mont_mul(&acc, &[1, 0, 0, 0]));
+            acc = mont_mul(&acc, &base);
+            k += 1;
+        }
+        out
+    }
 }
 
 /// The journal's blob binding: keccak256 over every opening, zero if none.
@@ -120,22 +361,56 @@ pub fn binding_hash(openings: &[BlobOpening]) -> B256 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use alloy_primitives::U256;
+
+    fn from_u64(x: u64) -> Scalar {
+        [x as u32, (x >> 32) as u32, 0, 0, 0, 0, 0, 0]
+    }
+
+    #[test]
+    fn the_root_table_is_the_bit_reversed_domain() {
+        let r = refute_stf::field::to_u256(&R);
+        let omega = scalar::pow(&from_u64(7), &refute_stf::field::from_u256((r - U256::from(1)) >> 12));
+        assert_eq!(omega, OMEGA);
+        let mut power = ONE;
+        let mut natural = Vec::new();
+        for _ in 0..FIELD_ELEMENTS_PER_BLOB {
+            natural.push(power);
+            power = scalar::mul(&power, &omega);
+        }
+        assert_eq!(power, ONE, "ω^4096 = 1");
+        assert_eq!(natural[2048], scalar::neg(&ONE), "ω^2048 = −1: ω is a primitive 4096-th root");
+        for (j, even) in EVEN_ROOTS.iter().enumerate() {
+            assert_eq!(*even, natural[(2 * j as u32).reverse_bits() as usize >> 20], "even root {j}");
+        }
+        for i in 0..FIELD_ELEMENTS_PER_BLOB {
+            assert_eq!(root(i), natural[(i as u32).reverse_bits() as usize >> 20], "root {i}");
+        }
+    }
 
     #[test]
     fn constant_polynomial_evaluates_to_the_constant() {
-        let values = alloc::vec![U256::from(5); FIELD_ELEMENTS_PER_BLOB];
-        assert_eq!(evaluate(&values, U256::from(123_456_789u64)), U256::from(5));
+        let values = alloc::vec![from_u64(5); FIELD_ELEMENTS_PER_BLOB];
+        assert_eq!(evaluate(&values, &from_u64(123_456_789)).unwrap(), from_u64(5));
     }
 
     #[test]
     fn a_domain_point_returns_its_value() {
-        let values: Vec<U256> = (0..FIELD_ELEMENTS_PER_BLOB as u64).map(U256::from).collect();
-        let roots = bit_reversed_roots();
-        assert_eq!(roots[0], U256::from(1));
-        assert_eq!(scalar::pow(roots[1], U256::from(2)), U256::from(1)); // roots[1] = ω^2048 = −1
-        assert_eq!(evaluate(&values, roots[17]), U256::from(17));
+        let values: Vec<Scalar> = (0..FIELD_ELEMENTS_PER_BLOB as u64).map(from_u64).collect();
+        assert_eq!(root(0), ONE);
+        assert_eq!(root(1), scalar::neg(&ONE)); // ω^2048 = −1
+        assert_eq!(evaluate(&values, &root(17)).unwrap(), from_u64(17));
+        assert_eq!(evaluate(&values, &root(4095)).unwrap(), from_u64(4095));
+    }
+
+    #[test]
+    fn the_zero_polynomial_is_zero_everywhere() {
+        let values = alloc::vec![ZERO; FIELD_ELEMENTS_PER_BLOB];
+        assert_eq!(evaluate(&values, &from_u64(99)).unwrap(), ZERO);
+        assert_eq!(evaluate(&values, &root(3)).unwrap(), ZERO);
     }
 
     #[test]
@@ -144,10 +419,71 @@ mod tests {
         blob[32 * 9..32 * 10].fill(0xff);
         let err = field_elements(&blob).expect_err("an element above r");
         assert!(alloc::format!("{err}").contains("field element 9"));
+        let err = open(B256::ZERO, &blob).expect_err("an element above r");
+        assert!(alloc::format!("{err}").contains("field element 9"));
+        let mut shifted = alloc::vec![0u8; BLOB_BYTES + 1];
+        shifted[1..].copy_from_slice(&blob);
+        let err = open(B256::ZERO, &shifted[1..]).expect_err("an element above r, unaligned");
+        assert!(alloc::format!("{err}").contains("field element 9"));
+        blob[32 * 9..32 * 10].copy_from_slice(&scalar::to_be_bytes(&R));
+        let err = open(B256::ZERO, &blob).expect_err("r itself");
+        assert!(alloc::format!("{err}").contains("field element 9"));
+        let err = open(B256::ZERO, &blob[1..]).expect_err("a short blob");
+        assert!(alloc::format!("{err}").contains("131072 bytes"));
+    }
+
+    #[test]
+    fn aligned_and_unaligned_blobs_open_alike() {
+        let mut backing = alloc::vec![0u8; BLOB_BYTES + 1];
+        for i in (0..FIELD_ELEMENTS_PER_BLOB).step_by(5) {
+            backing[32 * i + 7] = i as u8 ^ 0x5a;
+            backing[32 * i + 31] = 1;
+        }
+        let aligned = backing[..BLOB_BYTES].to_vec();
+        let mut shifted = alloc::vec![0u8; BLOB_BYTES + 1];
+        shifted[1..].copy_from_slice(&aligned);
+        let hash = B256::repeat_byte(7);
+        let a = open(hash, &aligned).unwrap();
+        let b = open(hash, &shifted[1..]).unwrap();
+        assert_eq!(a, b);
+        let dense: Vec<Scalar> = field_elements(&aligned).unwrap();
+        let z = challenge(&hash, &aligned);
+        assert_eq!(B256::from(scalar::to_be_bytes(&evaluate(&dense, &z).unwrap())), a.y);
     }
 
     #[test]
     fn empty_binding_is_zero() {
         assert_eq!(binding_hash(&[]), B256::ZERO);
+    }
+
+    /// Differential check of the whole opening against c-kzg's evaluation
+    /// (`compute_kzg_proof` returns `y = p(z)`), on dense, sparse and empty blobs.
+    #[cfg(feature = "generate")]
+    #[test]
+    fn openings_agree_with_c_kzg() {
+        let settings = c_kzg::ethereum_kzg_settings(0);
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for density in [1usize, 2, 7, 4096] {
+            let mut blob = alloc::vec![0u8; BLOB_BYTES];
+            for (i, chunk) in blob.chunks_exact_mut(32).enumerate() {
+                if i % density == 0 {
+                    for byte in chunk[1..].iter_mut() {
+                        *byte = next() as u8;
+                    }
+                    chunk[0] = (next() % 0x73) as u8;
+                }
+            }
+            let hash = B256::from(keccak256(&blob).0);
+            let opening = open(hash, &blob).unwrap();
+            let kzg_blob = c_kzg::Blob::from_bytes(&blob).unwrap();
+            let (_, y) = settings.compute_kzg_proof(&kzg_blob, &c_kzg::Bytes32::new(opening.z.0)).unwrap();
+            assert_eq!(y.as_slice(), opening.y.as_slice(), "density 1/{density}");
+        }
     }
 }

@@ -201,7 +201,7 @@ fn inclusion_blocks(rec: &pipeline::Reconstruction) -> Vec<u64> {
 
 /// The EIP-1559 parameters and minimum base fee block `N` inherits from the
 /// system config, as the parent's `extraData` records them.
-fn fee_parameters(
+pub(crate) fn fee_parameters(
     config: &RollupConfig,
     parent: &Header,
     timestamp: u64,

@@ -34,6 +34,9 @@ pub enum FaultError {
     Execution(StfError),
     /// The chain-fixture generator could not build its chain (a bug, never bad input).
     Generate(String),
+    /// The devnet sequencer was asked for a block it must not build (wrong
+    /// pre-state, an L1 origin out of order, batches that do not fit a blob).
+    Sequencer(String),
 }
 
 impl FaultError {
@@ -49,6 +52,7 @@ impl FaultError {
             FaultError::Da(_) => "da",
             FaultError::Execution(e) => e.kind(),
             FaultError::Generate(_) => "generate",
+            FaultError::Sequencer(_) => "sequencer",
         }
     }
 }
@@ -65,6 +69,7 @@ impl core::fmt::Display for FaultError {
             FaultError::Da(e) => write!(f, "published data: {e}"),
             FaultError::Execution(e) => write!(f, "execution: {e}"),
             FaultError::Generate(r) => write!(f, "chain-fixture generator: {r}"),
+            FaultError::Sequencer(r) => write!(f, "sequencer: {r}"),
         }
     }
 }

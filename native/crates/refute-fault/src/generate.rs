@@ -25,10 +25,7 @@ use alloy_eips::{eip2718::Encodable2718, eip7685::EMPTY_REQUESTS_HASH};
 use alloy_primitives::{address, keccak256, Address, Bytes, Log, LogData, Signature, TxKind, B256, B64, U256};
 use alloy_trie::{root::ordered_trie_root_with_encoder, EMPTY_ROOT_HASH};
 use k256::ecdsa::SigningKey;
-use refute_da::{
-    batch::{encode_batch, Batch, SingularBatch},
-    frame::{encode_frames, Frame},
-};
+use refute_da::batch::SingularBatch;
 use refute_forks::{OpForkSchedule, OpHardfork};
 use refute_stf::{
     mpt::NodeStore,
@@ -46,6 +43,7 @@ use crate::{
     input::{FaultInput, OutputPreimage, INPUT_VERSION},
     l1::{BlockReceipts, BlockTransactions},
     l1_info::{L1Info, L1InfoFormat},
+    sequencer::{batch_blobs, blob_commitment},
 };
 
 /// The devnet's L2 chain ID.
@@ -66,11 +64,81 @@ const GAS_LIMIT: u64 = 30_000_000;
 const GWEI: u128 = 1_000_000_000;
 const ETHER: u128 = 1_000_000_000_000_000_000;
 
+/// The kind of user transaction the disputed block is filled with (the `refute bench` workloads).
+///
+/// Contracts are small hand-written EVM programs (see [`token_runtime`],
+/// [`storage_runtime`], [`precompile_runtime`]), placed in the L2 genesis state
+/// only for the workloads that call them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Workload {
+    /// Plain ETH transfers to fresh accounts (21 000 gas each).
+    #[default]
+    EthTransfer,
+    /// ERC-20 `transfer(address,uint256)` of a token to fresh holders (two balance writes and a `Transfer` log).
+    Erc20Transfer,
+    /// Contract creations deploying the token's runtime code.
+    Deployment,
+    /// Calls that each write [`STORAGE_SLOTS_PER_CALL`] fresh storage slots.
+    StorageHeavy,
+    /// Calls that each run `ecrecover`, `sha256` and BN254 `ecMul` through the precompiles.
+    PrecompileHeavy,
+}
+
+impl Workload {
+    /// Every workload, in the order benchmarks report them.
+    pub const ALL: [Workload; 5] = [
+        Workload::EthTransfer,
+        Workload::Erc20Transfer,
+        Workload::Deployment,
+        Workload::StorageHeavy,
+        Workload::PrecompileHeavy,
+    ];
+
+    /// The workload's name in options and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Workload::EthTransfer => "eth_transfer",
+            Workload::Erc20Transfer => "erc20_transfer",
+            Workload::Deployment => "deployment",
+            Workload::StorageHeavy => "storage_heavy",
+            Workload::PrecompileHeavy => "precompile_heavy",
+        }
+    }
+
+    /// The workload named `name`, if any.
+    pub fn parse(name: &str) -> Option<Workload> {
+        Workload::ALL.into_iter().find(|w| w.name() == name)
+    }
+
+    /// The gas limit of one transaction of this kind (each stays well under it).
+    fn gas_limit(self) -> u64 {
+        match self {
+            Workload::EthTransfer => 21_000,
+            Workload::Erc20Transfer | Workload::PrecompileHeavy => 100_000,
+            Workload::Deployment => 200_000,
+            Workload::StorageHeavy => 300_000,
+        }
+    }
+}
+
+/// Fresh slots each storage-heavy call writes.
+pub const STORAGE_SLOTS_PER_CALL: u64 = 10;
+/// The token contract of the ERC-20 workload.
+pub const TOKEN: Address = address!("0000000000000000000000000000000000070c00");
+/// The contract of the storage-heavy workload.
+pub const STORAGE_CONTRACT: Address = address!("0000000000000000000000000000000000057000");
+/// The contract of the precompile-heavy workload.
+pub const PRECOMPILE_CONTRACT: Address = address!("00000000000000000000000000000000000bc000");
+/// The most transactions one generated block may batch.
+pub const MAX_TRANSACTIONS: usize = 1_000;
+
 /// What the generator is asked for.
 #[derive(Debug, Clone)]
 pub struct ExampleOptions {
-    /// Batched transfers in the disputed block (besides the L1-info deposit and one user deposit).
+    /// Batched user transactions in the disputed block (besides the L1-info deposit and one user deposit).
     pub transactions: usize,
+    /// What those transactions do.
+    pub workload: Workload,
     /// The journal's payout recipient.
     pub payout: Address,
     /// The fork every block runs under (active from genesis).
@@ -81,6 +149,7 @@ impl Default for ExampleOptions {
     fn default() -> Self {
         ExampleOptions {
             transactions: 10,
+            workload: Workload::EthTransfer,
             payout: address!("00000000000000000000000000000000c0ffee01"),
             fork: OpHardfork::Isthmus,
         }
@@ -131,6 +200,149 @@ fn transfer(key: &SigningKey, chain_id: u64, nonce: u64, to: Address, value: u12
     };
     let signature = sign(key, &tx)?;
     Ok(Bytes::from(TxEnvelope::Eip1559(tx.into_signed(signature)).encoded_2718()))
+}
+
+/// A signed EIP-1559 transaction from `key` (call or creation).
+fn signed_call(key: &SigningKey, nonce: u64, to: TxKind, gas_limit: u64, input: Vec<u8>) -> FaultResult<Bytes> {
+    let tx = TxEip1559 {
+        chain_id: L2_CHAIN_ID,
+        nonce,
+        gas_limit,
+        max_fee_per_gas: 10 * GWEI,
+        max_priority_fee_per_gas: GWEI,
+        to,
+        input: Bytes::from(input),
+        ..Default::default()
+    };
+    let signature = sign(key, &tx)?;
+    Ok(Bytes::from(TxEnvelope::Eip1559(tx.into_signed(signature)).encoded_2718()))
+}
+
+// EVM opcodes the hand-written contracts use.
+const ADD: u8 = 0x01;
+const SUB: u8 = 0x03;
+const LT: u8 = 0x10;
+const CALLER: u8 = 0x33;
+const CALLDATALOAD: u8 = 0x35;
+const CALLDATASIZE: u8 = 0x36;
+const CALLDATACOPY: u8 = 0x37;
+const CODECOPY: u8 = 0x39;
+const POP: u8 = 0x50;
+const MSTORE: u8 = 0x52;
+const SLOAD: u8 = 0x54;
+const SSTORE: u8 = 0x55;
+const JUMPI: u8 = 0x57;
+const GAS: u8 = 0x5a;
+const JUMPDEST: u8 = 0x5b;
+const PUSH1: u8 = 0x60;
+const PUSH2: u8 = 0x61;
+const PUSH32: u8 = 0x7f;
+const DUP1: u8 = 0x80;
+const DUP2: u8 = 0x81;
+const DUP3: u8 = 0x82;
+const SWAP1: u8 = 0x90;
+const LOG3: u8 = 0xa3;
+const RETURN: u8 = 0xf3;
+const STATICCALL: u8 = 0xfa;
+const REVERT: u8 = 0xfd;
+
+/// `transfer(address,uint256)`'s selector.
+const TRANSFER_SELECTOR: [u8; 4] = [0xa9, 0x05, 0x9c, 0xbb];
+
+/// The token's runtime: `transfer(to, amount)` moves `amount` from the caller's
+/// balance (storage slot = holder address) to `to`'s, reverts when the balance
+/// is short, logs `Transfer(caller, to, amount)` and returns `true`. It reads
+/// only the two arguments (no selector dispatch): the workload calls nothing else.
+pub fn token_runtime() -> Vec<u8> {
+    let topic = keccak256("Transfer(address,address,uint256)");
+    let mut code = vec![PUSH1, 0x04, CALLDATALOAD, PUSH1, 0x24, CALLDATALOAD, CALLER, SLOAD, DUP2, DUP2, LT, PUSH2];
+    let revert_at = code.len();
+    code.extend_from_slice(&[0, 0, JUMPI]);
+    code.extend_from_slice(&[DUP2, SWAP1, SUB, CALLER, SSTORE]); // caller's balance -= amount
+    code.extend_from_slice(&[DUP1, DUP3, SLOAD, ADD, DUP3, SSTORE]); // to's balance += amount
+    code.extend_from_slice(&[PUSH1, 0, MSTORE, CALLER, PUSH32]);
+    code.extend_from_slice(topic.as_slice());
+    code.extend_from_slice(&[PUSH1, 0x20, PUSH1, 0, LOG3]);
+    code.extend_from_slice(&[PUSH1, 1, PUSH1, 0, MSTORE, PUSH1, 0x20, PUSH1, 0, RETURN]);
+    let target = code.len() as u16;
+    code[revert_at..revert_at + 2].copy_from_slice(&target.to_be_bytes());
+    code.extend_from_slice(&[JUMPDEST, PUSH1, 0, DUP1, REVERT]);
+    code
+}
+
+/// The storage-heavy contract's runtime: writes `i + 1` to slot `base + i` for
+/// `i` below [`STORAGE_SLOTS_PER_CALL`], `base` being the first calldata word.
+pub fn storage_runtime() -> Vec<u8> {
+    let mut code = Vec::new();
+    for i in 0..STORAGE_SLOTS_PER_CALL as u8 {
+        code.extend_from_slice(&[PUSH1, i + 1, PUSH1, 0, CALLDATALOAD, PUSH1, i, ADD, SSTORE]);
+    }
+    code
+}
+
+/// The precompile-heavy contract's runtime: copies the calldata (128 bytes of
+/// `ecrecover` input, then 96 bytes of BN254 `ecMul` input) to memory, calls
+/// `ecrecover` (0x01) and `sha256` (0x02) on the first 128 bytes and `ecMul`
+/// (0x07) on the rest, and returns the recovered address.
+pub fn precompile_runtime() -> Vec<u8> {
+    let mut code = vec![CALLDATASIZE, PUSH1, 0, DUP1, CALLDATACOPY];
+    // STATICCALL(gas, address, args offset, args size, return offset, return size)
+    for (address, args_offset, args_size, ret_offset, ret_size) in
+        [(1u8, 0u8, 128u8, 0xe0u16, 32u8), (2, 0, 128, 0x100, 32), (7, 128, 96, 0x120, 64)]
+    {
+        code.extend_from_slice(&[PUSH1, ret_size, PUSH2]);
+        code.extend_from_slice(&ret_offset.to_be_bytes());
+        code.extend_from_slice(&[PUSH1, args_size, PUSH1, args_offset, PUSH1, address, GAS, STATICCALL, POP]);
+    }
+    code.extend_from_slice(&[PUSH1, 0x20, PUSH1, 0xe0, RETURN]);
+    code
+}
+
+/// Creation code returning `runtime` (at most 255 bytes).
+fn init_code(runtime: &[u8]) -> FaultResult<Vec<u8>> {
+    let len = u8::try_from(runtime.len()).map_err(|_| gen_err("runtime code longer than 255 bytes"))?;
+    let mut code = vec![PUSH1, len, PUSH1, 12, PUSH1, 0, CODECOPY, PUSH1, len, PUSH1, 0, RETURN];
+    code.extend_from_slice(runtime);
+    Ok(code)
+}
+
+/// The `i`-th user transaction of `workload` in the disputed block, with nonce `nonce`.
+fn workload_transaction(workload: Workload, key: &SigningKey, nonce: u64, i: u64) -> FaultResult<Bytes> {
+    let fresh = Address::left_padding_from(&(0xa000 + i).to_be_bytes());
+    let gas = workload.gas_limit();
+    match workload {
+        Workload::EthTransfer => transfer(key, L2_CHAIN_ID, nonce, fresh, ETHER / 100),
+        Workload::Erc20Transfer => {
+            let mut input = TRANSFER_SELECTOR.to_vec();
+            input.extend_from_slice(fresh.into_word().as_slice());
+            input.extend_from_slice(&U256::from(1_000 + i).to_be_bytes::<32>());
+            signed_call(key, nonce, TxKind::Call(TOKEN), gas, input)
+        }
+        Workload::Deployment => signed_call(key, nonce, TxKind::Create, gas, init_code(&token_runtime())?),
+        Workload::StorageHeavy => {
+            let base = U256::from(i) * U256::from(STORAGE_SLOTS_PER_CALL);
+            signed_call(key, nonce, TxKind::Call(STORAGE_CONTRACT), gas, base.to_be_bytes::<32>().to_vec())
+        }
+        Workload::PrecompileHeavy => {
+            let hash = keccak256(i.to_be_bytes());
+            let (sig, recovery) = key.sign_prehash_recoverable(hash.as_slice()).map_err(gen_err)?;
+            let mut input = hash.to_vec();
+            input.extend_from_slice(&U256::from(27 + u64::from(recovery.to_byte())).to_be_bytes::<32>());
+            input.extend_from_slice(&sig.to_bytes());
+            // BN254 generator (1, 2) times i + 1.
+            input.extend_from_slice(&U256::from(1).to_be_bytes::<32>());
+            input.extend_from_slice(&U256::from(2).to_be_bytes::<32>());
+            input.extend_from_slice(&U256::from(i + 1).to_be_bytes::<32>());
+            signed_call(key, nonce, TxKind::Call(PRECOMPILE_CONTRACT), gas, input)
+        }
+    }
+}
+
+/// The L2 block gas limit: the devnet's 30 M, raised when the batched
+/// transactions' gas limits (plus deposits) need more.
+fn l2_gas_limit(options: &ExampleOptions) -> u64 {
+    let batched = options.workload.gas_limit().saturating_mul(options.transactions as u64);
+    GAS_LIMIT.max(batched.saturating_add(5_000_000))
 }
 
 fn ordered_root(items: &[Bytes]) -> B256 {
@@ -193,25 +405,6 @@ fn deposit_log(from: Address, to: Address, mint: u128, value: u128, gas: u64) ->
     Log { address: DEPOSIT_CONTRACT, data: LogData::new_unchecked(topics, Bytes::from(data)) }
 }
 
-/// The blob carrying `batch` (one zlib channel, one frame).
-fn batch_blob(batch: SingularBatch) -> FaultResult<Vec<u8>> {
-    let channel = encode_batch(&Batch::Singular(batch));
-    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&channel, 9);
-    let frame = Frame { channel_id: [0x5a; 16], number: 0, data: compressed, is_last: true };
-    refute_da::blob::encode(&encode_frames(&[frame])).map_err(gen_err)
-}
-
-/// `(commitment, versioned hash)` of a blob with the Ethereum trusted setup.
-fn commit(blob: &[u8]) -> FaultResult<(Vec<u8>, B256)> {
-    let settings = c_kzg::ethereum_kzg_settings(0);
-    let blob = c_kzg::Blob::from_bytes(blob).map_err(gen_err)?;
-    let commitment = settings.blob_to_kzg_commitment(&blob).map_err(gen_err)?;
-    let bytes = commitment.to_bytes().into_inner().to_vec();
-    let mut hash = B256::from_slice(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
-    hash[0] = 0x01;
-    Ok((bytes, hash))
-}
-
 /// The devnet's rollup configuration.
 pub fn devnet_config(fork: OpHardfork, genesis_l1: (u64, B256), genesis_l2: B256, batcher: Address) -> RollupConfig {
     RollupConfig {
@@ -239,18 +432,34 @@ pub fn devnet_config(fork: OpHardfork, genesis_l1: (u64, B256), genesis_l2: B256
     }
 }
 
-/// The L2 genesis state: a funded user, and the message passer with one
-/// withdrawal recorded (so its storage root is not the empty root).
-fn genesis_state(user: Address) -> FullState {
+/// The L2 genesis state: a funded user, the message passer with one
+/// withdrawal recorded (so its storage root is not the empty root), and the
+/// contract `workload` calls, if any (the token with the user's balance).
+fn genesis_state(user: Address, workload: Workload) -> FullState {
     let mut accounts = BTreeMap::new();
     accounts.insert(user, FullAccount { balance: U256::from(1_000 * ETHER), ..Default::default() });
+    let contract = |code: Vec<u8>| FullAccount { nonce: 1, code: Bytes::from(code), ..Default::default() };
+    match workload {
+        Workload::EthTransfer | Workload::Deployment => {}
+        Workload::Erc20Transfer => {
+            let mut token = contract(token_runtime());
+            token.storage.insert(U256::from_be_slice(user.as_slice()), U256::from(1_000_000 * ETHER));
+            accounts.insert(TOKEN, token);
+        }
+        Workload::StorageHeavy => {
+            accounts.insert(STORAGE_CONTRACT, contract(storage_runtime()));
+        }
+        Workload::PrecompileHeavy => {
+            accounts.insert(PRECOMPILE_CONTRACT, contract(precompile_runtime()));
+        }
+    }
     let mut passer = FullAccount::default();
     passer.storage.insert(U256::from(1), U256::from(0x5eed));
     accounts.insert(refute_stf::chain::MESSAGE_PASSER, passer);
     FullState { accounts }
 }
 
-fn genesis_header(state_root: B256, passer_root: B256, config_fork: OpHardfork) -> Header {
+fn genesis_header(state_root: B256, passer_root: B256, config_fork: OpHardfork, gas_limit: u64) -> Header {
     let holocene = OpForkSchedule::active_through(config_fork).is_active(OpHardfork::Holocene, GENESIS_TIME);
     // Holocene's extraData: version 0, denominator (Canyon), elasticity.
     let extra = if holocene { [&[0u8][..], &250u32.to_be_bytes(), &6u32.to_be_bytes()].concat() } else { Vec::new() };
@@ -260,7 +469,7 @@ fn genesis_header(state_root: B256, passer_root: B256, config_fork: OpHardfork) 
         transactions_root: EMPTY_ROOT_HASH,
         receipts_root: EMPTY_ROOT_HASH,
         number: 0,
-        gas_limit: GAS_LIMIT,
+        gas_limit,
         timestamp: GENESIS_TIME,
         extra_data: Bytes::from(extra),
         base_fee_per_gas: Some(GWEI as u64),
@@ -283,6 +492,13 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
     let batcher = address_of(&batcher_key);
     let depositor = address_of(&depositor_key);
     let format = L1InfoFormat::for_fork(options.fork)?;
+    if options.transactions > MAX_TRANSACTIONS {
+        return Err(gen_err(format!(
+            "{} transactions asked for; the generator batches at most {MAX_TRANSACTIONS}",
+            options.transactions
+        )));
+    }
+    let gas_limit = l2_gas_limit(options);
 
     // L1: A (origin of block 1), B (origin of block 2, with a deposit), C (the
     // batcher's blob transaction), D (the head), after a first block L0.
@@ -335,11 +551,11 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
     let (a, b) = (headers[1].clone(), headers[2].clone());
 
     // L2 genesis and block 1 (origin A).
-    let state0 = genesis_state(user);
+    let state0 = genesis_state(user, options.workload);
     let (root0, nodes0, codes0) = state0.build_tries();
     let store0 = NodeStore::from_nodes(nodes0);
     let passer0 = message_passer_root(&store0, root0)?;
-    let genesis = genesis_header(root0, passer0, options.fork);
+    let genesis = genesis_header(root0, passer0, options.fork, gas_limit);
     let config = devnet_config(options.fork, (a.number, a.hash_slow()), genesis.hash_slow(), batcher);
     let spec = config.chain_spec();
     let info_a = L1Info {
@@ -367,7 +583,7 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
         timestamp,
         prev_randao: origin.mix_hash,
         fee_recipient: SEQUENCER_FEE_VAULT,
-        gas_limit: GAS_LIMIT,
+        gas_limit,
         transactions,
         parent_beacon_block_root: origin.parent_beacon_block_root,
         eip1559_params: holocene.then_some(B64::ZERO),
@@ -406,8 +622,7 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
     let info_b = info_a.with_origin(&b, || Ok(PRAGUE_BLOB_UPDATE_FRACTION))?;
     let mut batched = Vec::with_capacity(options.transactions);
     for i in 0..options.transactions as u64 {
-        let to = Address::left_padding_from(&(0xa000 + i).to_be_bytes());
-        batched.push(transfer(&user_key, L2_CHAIN_ID, 2 + i, to, ETHER / 100)?);
+        batched.push(workload_transaction(options.workload, &user_key, 2 + i, i)?);
     }
     let mut block2_txs = vec![info_b.deposit_transaction()];
     block2_txs.extend(deposits);
@@ -421,6 +636,10 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
     message_passer_root(&store1, root1)?;
     let ancestors = vec![genesis.clone(), header1.clone()];
     let run2 = execute_payload(&spec, &payload2, &ancestors, &store1, &codes1)?;
+    // A reverted workload transaction would measure a revert, not the workload.
+    if let Some((i, tx)) = run2.outcome.transactions.iter().enumerate().find(|(_, tx)| !tx.success) {
+        return Err(gen_err(format!("{} transaction {i} of block 2 ({}) failed", options.workload.name(), tx.hash)));
+    }
     let true_output_root = run2.outcome.output_root.ok_or_else(|| gen_err("no output root for block 2"))?;
     let witness = Witness {
         headers: ancestors,
@@ -430,14 +649,17 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
     };
 
     // L1 C: the batcher's blob transaction with block 2's batch; D: the head.
-    let blob = batch_blob(SingularBatch {
-        parent_hash: agreed.block_hash,
-        epoch_num: b.number,
-        epoch_hash: b.hash_slow(),
-        timestamp: GENESIS_TIME + 4,
-        transactions: batched,
-    })?;
-    let (commitment, versioned_hash) = commit(&blob)?;
+    let blobs = batch_blobs(
+        &[SingularBatch {
+            parent_hash: agreed.block_hash,
+            epoch_num: b.number,
+            epoch_hash: b.hash_slow(),
+            timestamp: GENESIS_TIME + 4,
+            transactions: batched,
+        }],
+        [0x5a; 16],
+    )?;
+    let committed = blobs.iter().map(|blob| blob_commitment(blob)).collect::<FaultResult<Vec<_>>>()?;
     let blob_tx = {
         let tx = TxEip4844 {
             chain_id: L1_CHAIN_ID,
@@ -445,7 +667,7 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
             max_fee_per_gas: 10 * GWEI,
             max_priority_fee_per_gas: GWEI,
             to: BATCH_INBOX,
-            blob_versioned_hashes: vec![versioned_hash],
+            blob_versioned_hashes: committed.iter().map(|(_, hash)| *hash).collect(),
             max_fee_per_blob_gas: 10 * GWEI,
             ..Default::default()
         };
@@ -457,7 +679,7 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
         timestamp: GENESIS_TIME + 14,
         transactions: vec![blob_tx],
         receipts: vec![receipt(21_000, vec![], false)],
-        blob_gas_used: 131_072,
+        blob_gas_used: 131_072 * blobs.len() as u64,
     });
     l1.push(L1BlockSpec {
         number: a_number + 3,
@@ -486,11 +708,12 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
         l1_headers: headers,
         l1_transactions,
         l1_receipts: vec![BlockReceipts { number: b.number, receipts: b_receipts }],
-        blobs: vec![Bytes::from(blob)],
+        blobs: blobs.into_iter().map(Bytes::from).collect(),
         witness,
     };
     let claimed_output_root = keccak256([true_output_root.as_slice(), b"a proposer's misconfigured node"].concat());
-    Ok(Example { input, true_output_root, claimed_output_root, commitments: vec![commitment] })
+    let commitments = committed.into_iter().map(|(commitment, _)| commitment).collect();
+    Ok(Example { input, true_output_root, claimed_output_root, commitments })
 }
 
 /// Why a generated example would not serve (the program must agree with the executor).
@@ -503,4 +726,84 @@ pub fn self_check(example: &Example) -> FaultResult<()> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use refute_da::batch::{encode_batch, Batch};
+
+    use super::*;
+
+    fn generated(workload: Workload, transactions: usize) -> Example {
+        let ex = example(&ExampleOptions { transactions, workload, ..Default::default() }).unwrap();
+        self_check(&ex).unwrap();
+        ex
+    }
+
+    #[test]
+    fn every_workload_runs_through_the_program_and_its_transactions_succeed() {
+        for workload in Workload::ALL {
+            let ex = generated(workload, 3);
+            let outcome = crate::run(&ex.input).unwrap();
+            // L1-info deposit, user deposit, then the three workload transactions.
+            assert_eq!(outcome.derived.payload.transactions.len(), 5, "{}", workload.name());
+            assert_eq!(Workload::parse(workload.name()), Some(workload));
+        }
+    }
+
+    #[test]
+    fn token_transfers_log_and_storage_calls_use_their_gas() {
+        let token = generated(Workload::Erc20Transfer, 2);
+        let storage = generated(Workload::StorageHeavy, 2);
+        let gas = |ex: &Example| crate::run(&ex.input).unwrap().execution.gas_used;
+        // Two fresh slots per transfer vs. ten per storage call: the storage block costs far more gas.
+        assert!(gas(&storage) > gas(&token) + 2 * 150_000, "{} vs {}", gas(&storage), gas(&token));
+    }
+
+    #[test]
+    fn a_batch_larger_than_a_blob_is_split_over_several_blobs_in_frame_order() {
+        // Incompressible transactions (a keccak chain), 200 kB in all.
+        let mut word = B256::ZERO;
+        let transactions: Vec<Bytes> = (0..1_000)
+            .map(|_| {
+                let mut tx = Vec::new();
+                for _ in 0..7 {
+                    word = keccak256(word);
+                    tx.extend_from_slice(word.as_slice());
+                }
+                Bytes::from(tx)
+            })
+            .collect();
+        let batch = SingularBatch {
+            parent_hash: B256::ZERO,
+            epoch_num: 1,
+            epoch_hash: B256::ZERO,
+            timestamp: 2,
+            transactions: transactions.clone(),
+        };
+        let channel = encode_batch(&Batch::Singular(batch.clone()));
+        let blobs = batch_blobs(&[batch], [0x5a; 16]).unwrap();
+        assert_eq!(blobs.len(), 2);
+        let mut compressed = Vec::new();
+        for (i, blob) in blobs.iter().enumerate() {
+            let frames = refute_da::frame::parse_frames(&refute_da::blob::decode(blob).unwrap()).unwrap();
+            assert_eq!(frames.len(), 1);
+            assert_eq!((usize::from(frames[0].number), frames[0].is_last), (i, i == blobs.len() - 1));
+            compressed.extend_from_slice(&frames[0].data);
+        }
+        assert_eq!(miniz_oxide::inflate::decompress_to_vec_zlib(&compressed).unwrap(), channel);
+    }
+
+    #[test]
+    fn too_many_transactions_are_refused() {
+        let options = ExampleOptions { transactions: MAX_TRANSACTIONS + 1, ..Default::default() };
+        assert!(matches!(example(&options), Err(FaultError::Generate(_))));
+    }
+
+    #[test]
+    fn unknown_workload_names_are_not_parsed() {
+        assert_eq!(Workload::parse("erc721"), None);
+    }
 }

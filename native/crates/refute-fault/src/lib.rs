@@ -14,6 +14,8 @@
 extern crate alloc;
 
 pub mod agreed;
+#[cfg(feature = "std")]
+pub mod assemble;
 pub mod blob_binding;
 pub mod config;
 pub mod deposits;
@@ -28,6 +30,8 @@ pub mod sha256;
 
 #[cfg(feature = "generate")]
 pub mod generate;
+#[cfg(feature = "generate")]
+pub mod sequencer;
 
 use alloy_primitives::B256;
 use refute_stf::{mpt::NodeStore, op::execute_payload, BlockOutcome};

@@ -17,6 +17,10 @@ pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
 }
 
 /// `sha256(parts[0] ‖ parts[1] ‖ …)`.
+///
+/// The message streams through one fixed, word-aligned buffer of
+/// [`BUFFER_BLOCKS`] blocks (the accelerator reads whole aligned blocks), so a
+/// blob is hashed without allocating or paging in a second copy of it.
 #[cfg(target_os = "zkvm")]
 pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     use risc0_zkvm_platform::syscall::{sys_sha_buffer, DIGEST_WORDS};
@@ -31,32 +35,69 @@ pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
         0x1f83d9ab_u32.to_be(),
         0x5be0cd19_u32.to_be(),
     ];
-    let len: usize = parts.iter().map(|p| p.len()).sum();
-    // Message ‖ 0x80 ‖ zeros ‖ 64-bit big-endian bit length, in whole 64-byte blocks.
-    let blocks = (len + 1 + 8).div_ceil(64);
-    let mut words = alloc::vec![0u32; blocks * 16];
-    {
-        // SAFETY: `words` owns blocks * 64 initialised bytes; u8 has no alignment needs.
-        let bytes = unsafe { core::slice::from_raw_parts_mut(words.as_mut_ptr().cast::<u8>(), blocks * 64) };
-        let mut at = 0;
-        for part in parts {
-            bytes[at..at + part.len()].copy_from_slice(part);
-            at += part.len();
-        }
-        bytes[at] = 0x80;
-        let bits = (len as u64) * 8;
-        bytes[blocks * 64 - 8..].copy_from_slice(&bits.to_be_bytes());
+    const BLOCK: usize = 64;
+    const CAPACITY: usize = BUFFER_BLOCKS * BLOCK;
+
+    struct Stream {
+        state: [u32; DIGEST_WORDS],
+        words: [u32; CAPACITY / 4],
+        filled: usize,
     }
-    let mut state = [0u32; DIGEST_WORDS];
-    // SAFETY: `state` and `INIT` are word arrays of the digest size, `words` holds
-    // `blocks` whole word-aligned 64-byte blocks.
-    unsafe { sys_sha_buffer(&mut state, &INIT, words.as_ptr().cast::<u8>(), blocks as u32) };
+
+    impl Stream {
+        fn bytes(&mut self) -> &mut [u8] {
+            // SAFETY: `words` owns CAPACITY initialised bytes; u8 has no alignment needs.
+            unsafe { core::slice::from_raw_parts_mut(self.words.as_mut_ptr().cast::<u8>(), CAPACITY) }
+        }
+
+        /// Compresses the buffer's first `blocks` whole blocks.
+        fn compress(&mut self, blocks: usize) {
+            let previous = self.state;
+            // SAFETY: both states are digest-sized word arrays; `words` holds at
+            // least `blocks` whole word-aligned 64-byte blocks.
+            unsafe { sys_sha_buffer(&mut self.state, &previous, self.words.as_ptr().cast::<u8>(), blocks as u32) };
+        }
+
+        fn absorb(&mut self, mut data: &[u8]) {
+            while !data.is_empty() {
+                let take = data.len().min(CAPACITY - self.filled);
+                let at = self.filled;
+                self.bytes()[at..at + take].copy_from_slice(&data[..take]);
+                self.filled += take;
+                data = &data[take..];
+                if self.filled == CAPACITY {
+                    self.compress(BUFFER_BLOCKS);
+                    self.filled = 0;
+                }
+            }
+        }
+    }
+
+    let mut stream = Stream { state: INIT, words: [0; CAPACITY / 4], filled: 0 };
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    for part in parts {
+        stream.absorb(part);
+    }
+    // Message ‖ 0x80 ‖ zeros ‖ 64-bit big-endian bit length, in whole blocks.
+    let mut tail = [0u8; 2 * BLOCK];
+    let rest = stream.filled % BLOCK;
+    let tail_len = if rest + 1 + 8 <= BLOCK { BLOCK - rest } else { 2 * BLOCK - rest };
+    tail[0] = 0x80;
+    tail[tail_len - 8..tail_len].copy_from_slice(&((len as u64) * 8).to_be_bytes());
+    stream.absorb(&tail[..tail_len]);
+    if stream.filled > 0 {
+        stream.compress(stream.filled / BLOCK);
+    }
     let mut out = [0u8; 32];
-    for (chunk, word) in out.chunks_exact_mut(4).zip(state) {
+    for (chunk, word) in out.chunks_exact_mut(4).zip(stream.state) {
         chunk.copy_from_slice(&word.to_ne_bytes());
     }
     out
 }
+
+/// Blocks hashed per accelerator call (4 KiB of buffer).
+#[cfg(target_os = "zkvm")]
+const BUFFER_BLOCKS: usize = 64;
 
 #[cfg(test)]
 mod tests {
@@ -67,5 +108,11 @@ mod tests {
         let empty = sha256(&[]);
         assert_eq!(empty[..4], [0xe3, 0xb0, 0xc4, 0x42]);
         assert_eq!(sha256(&[b"ab", b"c"]), sha256(&[b"abc"]));
+        // Lengths around the block and padding boundaries.
+        let data: Vec<u8> = (0..300u32).map(|i| i as u8).collect();
+        for len in [55, 56, 63, 64, 65, 119, 120, 128, 300] {
+            let (a, b) = data[..len].split_at(len / 3);
+            assert_eq!(sha256(&[a, b]), sha256(&[&data[..len]]), "length {len}");
+        }
     }
 }

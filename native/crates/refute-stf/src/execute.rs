@@ -159,7 +159,25 @@ pub fn execute_request(
     witness: &Witness,
     opts: ExecOptions,
 ) -> Result<BlockOutcome, StfError> {
+    execute_request_observed(chain, request, witness, opts, &mut |_| {})
+}
+
+/// The phases of [`execute_request_observed`], in order.
+pub const PHASES: [&str; 3] = ["witness_index", "execution", "witness_accounting"];
+
+/// [`execute_request`], calling `observe` with each phase's name (see
+/// [`PHASES`]) when it ends: the guest reads its cycle counter there, so the
+/// proof's cost splits into hashing the witness, running the block (with its
+/// roots) and checking what the witness held.
+pub fn execute_request_observed(
+    chain: &ChainSpec,
+    request: Request<'_>,
+    witness: &Witness,
+    opts: ExecOptions,
+    observe: &mut dyn FnMut(&'static str),
+) -> Result<BlockOutcome, StfError> {
     let store = NodeStore::from_nodes(witness.state.iter().cloned());
+    observe(PHASES[0]);
     let run = match (chain, request) {
         (ChainSpec::Ethereum(c), Request::Block(bytes)) => {
             let block = decode_block(bytes)?;
@@ -176,7 +194,10 @@ pub fn execute_request(
             return Err(StfError::Config("payload attributes are an OP Stack input; give an OP chain".into()))
         }
     };
-    finish(run, witness, &store, opts)
+    observe(PHASES[1]);
+    let outcome = finish(run, witness, &store, opts);
+    observe(PHASES[2]);
+    outcome
 }
 
 /// Witness accounting, and with `strict_witness` the rejection of unused parts.

@@ -10,7 +10,7 @@ use alloy_rlp::{RlpDecodable, RlpEncodable};
 
 use crate::{
     error::StfError,
-    execute::{execute_request, BlockOutcome, ExecOptions, Request},
+    execute::{execute_request_observed, BlockOutcome, ExecOptions, Request},
     rlp::decode_exact,
     spec::ChainSpec,
     witness::Witness,
@@ -33,9 +33,15 @@ pub struct GuestInput {
 impl GuestInput {
     /// Executes the input: the one entry point the guest and the native core share.
     pub fn execute(&self) -> Result<BlockOutcome, StfError> {
+        self.execute_observed(&mut |_| {})
+    }
+
+    /// [`Self::execute`], calling `observe` at the end of each phase of
+    /// [`crate::execute::PHASES`] (the guest reports cycles per phase there).
+    pub fn execute_observed(&self, observe: &mut dyn FnMut(&'static str)) -> Result<BlockOutcome, StfError> {
         let request = if self.payload != 0 { Request::Payload(&self.block) } else { Request::Block(&self.block) };
         let opts = ExecOptions { check_header: self.check_header != 0, strict_witness: false };
-        execute_request(&self.chain, request, &self.witness, opts)
+        execute_request_observed(&self.chain, request, &self.witness, opts, observe)
     }
 
     pub fn encode(&self) -> Vec<u8> {

@@ -1,7 +1,7 @@
 //! `k·G` for k = 1..=255 in affine coordinates, as little-endian 32-bit words
 //! (generated; `tests::g_table_matches_k256` checks every entry).
 
-use super::field::Fe;
+use crate::field::Fe;
 
 /// Entry `k − 1` is `k·G` as `[x, y]`.
 #[rustfmt::skip]

@@ -8,13 +8,12 @@
 //! the double-scalar multiplication — is the same code on both, and the host
 //! build is tested against k256.
 
-mod field;
 mod g_table;
 mod point;
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 
-use field::Fe;
+use crate::field::{self, Fe};
 use point::P;
 
 /// The group order n.
@@ -91,6 +90,18 @@ pub fn recover_address(prehash: B256, r: U256, s: U256, y_odd: bool) -> Result<A
     key[..32].copy_from_slice(&field::to_be_bytes(&x));
     key[32..].copy_from_slice(&field::to_be_bytes(&y));
     Ok(Address::from_slice(&keccak256(key)[12..]))
+}
+
+/// The address the `ecrecover` precompile (0x01) returns for (r, s, y parity):
+/// as [`recover_address`], except that a high s (above n/2, below n) is
+/// accepted, as revm's k256 backend does — it replaces s by n − s and flips the
+/// parity, which recovers the same key.
+pub fn recover_address_precompile(prehash: B256, r: U256, s: U256, y_odd: bool) -> Result<Address, &'static str> {
+    let s_words = field::from_u256(s);
+    if field::lt(&HALF_N, &s_words) && field::lt(&s_words, &N) {
+        return recover_address(prehash, r, field::to_u256(&field::neg(&s_words, &N)), !y_odd);
+    }
+    recover_address(prehash, r, s, y_odd)
 }
 
 #[cfg(test)]

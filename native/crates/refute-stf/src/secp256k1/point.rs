@@ -8,10 +8,8 @@
 //! scalars come from a transaction, so an attacker may steer the intermediate
 //! points.
 
-use super::{
-    field::{self, Fe, ONE, ZERO},
-    g_table::G_MULTIPLES,
-};
+use super::g_table::G_MULTIPLES;
+use crate::field::{self, Fe, ONE, ZERO};
 
 /// The field prime p = 2^256 − 2^32 − 977.
 pub const P: Fe =

@@ -1,7 +1,9 @@
-//! Arithmetic modulo a 256-bit odd modulus on little-endian 32-bit words.
+//! Arithmetic modulo a 256-bit odd modulus on little-endian 32-bit words,
+//! shared by secp256k1 sender recovery and the fault program's blob binding
+//! (BLS12-381 scalars).
 //!
 //! Why words: `[u32; 8]` is exactly what the zkVM's bigint accelerator reads
-//! and writes, so a multiplication in the guest is one `sys_bigint` call with no
+//! and writes, so a multiplication in the guest is one accelerator call with no
 //! conversion. Only [`mul`] differs between the guest and the host; addition,
 //! subtraction and exponentiation are the same code everywhere. Every value is
 //! kept canonical (`< m`), so equality of residues is equality of words.
@@ -40,6 +42,15 @@ pub fn to_be_bytes(x: &Fe) -> [u8; 32] {
     let mut out = [0u8; 32];
     for (i, word) in x.iter().enumerate() {
         out[28 - 4 * i..32 - 4 * i].copy_from_slice(&word.to_be_bytes());
+    }
+    out
+}
+
+/// The integer with these 32 big-endian bytes.
+pub fn from_be_bytes(bytes: &[u8; 32]) -> Fe {
+    let mut out = ZERO;
+    for (i, chunk) in bytes.chunks_exact(4).enumerate() {
+        out[7 - i] = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
     }
     out
 }
@@ -104,18 +115,134 @@ pub fn sub(a: &Fe, b: &Fe, m: &Fe) -> Fe {
     }
 }
 
+/// Any 256-bit `x` reduced modulo `m`, by repeated subtraction: meant for
+/// moduli close to 2^256 (for m > 2^254, at most three subtractions).
+pub fn reduce(x: &Fe, m: &Fe) -> Fe {
+    let mut x = *x;
+    while !lt(&x, m) {
+        x = sub_words(&x, m).0;
+    }
+    x
+}
+
 /// `−a mod m` for `a < m`.
 pub fn neg(a: &Fe, m: &Fe) -> Fe {
     sub(&ZERO, a, m)
 }
 
-/// `a · b mod m` for `a, b < m`: one call to the zkVM's bigint accelerator.
+/// RISC Zero's bigint2 program for `a · b mod m` on 256-bit operands
+/// (`modmul_256.blob` of risc0-zkos-v1compat 2.2.3, whose kernel runs the same
+/// program for the v1 `sys_bigint` call): a header (nondet program, verify
+/// program, constants and temporary sizes in words) and the three sections.
+/// The circuit checks `a · b = q · m + out` for the prover's `q` and `out`.
+#[cfg(target_os = "zkvm")]
+static MODMUL_256: [u32; 82] = [
+    0x0000_002e,
+    0x0000_0020,
+    0x0000_0000,
+    0x0000_0014,
+    0x6362_6962,
+    0x0000_0001,
+    0x0000_0000,
+    0x0000_0003,
+    0x0000_0000,
+    0x0000_0008,
+    0x0000_0020,
+    0x0000_0000,
+    0x0000_00ff,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_003f,
+    0x0000_0000,
+    0x001f_c020,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_0041,
+    0x0000_0000,
+    0x0000_00ff,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_0000,
+    0x0000_0003,
+    0x0000_000b,
+    0x0000_0003,
+    0x0000_000c,
+    0x0000_0003,
+    0x0000_000d,
+    0x0000_001a,
+    0x0000_0100,
+    0x0003_002c,
+    0x0000_0200,
+    0x0003_000b,
+    0x0000_0200,
+    0x0000_0004,
+    0x0000_050e,
+    0x0000_0024,
+    0x0000_0402,
+    0x11a2_0004,
+    0x11a2_0003,
+    0x11a2_0002,
+    0x11a2_0001,
+    0x12a2_0000,
+    0x01ad_0001,
+    0x03ad_0000,
+    0x016b_0001,
+    0x026b_0000,
+    0x016c_0001,
+    0x036c_0000,
+    0x11ae_0001,
+    0x13ae_0000,
+    0x2400_0005,
+    0x2500_0005,
+    0x2100_0005,
+    0x2400_0004,
+    0x2500_0004,
+    0x2100_0004,
+    0x2400_0003,
+    0x2500_0003,
+    0x2100_0003,
+    0x2400_0002,
+    0x2500_0002,
+    0x2100_0002,
+    0x2400_0001,
+    0x2500_0001,
+    0x2100_0001,
+    0x2400_0000,
+    0x2500_0000,
+    0x2600_0000,
+    0x2000_0000,
+];
+
+/// `a · b mod m` for `a, b < m`: one run of the zkVM's bigint accelerator.
+///
+/// Why the bigint2 call rather than `sys_bigint`: the v1 call traps into the
+/// compatibility kernel, which checks its arguments in software and then runs
+/// this same program; calling the program directly skips that detour on the
+/// hottest operation of sender recovery and the blob binding.
 #[cfg(target_os = "zkvm")]
 pub fn mul(a: &Fe, b: &Fe, m: &Fe) -> Fe {
-    use risc0_zkvm_platform::syscall::sys_bigint;
+    use risc0_zkvm_platform::syscall::sys_bigint2_4;
     let mut out = ZERO;
-    // SAFETY: all four arrays are word-aligned, live and of the accelerator's width (8 words).
-    unsafe { sys_bigint(&mut out, risc0_zkvm_platform::syscall::bigint::OP_MULTIPLY, a, b, m) };
+    // SAFETY: the program is word-aligned with its header's section sizes; the
+    // operands and the result are live, word-aligned arrays of 8 words, the
+    // width the program reads and writes.
+    unsafe {
+        sys_bigint2_4(
+            MODMUL_256.as_ptr().cast::<u8>(),
+            a.as_ptr(),
+            b.as_ptr(),
+            m.as_ptr(),
+            out.as_mut_ptr().cast_const(),
+        )
+    };
     // The circuit proves out ≡ a·b (mod m); canonical form is checked here.
     assert!(lt(&out, m), "the bigint accelerator returned a product not below the modulus");
     out
@@ -185,6 +312,8 @@ mod tests {
             let e = U256::from_limbs(e);
             prop_assert_eq!(to_u256(&pow(&fa, &from_u256(e), &m)), a.pow_mod(e, M));
             prop_assert_eq!(to_be_bytes(&fa), a.to_be_bytes::<32>());
+            prop_assert_eq!(from_be_bytes(&a.to_be_bytes::<32>()), fa);
+            prop_assert_eq!(to_u256(&reduce(&from_u256(e), &m)), e.reduce_mod(M));
         }
     }
 }

@@ -1,0 +1,121 @@
+"""Real segment-parallel proofs on Ray: a local cluster, and two simulated nodes losing one mid-run.
+
+Both prove the `digest` guest over two small segments for real (no dev mode), which takes
+minutes of CPU: the lift of each segment and each join is a fixed-size recursion proof.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from cluster_inputs import TEST_PO2, TWO_SEGMENT_INPUT, expected_journal
+
+from refute.prover import zkvm
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def single_machine(digest_guest) -> zkvm.Execution:
+    """The single-machine run: its claim is the one the single-machine prover proves (it checks that itself)."""
+    return zkvm.execute(digest_guest.program, TWO_SEGMENT_INPUT, segment_limit_po2=TEST_PO2)
+
+
+def test_local_cluster_proof_matches_the_single_machine_proof(
+    digest_guest, single_machine: zkvm.Execution, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ray
+
+    from refute.cli import main
+    from refute.prover.api import verify_artifact_file
+    from refute.prover.cluster.connect import cluster_session
+    from refute.prover.cluster.driver import ClusterOptions, _namespace, prove_on_cluster
+    from refute.prover.cluster.segments import finalize, join
+    from refute.prover.cluster.store import ReceiptStore, lift_key, run_id
+    from refute.prover.errors import InvalidInputError, VerificationFailed
+
+    store = tmp_path / "receipts"
+    options = ClusterOptions(segment_po2=TEST_PO2, receipt_store=store)
+    with cluster_session("local", num_cpus=2) as info:
+        assert info.nodes == 1 and info.cpus == 2
+        assert {n["NodeManagerAddress"] for n in ray.nodes()} == {"127.0.0.1"}
+        first = prove_on_cluster(digest_guest.program, TWO_SEGMENT_INPUT, options=options)
+        again = prove_on_cluster(digest_guest.program, TWO_SEGMENT_INPUT, options=options)
+    assert not ray.is_initialized()
+
+    segments = len(first.execution.segments)
+    assert segments == len(single_machine.segments) >= 2
+    assert first.timings["prove_lift"]["tasks"] == segments
+    assert first.timings["join"]["tasks"] == segments - 1
+    assert [p["index"] for p in first.placements] == list(range(segments))
+    assert first.final.journal == single_machine.journal == expected_journal(TWO_SEGMENT_INPUT)
+    assert first.final.claim_digest == single_machine.claim_digest
+    verified = zkvm.verify(first.final.receipt, digest_guest.image_id)
+    assert (verified.receipt_kind, verified.claim_digest) == ("succinct", single_machine.claim_digest)
+
+    # The leaves' receipts in the store: joined the wrong way round, or finalized alone, they are refused.
+    run = run_id(digest_guest.image_id, TWO_SEGMENT_INPUT, TEST_PO2)
+    left, right = (ReceiptStore(store).get(lift_key(_namespace(), run, i)) for i in (0, 1))
+    assert left and right
+    with pytest.raises(InvalidInputError, match="joining receipts"):
+        join(right, left)
+    with pytest.raises(VerificationFailed, match="not the claim execution reported"):
+        finalize(left, single_machine.journal, digest_guest.image_id, single_machine.claim_digest)
+
+    # A rerun (a restarted driver) finds every receipt in the store and proves nothing.
+    assert again.timings["prove_lift"] == {**again.timings["prove_lift"], "tasks": 0, "cached": segments}
+    assert again.timings["join"]["tasks"] == 0
+    assert again.final.receipt == first.final.receipt
+
+    # The command line, over the same store: the usual artifact, which `refute verify` accepts.
+    monkeypatch.setenv("REFUTE_RECEIPT_STORE", str(store))
+    out = tmp_path / "digest.proof.json"
+    (tmp_path / "input.bin").write_bytes(TWO_SEGMENT_INPUT)
+    args = ["prove", "--guest", "digest", "--input", str(tmp_path / "input.bin"), "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--cluster", "local", "--segment-po2", str(TEST_PO2), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["segments"] == segments and report["timings"]["prove_lift"]["cached"] == segments
+    assert report["claim_digest"] == "0x" + single_machine.claim_digest.hex()
+    assert verify_artifact_file(out, digest_guest.image_id)["accepted"] is True
+    assert not ray.is_initialized()
+
+
+def test_a_node_killed_mid_run_does_not_stop_the_proof(
+    digest_guest, single_machine: zkvm.Execution, tmp_path: Path
+) -> None:
+    import ray
+    from ray.cluster_utils import Cluster
+
+    from refute.prover.cluster.connect import loopback_only
+    from refute.prover.cluster.driver import ClusterOptions, prove_on_cluster
+
+    loopback_only()
+    node_args = {"node_ip_address": "127.0.0.1", "object_store_memory": 100 * 1024 * 1024}
+    cluster = Cluster(initialize_head=True, head_node_args={**node_args, "num_cpus": 0, "include_dashboard": False})
+    workers = [cluster.add_node(num_cpus=1, **node_args) for _ in range(2)]
+    killed: list[str] = []
+
+    def kill_one_after_the_first_receipt(executed: int, proven: int, joined: int, total: int | None) -> None:
+        if proven >= 1 and not killed:
+            killed.append(workers[1].node_id)
+            cluster.remove_node(workers[1], allow_graceful=False)
+
+    try:
+        ray.init(address=cluster.address, log_to_driver=False, configure_logging=False)
+        result = prove_on_cluster(
+            digest_guest.program,
+            TWO_SEGMENT_INPUT,
+            options=ClusterOptions(segment_po2=TEST_PO2, receipt_store=tmp_path / "receipts"),
+            progress=kill_one_after_the_first_receipt,
+        )
+        alive = {n["NodeID"] for n in ray.nodes() if n["Alive"]}
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
+    assert killed and killed[0] not in alive
+    assert result.final.claim_digest == single_machine.claim_digest
+    assert zkvm.verify(result.final.receipt, digest_guest.image_id).journal == single_machine.journal
