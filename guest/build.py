@@ -20,9 +20,15 @@ this script:
 Changing a guest (or anything it compiles) changes its image ID: rebuild it with
 `--update-lock` and commit guest/image-ids.json in the same commit.
 
-Reproducibility: paths that differ between checkouts (the clone, CARGO_HOME,
-the target dir, the std source) are remapped, and Cargo.lock is honoured, so two
-clean builds of the same commit give byte-identical ELFs and image IDs.
+Reproducibility: the sources a guest compiles (guest/, native/crates/) are
+staged at one fixed path, /tmp/refute-guest-build, and built from there: cargo
+hashes the absolute path of a path dependency outside the guest workspace
+(native/crates/) into every symbol name of that crate, which changes the link
+order and so the image ID, so a build from the checkout's own path would give
+another image ID in every clone. Paths that still differ between machines
+(CARGO_HOME, the target dir, the std source) are remapped, and Cargo.lock is
+honoured, so two clean builds of the same commit give byte-identical ELFs and
+image IDs wherever the repository is checked out.
 
 Standard library only: it runs before the project's virtualenv exists.
 """
@@ -30,6 +36,7 @@ Standard library only: it runs before the project's virtualenv exists.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
@@ -42,6 +49,8 @@ REPO_DIR = GUEST_DIR.parent
 NATIVE_DIR = REPO_DIR / "native"
 DEFAULT_OUT_DIR = REPO_DIR / "refute" / "prover" / "guests"
 DEFAULT_LOCK = GUEST_DIR / "image-ids.json"
+#: Where the guest sources are staged and built from (a path every machine has; see the module docstring).
+STAGE_DIR = Path("/tmp/refute-guest-build")
 LOCK_ABOUT = (
     "Expected image IDs of refute's guests, as built by guest/build.py from this commit. "
     "A build that differs fails; a deliberate change is `python3 guest/build.py --update-lock NAME`, "
@@ -84,7 +93,7 @@ def check_toolchain() -> None:
         )
 
 
-def guest_rustflags(target_dir: Path) -> list[str]:
+def guest_rustflags(target_dir: Path, repo_dir: Path) -> list[str]:
     """The flags risc0-build's encode_rust_flags passes, plus path remapping."""
     cargo_home = Path(os.environ.get("CARGO_HOME") or os.path.expanduser("~/.cargo"))
     return [
@@ -104,15 +113,15 @@ def guest_rustflags(target_dir: Path) -> list[str]:
         "-C",
         f"linker={RUST_LLD}",
         # Reproducibility: no checkout- or machine-specific paths in the binary.
-        f"--remap-path-prefix={GUEST_DIR}=/refute/guest",
-        f"--remap-path-prefix={REPO_DIR}=/refute",
+        f"--remap-path-prefix={repo_dir / 'guest'}=/refute/guest",
+        f"--remap-path-prefix={repo_dir}=/refute",
         f"--remap-path-prefix={cargo_home}=/cargo",
         f"--remap-path-prefix={target_dir}=/target",
         f"--remap-path-prefix={RUST_SRC.parent}=/rustc-src",
     ]
 
 
-def guest_env(target_dir: Path) -> dict[str, str]:
+def guest_env(target_dir: Path, repo_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RUSTUP_", "CARGO_ENCODED_RUSTFLAGS"))}
     env.pop("RUSTFLAGS", None)
     env.update(
@@ -120,7 +129,7 @@ def guest_env(target_dir: Path) -> dict[str, str]:
             "RUSTC": str(DEBIAN_RUSTC),
             "RUSTC_BOOTSTRAP": "1",
             "CARGO_TARGET_DIR": str(target_dir),
-            "CARGO_ENCODED_RUSTFLAGS": "\x1f".join(guest_rustflags(target_dir)),
+            "CARGO_ENCODED_RUSTFLAGS": "\x1f".join(guest_rustflags(target_dir, repo_dir)),
             # No C code is compiled for guests; make any attempt fail loudly.
             "CC_riscv32im_risc0_zkvm_elf": "/no-c-compiler-for-refute-guests",
             "CFLAGS_riscv32im_risc0_zkvm_elf": "-march=rv32im -nostdlib",
@@ -169,7 +178,30 @@ def build_pack_tool() -> Path:
     return tool
 
 
-def build_elfs(names: list[str], target_dir: Path) -> dict[str, Path]:
+def stage_sources(stage: Path) -> Path:
+    """Copies what the guests compile to ``stage`` (the repository's layout) and returns it.
+
+    Copies keep their modification times, so an unchanged checkout rebuilds
+    nothing; only the guest workspace, the shared crates and the files their
+    manifests read are staged.
+    """
+    ignore = shutil.ignore_patterns("target", "__pycache__", "*.bin")
+    if stage.exists():
+        try:
+            shutil.rmtree(stage)
+        except OSError as exc:
+            raise GuestBuildError(f"cannot clear the guest staging dir {stage}: {exc}") from exc
+    shutil.copytree(GUEST_DIR, stage / "guest", ignore=ignore)
+    shutil.copytree(NATIVE_DIR / "crates", stage / "native" / "crates", ignore=ignore)
+    # The shared crates' workspace root is also the native core's package, which cargo parses.
+    shutil.copytree(NATIVE_DIR / "src", stage / "native" / "src", ignore=ignore)
+    for name in ("Cargo.toml", "Cargo.lock"):
+        shutil.copy2(NATIVE_DIR / name, stage / "native" / name)
+    shutil.copy2(REPO_DIR / "rustfmt.toml", stage / "rustfmt.toml")
+    return stage
+
+
+def build_elfs(names: list[str], target_dir: Path, repo_dir: Path) -> dict[str, Path]:
     """One cargo invocation per guest.
 
     Building several workspace members in one invocation unifies the features of
@@ -191,7 +223,7 @@ def build_elfs(names: list[str], target_dir: Path) -> dict[str, Path]:
             "-p",
             f"refute-guest-{name}",
         ]
-        run(cmd, env=guest_env(target_dir), cwd=GUEST_DIR, what=f"guest build of {name}")
+        run(cmd, env=guest_env(target_dir, repo_dir), cwd=repo_dir / "guest", what=f"guest build of {name}")
         elf = target_dir / TARGET / "release" / name
         if not elf.exists():
             raise GuestBuildError(f"guest build produced no ELF for {name} at {elf}")
@@ -252,15 +284,18 @@ def build(
     names = names or program_names()
     locked = read_lock(lock)
     tool = build_pack_tool()
-    elfs = build_elfs(names, target_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     built: dict[str, tuple[Path, str]] = {}
-    for name, elf in elfs.items():
-        staged = out_dir / f".{name}.bin.new"
-        image_id = "0x" + run([str(tool), str(elf), str(staged)], what=f"packing {name}").strip()
-        built[name] = (staged, image_id)
+    # One build at a time uses the staging dir and the ELFs it leaves in the target dir.
+    with open(STAGE_DIR.with_suffix(".lock"), "w") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        elfs = build_elfs(names, target_dir, stage_sources(STAGE_DIR))
+        for name, elf in elfs.items():
+            staged = out_dir / f".{name}.bin.new"
+            image_id = "0x" + run([str(tool), str(elf), str(staged)], what=f"packing {name}").strip()
+            built[name] = (staged, image_id)
     try:
         if not update_lock:
             for name, (_, image_id) in built.items():
