@@ -41,3 +41,18 @@ def fixtures_dir() -> Path:
 @pytest.fixture(scope="session")
 def repo_dir() -> Path:
     return REPO_DIR
+
+
+@pytest.fixture(scope="session")
+def pack_tool() -> Path:
+    """The `refute-pack-guest` binary `make guests` built (guest-build tests reuse it instead of rebuilding)."""
+    import os
+
+    target = Path(
+        os.environ.get("CARGO_TARGET_DIR")
+        or Path(os.environ.get("REFUTE_CACHE_DIR") or Path.home() / ".cache" / "refute") / "target"
+    )
+    tool = target / "release" / "refute-pack-guest"
+    if not tool.exists():
+        pytest.fail(f"refute-pack-guest not built at {tool}: `make guests` builds it before the tests")
+    return tool

@@ -31,24 +31,11 @@ def _copy_sources(repo: Path, dest: Path) -> Path:
     return dest
 
 
-def _pack_tool() -> Path:
-    import os
-
-    target = Path(
-        os.environ.get("CARGO_TARGET_DIR")
-        or Path(os.environ.get("REFUTE_CACHE_DIR") or Path.home() / ".cache" / "refute") / "target"
-    )
-    tool = target / "release" / "refute-pack-guest"
-    if not tool.exists():
-        pytest.fail(f"refute-pack-guest not built at {tool}: `make guests` builds it before the tests")
-    return tool
-
-
-def _clean_build(repo: Path, root: Path) -> str:
+def _clean_build(repo: Path, root: Path, pack_tool: Path) -> str:
     src = _copy_sources(repo, root / "src")
     out = root / "out"
     target = root / "target"
-    env = dict(os.environ, REFUTE_PACK_GUEST=str(_pack_tool()))
+    env = dict(os.environ, REFUTE_PACK_GUEST=str(pack_tool))
     proc = subprocess.run(
         [sys.executable, str(src / "guest" / "build.py"), "--out-dir", str(out), "--target-dir", str(target), "digest"],
         capture_output=True,
@@ -60,9 +47,9 @@ def _clean_build(repo: Path, root: Path) -> str:
 
 
 @pytest.mark.slow
-def test_two_clean_builds_give_the_same_image_id(repo_dir: Path, tmp_path: Path) -> None:
-    first = _clean_build(repo_dir, tmp_path / "a")
-    second = _clean_build(repo_dir, tmp_path / "second-build-at-a-longer-path")
+def test_two_clean_builds_give_the_same_image_id(repo_dir: Path, tmp_path: Path, pack_tool: Path) -> None:
+    first = _clean_build(repo_dir, tmp_path / "a", pack_tool)
+    second = _clean_build(repo_dir, tmp_path / "second-build-at-a-longer-path", pack_tool)
     assert first == second
     # ...and the same as the build the package ships.
     assert manifest()["digest"]["image_id"] == first

@@ -29,19 +29,10 @@ def _build_module(repo_dir: Path) -> ModuleType:
     return module
 
 
-def _pack_tool() -> Path:
-    target = Path(
-        os.environ.get("CARGO_TARGET_DIR")
-        or Path(os.environ.get("REFUTE_CACHE_DIR") or Path.home() / ".cache" / "refute") / "target"
-    )
-    tool = target / "release" / "refute-pack-guest"
-    if not tool.exists():
-        pytest.fail(f"refute-pack-guest not built at {tool}: `make guests` builds it before the tests")
-    return tool
-
-
-def _build_digest(repo_dir: Path, out: Path, lock: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, REFUTE_PACK_GUEST=str(_pack_tool()))
+def _build_digest(
+    repo_dir: Path, pack_tool: Path, out: Path, lock: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, REFUTE_PACK_GUEST=str(pack_tool))
     cmd = [sys.executable, str(repo_dir / "guest" / "build.py"), "--out-dir", str(out), "--lock", str(lock)]
     return subprocess.run([*cmd, *extra, "digest"], capture_output=True, text=True, env=env)
 
@@ -54,12 +45,14 @@ def test_installed_guests_match_the_committed_lockfile(repo_dir: Path) -> None:
     assert installed == locked
 
 
-def test_a_build_that_differs_from_the_lock_is_refused_and_not_installed(repo_dir: Path, tmp_path: Path) -> None:
+def test_a_build_that_differs_from_the_lock_is_refused_and_not_installed(
+    repo_dir: Path, tmp_path: Path, pack_tool: Path
+) -> None:
     lock = tmp_path / "image-ids.json"
     wrong = "0x" + "00" * 32
     lock.write_text(json.dumps({"about": "test", "image_ids": {"digest": wrong}}))
     out = tmp_path / "out"
-    proc = _build_digest(repo_dir, out, lock)
+    proc = _build_digest(repo_dir, pack_tool, out, lock)
     assert proc.returncode == 1
     assert "guest digest" in proc.stderr and wrong in proc.stderr
     assert manifest()["digest"]["image_id"] in proc.stderr
@@ -68,19 +61,19 @@ def test_a_build_that_differs_from_the_lock_is_refused_and_not_installed(repo_di
     assert not list(out.glob(".*.new"))
 
 
-def test_update_lock_records_the_build(repo_dir: Path, tmp_path: Path) -> None:
+def test_update_lock_records_the_build(repo_dir: Path, tmp_path: Path, pack_tool: Path) -> None:
     lock = tmp_path / "image-ids.json"
     lock.write_text(json.dumps({"about": "test", "image_ids": {"other": "0x01"}}))
-    proc = _build_digest(repo_dir, tmp_path / "out", lock, "--update-lock")
+    proc = _build_digest(repo_dir, pack_tool, tmp_path / "out", lock, "--update-lock")
     assert proc.returncode == 0, proc.stderr[-2000:]
     ids = json.loads(lock.read_text())["image_ids"]
     assert ids == {"other": "0x01", "digest": manifest()["digest"]["image_id"]}
 
 
-def test_a_guest_missing_from_the_lock_is_refused(repo_dir: Path, tmp_path: Path) -> None:
+def test_a_guest_missing_from_the_lock_is_refused(repo_dir: Path, tmp_path: Path, pack_tool: Path) -> None:
     lock = tmp_path / "image-ids.json"
     lock.write_text(json.dumps({"about": "test", "image_ids": {}}))
-    proc = _build_digest(repo_dir, tmp_path / "out", lock)
+    proc = _build_digest(repo_dir, pack_tool, tmp_path / "out", lock)
     assert proc.returncode == 1
     assert "is not in" in proc.stderr
 
