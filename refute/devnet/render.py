@@ -16,7 +16,14 @@ from refute.devnet.sequencer import L2Block
 from refute.hexutil import to_hex
 from refute.prover.native import call_json
 
-__all__ = ["l1_block_json", "l2_block_json", "output_json", "receipts_json", "rollup_config_json"]
+__all__ = [
+    "l1_block_json",
+    "l2_block_json",
+    "output_json",
+    "output_parts_json",
+    "receipts_json",
+    "rollup_config_json",
+]
 
 
 def _render(request: dict[str, Any]) -> Any:
@@ -41,11 +48,18 @@ def l2_block_json(header: bytes, transactions: list[bytes]) -> dict[str, Any]:
 
 def output_json(block: L2Block, l1_origin_hash: str) -> dict[str, Any]:
     """``optimism_outputAtBlock`` of a built block."""
+    return output_parts_json(block.header, block.output, block.l1_origin, l1_origin_hash, block.sequence_number)
+
+
+def output_parts_json(
+    header: bytes, output: dict[str, str], l1_origin: int, l1_origin_hash: str, sequence_number: int
+) -> dict[str, Any]:
+    """``optimism_outputAtBlock`` from its parts (the genesis block has no :class:`L2Block`)."""
     request = {
-        "header": to_hex(block.header),
-        "output": block.output,
-        "l1_origin": {"number": block.l1_origin, "hash": l1_origin_hash},
-        "sequence_number": block.sequence_number,
+        "header": to_hex(header),
+        "output": output,
+        "l1_origin": {"number": l1_origin, "hash": l1_origin_hash},
+        "sequence_number": sequence_number,
     }
     return dict(_render({"output": request}))
 

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol
 
 from refute.devnet.chain import SECONDS_PER_SLOT, ServedChain
 from refute.devnet.faults import Failure, FailurePlan
@@ -112,6 +112,37 @@ def _beacon(chain: ServedChain, path: str) -> tuple[int, Any]:
     return 404, {"code": 404, "message": f"unknown path {path}"}
 
 
+class Nodes(Protocol):
+    """What the server answers: the L1 node, the L2 and rollup node, and the beacon API.
+
+    ``l1`` and ``l2`` return a JSON-RPC result or raise :class:`RpcFailure`
+    (or :class:`LookupError` for data the node does not hold); ``beacon``
+    returns an HTTP status and body.
+    """
+
+    def l1(self, method: str, params: list[Any]) -> Any: ...
+
+    def l2(self, method: str, params: list[Any]) -> Any: ...
+
+    def beacon(self, path: str) -> tuple[int, Any]: ...
+
+
+class ServedNodes:
+    """:class:`Nodes` for a fixed :class:`ServedChain` (a fault input or the generator's chain)."""
+
+    def __init__(self, chain: ServedChain) -> None:
+        self.chain = chain
+
+    def l1(self, method: str, params: list[Any]) -> Any:
+        return _l1_method(self.chain, method, params)
+
+    def l2(self, method: str, params: list[Any]) -> Any:
+        return _l2_method(self.chain, method, params)
+
+    def beacon(self, path: str) -> tuple[int, Any]:
+        return _beacon(self.chain, path)
+
+
 def _handler(server: DevnetServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -148,7 +179,7 @@ def _handler(server: DevnetServer) -> type[BaseHTTPRequestHandler]:
             server.requests.append(path)
             if self._inject(path):
                 return
-            status, body = _beacon(server.chain, path)
+            status, body = server.nodes.beacon(path)
             self._send(status, body)
 
         def do_POST(self) -> None:
@@ -172,10 +203,10 @@ def _handler(server: DevnetServer) -> type[BaseHTTPRequestHandler]:
             server.requests.append(method)
             if self._inject(method):
                 return
-            layer = _l2_method if self.path.rstrip("/").endswith("/l2") else _l1_method
+            layer = server.nodes.l2 if self.path.rstrip("/").endswith("/l2") else server.nodes.l1
             reply: dict[str, Any] = {"jsonrpc": "2.0", "id": body.get("id")}
             try:
-                reply["result"] = layer(server.chain, method, list(params))
+                reply["result"] = layer(method, list(params))
             except RpcFailure as exc:
                 reply["error"] = {"code": exc.code, "message": str(exc)}
             except LookupError as exc:
@@ -188,11 +219,12 @@ def _handler(server: DevnetServer) -> type[BaseHTTPRequestHandler]:
 class DevnetServer:
     """Serves ``chain`` on 127.0.0.1 (an ephemeral port unless ``port`` is given); a context manager.
 
-    ``url`` is the L1 node and beacon API, ``l2_url`` the L2 and rollup node.
+    ``chain`` is a fixed :class:`ServedChain` or any :class:`Nodes` (the live
+    devnet). ``url`` is the L1 node and beacon API, ``l2_url`` the L2 and rollup node.
     """
 
-    def __init__(self, chain: ServedChain, port: int = 0, failures: FailurePlan | None = None) -> None:
-        self.chain = chain
+    def __init__(self, chain: ServedChain | Nodes, port: int = 0, failures: FailurePlan | None = None) -> None:
+        self.nodes: Nodes = ServedNodes(chain) if isinstance(chain, ServedChain) else chain
         self.failures = failures or FailurePlan()
         self.requests: list[str] = []
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))

@@ -44,14 +44,18 @@ class LocalChain:
 
 
 def _cache_kzg_setup() -> None:
-    """py-evm's 0x0a precompile reloads the KZG trusted setup on every call (~4 s); load it once.
+    """py-evm's 0x0a precompile and eth-account reload the KZG trusted setup on every use (~4 s); load it once.
 
     The setup is a constant file, so caching changes no result, only the time.
     """
     import eth.precompiles.point_evaluation as point_evaluation
+    import eth_account.typed_transactions.base as typed_base
 
     if not hasattr(point_evaluation.load_trusted_setup, "cache_info"):
         point_evaluation.load_trusted_setup = functools.cache(point_evaluation.load_trusted_setup)
+    # eth-account reloads it for every blob it commits to (signing and decoding blob transactions).
+    if not hasattr(typed_base.load_trusted_setup, "cache_info"):
+        typed_base.load_trusted_setup = functools.cache(typed_base.load_trusted_setup)
 
 
 def local_chain() -> LocalChain:

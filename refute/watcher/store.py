@@ -1,4 +1,5 @@
-"""The watcher's state in SQLite: what it sent to L1, recorded before it is sent.
+"""The watcher's state in SQLite: the proposals it judged, the proofs it made, and what it
+sent to L1, each recorded before it is acted on.
 
 Why SQLite with ``synchronous=FULL``: a committed row survives ``kill -9`` and
 power loss, and one ``BEGIN IMMEDIATE`` transaction per step makes each
@@ -7,18 +8,20 @@ transition atomic, so a restarted watcher never sees half a decision.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from refute.prover.errors import InvalidInputError
 
-__all__ = ["SCHEMA_VERSION", "SubmissionRecord", "WatcherStore"]
+__all__ = ["SCHEMA_VERSION", "ProposalRecord", "SubmissionRecord", "WatcherStore"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,6 +38,21 @@ CREATE TABLE IF NOT EXISTS submissions (
     updated_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS submissions_open ON submissions (sender, nonce) WHERE state = 'signed';
+CREATE TABLE IF NOT EXISTS proposals (
+    id INTEGER PRIMARY KEY,
+    parent INTEGER NOT NULL,
+    l2_block INTEGER NOT NULL,
+    output_root TEXT NOT NULL,
+    l1_head TEXT NOT NULL,
+    verdict TEXT CHECK (verdict IN ('valid', 'fault', 'descendant')),
+    computed_root TEXT,
+    bundle TEXT,
+    proof TEXT,
+    proof_summary TEXT,
+    outcome TEXT,
+    detail TEXT,
+    updated_at REAL NOT NULL
+);
 """
 
 
@@ -55,6 +73,30 @@ class SubmissionRecord:
     @property
     def settled(self) -> bool:
         return self.state in ("mined", "reverted")
+
+
+@dataclass(frozen=True)
+class ProposalRecord:
+    """One proposal as the watcher saw it on L1, and what it decided and did about it.
+
+    ``verdict``: ``valid`` (correct execution gives the proposed root), ``fault``
+    (it does not; this proposal is proven), ``descendant`` (its parent is faulty:
+    it is pruned, never proven). ``outcome`` is the final act: ``challenged``,
+    ``challenged_by_other``, ``pruned``, ``pruned_by_other`` or ``closed`` (no longer pending).
+    """
+
+    id: int
+    parent: int
+    l2_block: int
+    output_root: str
+    l1_head: str
+    verdict: str | None = None
+    computed_root: str | None = None
+    bundle: str | None = None
+    proof: str | None = None
+    proof_summary: dict[str, Any] | None = None
+    outcome: str | None = None
+    detail: str | None = None
 
 
 class WatcherStore:
@@ -150,3 +192,84 @@ class WatcherStore:
         record = self.submission(intent)
         assert record is not None
         return record
+
+    # ---- proposals ----
+
+    _PROPOSAL_COLUMNS = "id, parent, l2_block, output_root, l1_head, verdict, computed_root, bundle, proof, proof_summary, outcome, detail"
+
+    @staticmethod
+    def _proposal(row: tuple[Any, ...]) -> ProposalRecord:
+        pid, parent, l2_block, root, l1_head, verdict, computed, bundle, proof, summary, outcome, detail = row
+        return ProposalRecord(
+            id=int(pid),
+            parent=int(parent),
+            l2_block=int(l2_block),
+            output_root=str(root),
+            l1_head=str(l1_head),
+            verdict=verdict,
+            computed_root=computed,
+            bundle=bundle,
+            proof=proof,
+            proof_summary=None if summary is None else json.loads(summary),
+            outcome=outcome,
+            detail=detail,
+        )
+
+    def proposal(self, proposal_id: int) -> ProposalRecord | None:
+        row = self._db.execute(
+            f"SELECT {self._PROPOSAL_COLUMNS} FROM proposals WHERE id = ?", (proposal_id,)
+        ).fetchone()
+        return None if row is None else self._proposal(row)
+
+    def proposals(self) -> list[ProposalRecord]:
+        rows = self._db.execute(f"SELECT {self._PROPOSAL_COLUMNS} FROM proposals ORDER BY id").fetchall()
+        return [self._proposal(r) for r in rows]
+
+    def max_proposal_id(self) -> int:
+        row = self._db.execute("SELECT MAX(id) FROM proposals").fetchone()
+        return 0 if row is None or row[0] is None else int(row[0])
+
+    def record_proposal(self, record: ProposalRecord) -> None:
+        """Inserts a newly seen proposal, or replaces one whose on-chain fields changed (a reorg)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO proposals (id, parent, l2_block, output_root, l1_head, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (record.id, record.parent, record.l2_block, record.output_root, record.l1_head, time.time()),
+            )
+
+    def update_proposal(self, proposal_id: int, **fields: Any) -> ProposalRecord:
+        """Sets some of ``verdict``, ``computed_root``, ``bundle``, ``proof``, ``proof_summary``, ``outcome``, ``detail``."""
+        allowed = {"verdict", "computed_root", "bundle", "proof", "proof_summary", "outcome", "detail"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise InvalidInputError(f"unknown proposal fields {sorted(unknown)}", field="proposal")
+        values = [json.dumps(v) if k == "proof_summary" and v is not None else v for k, v in fields.items()]
+        assignments = ", ".join(f"{k} = ?" for k in fields)
+        with self.transaction() as db:
+            updated = db.execute(
+                f"UPDATE proposals SET {assignments}, updated_at = ? WHERE id = ?",
+                (*values, time.time(), proposal_id),
+            ).rowcount
+            if updated != 1:
+                raise InvalidInputError(f"no proposal {proposal_id} recorded", field="proposal")
+        record = self.proposal(proposal_id)
+        assert record is not None
+        return record
+
+    # ---- reports ----
+
+    def settled_count(self, intent_prefix: str) -> int:
+        """How many transactions for intents starting with ``intent_prefix`` were mined successfully."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM submissions WHERE intent LIKE ? AND state = 'mined'", (intent_prefix + "%",)
+        ).fetchone()
+        return int(row[0])
+
+    def submissions_json(self) -> list[dict[str, Any]]:
+        """Every transaction the watcher signed: intent, hash, nonce, state, attempts, block and gas."""
+        rows = self._db.execute(
+            "SELECT intent, tx_hash, nonce, state, attempts, block_number, gas_used FROM submissions ORDER BY nonce"
+        ).fetchall()
+        keys = ("intent", "tx", "nonce", "state", "attempts", "block", "gas_used")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
