@@ -337,18 +337,78 @@ def verify(
     _emit(result, as_json, text)
 
 
-@main.command()
-@click.option("--dev", is_flag=True, help="dev mode: fake receipts (fast, proves nothing)")
-@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
-def demo(dev: bool, as_json: bool) -> None:
-    """The main job on the built-in devnet: prove and verify end to end."""
-    from refute.prover.demo import run_demo
+def _demo_line(entry: dict[str, Any]) -> str | None:
+    """One step of ``refute demo`` as a line of text (None: not shown in text mode)."""
+    kind = entry["step"]
+    short = lambda h: str(h)[:10] + "…"  # noqa: E731 - a local formatter
+    if kind == "devnet":
+        return f"devnet up: {entry['title']} (fault injected at L2 block {entry['faulty_block']}); game {entry['game']}"
+    if kind == "proposal_seen":
+        return f"proposal {entry['proposal']} seen: L2 block {entry['l2_block']} root {short(entry['root'])}"
+    if kind == "verdict":
+        return f"proposal {entry['proposal']}: {entry['verdict']}"
+    if kind == "fault_found":
+        diff = entry.get("first_difference") or {}
+        account = f"{diff['name']} ({diff['account']})" if "name" in diff else diff.get("account", "?")
+        where = account + (f" storage slot {diff['slot']}" if "slot" in diff else f" {diff.get('field', '')}")
+        return (
+            f"FAULT in proposal {entry['proposal']} (L2 block {entry['l2_block']}): correct root "
+            f"{short(entry['correct_root'])}, proposed {short(entry['proposed_root'])}; first difference: {where}"
+        )
+    if kind == "proving":
+        return f"proving proposal {entry['proposal']}" + (" (DEV MODE: fake receipt)" if entry["dev_mode"] else "")
+    if kind == "proved":
+        label = " DEV MODE" if entry["dev_mode"] else ""
+        return (
+            f"proof: {entry['receipt_kind']}{label} receipt, {entry['total_cycles']:,} cycles, {entry['segments']} "
+            f"segments, {entry['prove_seconds']} s; verified against image ID {short(entry['verified_against'])}"
+        )
+    if kind == "mirror_accepts":
+        return "pure-Python mirror of the game accepts the challenge"
+    if kind == "challenged":
+        return f"challenge accepted on L1: tx {short(entry['tx'])}, gas {entry['gas_used']:,}"
+    if kind == "pruned":
+        return f"descendant proposal {entry['proposal']} pruned (gas {entry['gas_used']:,})"
+    if kind == "withdrawn":
+        return f"bonds paid to the watcher: {entry['amount_wei'] / 1e18:g} ETH"
+    if kind == "warp":
+        return f"L1 time moves {entry['seconds']} s, past the challenge window"
+    if kind == "honest_untouched":
+        state = "resolved untouched" if entry["resolved"] else "NOT resolved"
+        return f"honest proposals {entry['proposals']}: {state}"
+    if kind in ("rejected", "retry"):
+        return f"{kind}: {entry.get('reason') or entry.get('error') or entry}"
+    return None
 
-    with _status("proving the digest guest on the devnet input" + (" (DEV MODE)" if dev else "")):
-        result = run_demo(dev_mode=dev)
+
+@main.command()
+@click.option(
+    "--scenario",
+    type=click.Choice(["seeding", "oracle"]),
+    default="seeding",
+    show_default=True,
+    help="incident: misconfigured vault seeding, or an oracle glitch that liquidates sound positions",
+)
+@click.option("--dev", is_flag=True, help="dev mode: fake receipts (fast, proves nothing)")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable account of every step")
+def demo(scenario: str, dev: bool, as_json: bool) -> None:
+    """The main job on the built-in devnet: a faulty proposal caught, proven and eliminated."""
+    from refute.devnet.demo import run_demo
+
+    def show(entry: dict[str, Any]) -> None:
+        line = _demo_line(entry)
+        if line is not None and not as_json:
+            click.echo(f"[{entry['t']:7.1f} s] {line}")
+
+    with _status(f"refute demo --scenario {scenario}" + (" (DEV MODE)" if dev else "")):
+        result = run_demo(scenario, dev_mode=dev, step=show)
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        click.echo(f"note: {result['note']}")
+        click.echo(f"done in {result['seconds']} s" + (" (DEV MODE: nothing was proven)" if dev else ""))
     if dev:
         click.echo("warning: DEV MODE: fake receipts, nothing was proven", err=True)
-    _emit(result, as_json, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))
 
 
 # --- data availability ---
@@ -997,6 +1057,125 @@ def bench_command(
         as_json,
         lambda d: "\n".join([f"results in {d['out']}", *lines]),
     )
+
+
+# ---------------------------------------------------------------- watcher and devnet
+
+
+@main.command()
+@click.option("--l1-rpc", envvar="REFUTE_L1_RPC", required=True, help="L1 execution JSON-RPC URL [REFUTE_L1_RPC]")
+@click.option("--l2-rpc", envvar="REFUTE_L2_RPC", required=True, help="L2 execution JSON-RPC URL [REFUTE_L2_RPC]")
+@click.option("--beacon-rpc", envvar="REFUTE_BEACON_RPC", required=True, help="L1 beacon API URL [REFUTE_BEACON_RPC]")
+@click.option(
+    "--rollup-rpc", envvar="REFUTE_ROLLUP_RPC", help="rollup node (op-node) URL; default --l2-rpc [REFUTE_ROLLUP_RPC]"
+)
+@click.option(
+    "--game-address", envvar="REFUTE_GAME_ADDRESS", required=True, help="FaultDisputeGame address [REFUTE_GAME_ADDRESS]"
+)
+@click.option("--key", envvar="REFUTE_WATCHER_KEY", required=True, help="challenger's private key [REFUTE_WATCHER_KEY]")
+@click.option("--payout", envvar="REFUTE_PAYOUT", help="bond recipient the proofs name (default: the key's address)")
+@click.option(
+    "--data-dir",
+    envvar="REFUTE_DATA_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("refute-watcher"),
+    show_default=True,
+    help="the watcher's database, bundles and proofs (keep it: a restart resumes from it)",
+)
+@click.option(
+    "--receipt", "receipt_kind", type=click.Choice(["succinct", "groth16"]), default="succinct", show_default=True
+)
+@click.option("--dev", is_flag=True, help="dev mode: fake receipts, proves nothing (devnets only)")
+@click.option("--poll-interval", type=click.FloatRange(min=0.1), default=6.0, show_default=True, help="seconds")
+@click.option("--until-settled", type=click.IntRange(min=1), help="exit 0 once this many proposals are settled")
+@click.option("--timeout", type=click.FloatRange(min=1), help="with --until-settled: give up after this many seconds")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per event on stdout")
+def watch(
+    l1_rpc: str,
+    l2_rpc: str,
+    beacon_rpc: str,
+    rollup_rpc: str | None,
+    game_address: str,
+    key: str,
+    payout: str | None,
+    data_dir: Path,
+    receipt_kind: str,
+    dev: bool,
+    poll_interval: float,
+    until_settled: int | None,
+    timeout: float | None,
+    as_json: bool,
+) -> None:
+    """Watch a dispute game: re-execute every proposal, prove and challenge the faulty ones, collect bonds."""
+    from refute.watcher.watch import Watcher, WatchSettings
+
+    if dev:
+        click.echo("warning: DEV MODE: fake receipts; only a devnet's mock verifier accepts them", err=True)
+
+    def event(e: dict[str, Any]) -> None:
+        click.echo(json.dumps(e) if as_json else " ".join(f"{k}={v}" for k, v in e.items()))
+
+    settings = WatchSettings(
+        l1_rpc=l1_rpc,
+        l2_rpc=l2_rpc,
+        beacon_rpc=beacon_rpc,
+        rollup_rpc=rollup_rpc,
+        game_address=game_address,
+        key=key,
+        payout=payout,
+        data_dir=data_dir,
+        dev_mode=dev,
+        receipt_kind=receipt_kind,
+        poll_interval=poll_interval,
+    )
+    watcher = Watcher(settings, events=event)
+    try:
+        summary = watcher.run(until_settled=until_settled, timeout=timeout)
+    except TimeoutError as exc:
+        from refute.prover.errors import EnvironmentUnavailable
+
+        raise EnvironmentUnavailable(str(exc)) from None
+    finally:
+        watcher.close()
+    event({"event": "settled", **summary})
+
+
+@main.command()
+@click.option("--scenario", type=click.Choice(["seeding", "oracle"]), default="seeding", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8545, show_default=True, help="on 127.0.0.1 (0: any)")
+@click.option(
+    "--block-interval", type=click.FloatRange(min=0.05), default=1.0, show_default=True, help="wall s per slot"
+)
+@click.option("--challenge-window", type=click.IntRange(min=12), default=86_400, show_default=True, help="L1 seconds")
+def devnet(scenario: str, port: int, block_interval: float, challenge_window: int) -> None:
+    """Run the local devnet (L1 with the dispute game, OP Stack L2, batcher, faulty proposer) until Ctrl-C.
+
+    Prints one JSON line with the endpoints, the game address and a funded watcher key.
+    """
+    import time
+
+    from refute.devnet.network import Devnet, DevnetPlan
+    from refute.prover.guests_registry import load_guest
+
+    net = Devnet(
+        DevnetPlan.scenario(scenario),
+        fault_image_id=load_guest("fault").image_id,
+        challenge_window=challenge_window,
+        block_interval=block_interval,
+        port=port,
+    )
+    with _status("starting the devnet (deploying the contracts)"):
+        net.start()
+    try:
+        click.echo(json.dumps(net.describe()), nl=True)
+        net.on_event(lambda e: click.echo(json.dumps(e), err=True))
+        while True:
+            net.raise_if_failed()
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        net.stop()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -117,14 +117,22 @@ class Watcher:
         self.challenge()
         self.collect()
 
+    def try_poll(self) -> str | None:
+        """:meth:`poll`, reporting (not raising) a failure the next pass may get past: an RPC
+        outage, a node without the data yet, a transaction not mined in time."""
+        try:
+            self.poll()
+        except (RefuteError, OSError, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            self.events({"event": "retry", "error": error})
+            return error
+        return None
+
     def run(self, *, until_settled: int | None = None, timeout: float | None = None) -> dict[str, Any]:
         """Polls until interrupted, or (``until_settled``) until that many proposals are settled."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            try:
-                self.poll()
-            except (RefuteError, OSError, ValueError) as exc:
-                self.events({"event": "retry", "error": f"{type(exc).__name__}: {exc}"})
+            self.try_poll()
             if until_settled is not None and self.settled(until_settled):
                 return self.summary()
             if deadline is not None and time.monotonic() > deadline:

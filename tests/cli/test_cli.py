@@ -113,12 +113,15 @@ def test_garbage_receipt_is_rejected_exit_1(runner: CliRunner, input_file: Path)
     assert result.exit_code == 1
 
 
+@pytest.mark.slow
 def test_demo_dev_mode_is_labelled(runner: CliRunner) -> None:
-    result = runner.invoke(main, ["demo", "--dev", "--json"])
+    """``refute demo --dev --scenario oracle --json``: the whole loop, every dev-mode step labelled."""
+    from devnet.demo_checks import check_demo_result
+
+    result = runner.invoke(main, ["demo", "--dev", "--scenario", "oracle", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["dev_mode"] is True and data["receipt_kind"] == "fake"
-    assert data["verified"] is True and data["wrong_image_id_rejected"] is True
+    check_demo_result(data, scenario="oracle", dev_mode=True)
     assert "DEV MODE" in result.stderr
 
 

@@ -70,7 +70,7 @@ INTERNAL_CASES: list[tuple[str, str, Callable[[Path], list[str]]]] = [
         "verify_receipt_file",
         lambda p: ["verify", "--receipt", str(p), "--image-id", "0x" + "00" * 32],
     ),
-    ("refute.prover.demo", "run_demo", lambda p: ["demo", "--dev"]),
+    ("refute.devnet.demo", "run_demo", lambda p: ["demo", "--dev"]),
     ("refute.prover.da.api", "blob_encode_file", lambda p: ["blob", "encode", "--in", str(p), "--out", str(p) + ".b"]),
     ("refute.prover.da.api", "blob_decode_file", lambda p: ["blob", "decode", "--in", str(p), "--out", str(p) + ".o"]),
     ("refute.prover.da.api", "blob_commit_file", lambda p: ["blob", "commit", str(p)]),
@@ -146,8 +146,9 @@ def test_verify(payload: Path, tmp_path: Path) -> None:
 
 
 def test_demo(tmp_path: Path) -> None:
-    assert run("demo", "--dev", "--json").exit_code == 0
+    """A whole demo run is tested in tests/devnet/test_demo.py; here only its failure codes."""
     failure(run("demo", "--bogus", "--json"), 2, "usage")
+    failure(run("demo", "--scenario", "nope", "--json"), 2, "usage")
     failure(run("demo", "--dev", "--json", env={"REFUTE_GUEST_DIR": str(tmp_path)}), 3, "unavailable")
 
 
