@@ -1,5 +1,5 @@
 # refute — setup, build and test. Two commands on a fresh machine:
-#   make demo   # installs everything missing, builds, proves and verifies on the devnet
+#   make demo   # installs everything missing, builds, then a watcher disproves a faulty proposal on the devnet
 #   make test   # the whole suite
 #
 # Build caches live outside the clone (REFUTE_CACHE_DIR, default ~/.cache/refute)
@@ -52,16 +52,27 @@ $(VENV)/.ready: pyproject.toml
 	$(PIP) install -q "maturin>=1.5,<2" "cffi>=1.16" pytest hypothesis pyyaml $(LINTERS)
 	touch $@
 
+# What each build reads: a target is rebuilt only when one of these changed since
+# its stamp (make lint, make test and make bench-gate each depend on install).
+GUEST_SOURCES := $(shell find guest native/crates native/Cargo.lock -type f -not -path '*/target/*' 2>/dev/null)
+NATIVE_SOURCES := $(shell find native -type f -not -path '*/target/*' 2>/dev/null) pyproject.toml
+GUESTS_BUILT := refute/prover/guests/.built
+INSTALLED := $(VENV)/.installed
+
 ## guests: build the zkVM guests with Debian's rustc (-Zbuild-std, no rzup)
-guests: deps
+guests: $(GUESTS_BUILT)
+$(GUESTS_BUILT): $(GUEST_SOURCES) guest/image-ids.json | deps
 	. .ci/phase.sh guests
 	python3 guest/build.py
+	touch $@
 
 ## install: the native core (maturin, cffi) + the Python packages, editable
-install: deps venv guests
+install: $(INSTALLED)
+$(INSTALLED): $(VENV)/.ready $(GUESTS_BUILT) $(NATIVE_SOURCES) | deps
 	. .ci/phase.sh install
 	$(PIP) install -q -e ".[test]"
 	$(PY) -c "import refute.cli, refute.prover, refute.verifier, refute._native; print('refute installed')"
+	touch $@
 
 develop: install
 
@@ -91,7 +102,7 @@ test: install
 	(cd native && cargo test --release --locked -p refute-forks -p refute-da -p refute-stf -p refute-fault --features refute-da/bn254,refute-fault/generate)
 	$(PY) -m pytest -ra --durations=20
 
-## demo: prove and verify on the built-in devnet
+## demo: the built-in devnet replays an incident; the watcher proves the fault (real proving)
 demo: install
 	. .ci/phase.sh demo
 	$(REFUTE) demo
@@ -106,4 +117,4 @@ bench-gate: install
 	$(REFUTE) bench --quick --no-plots --out "$${TMPDIR:-/tmp}/refute-bench"
 
 clean-guests:
-	rm -f refute/prover/guests/*.bin refute/prover/guests/manifest.json
+	rm -f refute/prover/guests/*.bin refute/prover/guests/manifest.json $(GUESTS_BUILT)
