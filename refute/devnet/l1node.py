@@ -52,6 +52,7 @@ class DevnetL1:
         self._blobs: dict[str, list[bytes]] = {}
         self._sidecars: dict[int, list[dict[str, Any]]] = {}
         self._pending: dict[str, bytes] = {}
+        self._sent: dict[str, tuple[bytes, list[bytes]]] = {}
         self.genesis_time = 0
 
     @property
@@ -98,6 +99,7 @@ class DevnetL1:
             except Exception as exc:
                 raise RpcFailure(-32000, f"transaction rejected: {exc}") from None
             self._pending[tx_hash] = raw
+            self._sent[tx_hash] = (raw, list(blobs or []))
             if blobs:
                 self._blobs[tx_hash] = list(blobs)
             return tx_hash
@@ -125,6 +127,36 @@ class DevnetL1:
             latest = int(self.w3.eth.get_block("latest")["timestamp"])
             self._set_pending_timestamp(latest + seconds)
         return self.mine()
+
+    def reorg(self, to_block: int, keep: set[str]) -> list[str]:
+        """Makes ``to_block`` the head again (the blocks after it are orphaned) and puts back the
+        orphaned transactions whose sender is in ``keep`` (lower-case addresses), as their
+        senders' nodes would, and every transaction not mined yet; returns the orphaned
+        transaction hashes that were dropped (their senders must notice and send again)."""
+        with self.lock:
+            head = int(self.w3.eth.block_number)
+            if not 0 <= to_block < head:
+                raise ValueError(f"cannot reorg to block {to_block}: the head is {head}")
+            txs = [t for n in range(to_block + 1, head + 1) for t in self._block(n)["transactions"]]
+            orphaned = [str(t["hash"]) for t in txs]
+            senders = {h: str(self.w3.eth.get_transaction(h)["from"]).lower() for h in orphaned}  # type: ignore[arg-type]
+            target = self._block(to_block)
+            unmined = list(self._pending)
+            self.tester.backend.revert_to_snapshot(bytes.fromhex(str(target["hash"])[2:]))
+            self._pending.clear()
+            target_slot = self.slot_of(int(str(target["timestamp"]), 16))
+            self._sidecars = {slot: s for slot, s in self._sidecars.items() if slot <= target_slot}
+            self._rendered = {n: b for n, b in self._rendered.items() if n <= to_block}
+            self._receipts = {n: r for n, r in self._receipts.items() if n <= to_block}
+            self._set_pending_timestamp(int(str(target["timestamp"]), 16) + SECONDS_PER_SLOT)
+        dropped = []
+        for tx_hash in orphaned + unmined:
+            if (tx_hash in unmined or senders[tx_hash] in keep) and tx_hash in self._sent:
+                raw, blobs = self._sent[tx_hash]
+                self.send_raw(raw, blobs)
+            else:
+                dropped.append(tx_hash)
+        return dropped
 
     def _record_sidecars(self, timestamp: int, mined: list[str]) -> None:
         """The beacon node's sidecars for the slot at ``timestamp``: the blobs of the transactions just mined."""

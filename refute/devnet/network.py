@@ -332,6 +332,22 @@ class Devnet:
         slots = max(1, -(-seconds // SECONDS_PER_SLOT))
         self.tick(warp=slots * SECONDS_PER_SLOT)
 
+    def reorg(self, to_block: int) -> list[str]:
+        """An L1 reorg back to ``to_block``: the devnet's batcher and proposer transactions in the
+        orphaned blocks are sent again (into new blocks, so proposals get new L1 heads); anyone
+        else's are dropped and returned. The L2 chain must not depend on the orphaned blocks."""
+        with self._tick_lock:
+            for n in range(self.canonical.head_number + 1):
+                origin = self.canonical.block(n).l1_origin if n else _number(self.canonical.params)
+                if origin > to_block:
+                    raise InvalidInputError(
+                        f"L2 block {n} has L1 origin {origin}, after the reorg point {to_block}", field="to_block"
+                    )
+            keep = {self.batcher.account.address.lower(), self.proposer.account.address.lower()}
+            dropped = self.l1.reorg(to_block, keep)
+        self._emit({"event": "l1_reorg", "to_block": to_block, "dropped": dropped})
+        return dropped
+
     def wait_for(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
         """Waits until ``predicate()`` holds; raises if the devnet stopped or ``timeout`` passed."""
         deadline = time.monotonic() + timeout

@@ -78,6 +78,10 @@ class DurableSender:
         except TransactionNotFound:
             return None
 
+    def on_chain(self, tx_hash: str) -> bool:
+        """Whether ``tx_hash`` is in a block of the canonical chain now."""
+        return self._receipt(tx_hash) is not None
+
     def _settle(self, record: SubmissionRecord, receipt: Any) -> Submission:
         settled = self.store.record_settled(
             record.intent,
@@ -140,15 +144,19 @@ class DurableSender:
         return settled
 
     def submit(self, intent: str, tx: dict[str, Any]) -> Submission:
-        """Sends ``tx`` (without nonce or chain ID) once for ``intent``; a repeated call returns the first result."""
+        """Sends ``tx`` (without nonce or chain ID) once for ``intent``; a repeated call returns the first result.
+
+        Open transactions are settled first, lowest nonce first (this intent's own
+        included), so a gap in the nonces never blocks a later one.
+        """
         record = self.store.submission(intent)
         if record is not None and record.settled:
             return _submission(record)
+        mine: Submission | None = None
         for other in self.store.open_submissions(self.address):
-            if other.intent != intent:
-                self._resume(other, None)
-        if record is not None:
-            result = self._resume(record, tx)
-            assert result is not None
-            return result
+            result = self._resume(other, tx if other.intent == intent else None)
+            if other.intent == intent:
+                mine = result
+        if mine is not None:
+            return mine
         return self._broadcast(self._sign(intent, tx))

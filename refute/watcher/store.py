@@ -273,3 +273,26 @@ class WatcherStore:
         ).fetchall()
         keys = ("intent", "tx", "nonce", "state", "attempts", "block", "gas_used")
         return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def settled_submissions(self, sender: str) -> list[SubmissionRecord]:
+        """Transactions seen mined or reverted (a reorg may have taken them off the chain since)."""
+        rows = self._db.execute(
+            f"SELECT {self._COLUMNS} FROM submissions WHERE sender = ? AND state != 'signed' ORDER BY nonce",
+            (sender,),
+        ).fetchall()
+        return [self._record(r) for r in rows]
+
+    def record_orphaned(self, intent: str) -> SubmissionRecord:
+        """A settled transaction that is no longer on the chain: open again, so it is settled anew
+        (the same signed bytes are broadcast again; its nonce is free once more)."""
+        with self.transaction() as db:
+            updated = db.execute(
+                "UPDATE submissions SET state = 'signed', block_number = NULL, gas_used = NULL, updated_at = ? "
+                "WHERE intent = ? AND state != 'signed'",
+                (time.time(), intent),
+            ).rowcount
+            if updated != 1:
+                raise InvalidInputError(f"no settled transaction recorded for intent {intent!r}")
+        record = self.submission(intent)
+        assert record is not None
+        return record

@@ -157,23 +157,26 @@ class Watcher:
     # ---- 1. sync ----
 
     def sync(self) -> None:
+        self._reopen_orphaned()
         count = self.game.count()
         for record in self.store.proposals():
-            if record.outcome in FINAL:
-                continue
             if record.id >= count:
-                self.store.update_proposal(record.id, outcome="reorged", detail="no longer on L1 (reorg)")
-                self.events({"event": "reorg", "proposal": record.id, "detail": "the proposal left L1"})
+                if record.outcome != "reorged":
+                    self.store.update_proposal(record.id, outcome="reorged", detail="no longer on L1 (reorg)")
+                    self.events({"event": "reorg", "proposal": record.id, "detail": "the proposal left L1"})
+                continue
+            if record.outcome in FINAL and record.outcome != "reorged":
                 continue
             now = self.game.proposal(record.id)
-            if (to_hex(now.output_root), to_hex(now.l1_head), now.l2_block, now.parent) != (
+            fields = (to_hex(now.output_root), to_hex(now.l1_head), now.l2_block, now.parent)
+            if record.outcome == "reorged" or fields != (
                 record.output_root,
                 record.l1_head,
                 record.l2_block,
                 record.parent,
             ):
                 self.store.record_proposal(self._record(now))
-                self.events({"event": "reorg", "proposal": record.id, "detail": "its fields changed; judged again"})
+                self.events({"event": "reorg", "proposal": record.id, "detail": "back on L1 or changed: judged again"})
         for pid in range(self.store.max_proposal_id() + 1, count):
             p = self.game.proposal(pid)
             self.store.record_proposal(self._record(p))
@@ -186,6 +189,19 @@ class Watcher:
                 }
             )
             failpoint("watch.synced")
+
+    def _reopen_orphaned(self) -> None:
+        """Transactions of ours that a reorg took off L1 are opened again (and re-sent by the
+        sender's resume); the act they recorded is undone in the store, to be redone."""
+        for sub in self.store.settled_submissions(self.sender.address):
+            if self.sender.on_chain(sub.tx_hash):
+                continue
+            self.store.record_orphaned(sub.intent)
+            action, _, rest = sub.intent.partition(":")
+            proposal = rest.split(":")[0]
+            if action in ("prove_fault", "prune") and proposal.isdigit():
+                self.store.update_proposal(int(proposal), outcome=None, detail=f"reorged out: {sub.tx_hash}")
+            self.events({"event": "reorg", "intent": sub.intent, "detail": f"{sub.tx_hash} left L1; sending again"})
 
     @staticmethod
     def _record(p: OnChainProposal) -> ProposalRecord:
@@ -322,7 +338,8 @@ class Watcher:
         for record in self.store.proposals():
             if record.verdict != "fault" or record.proof is None or record.outcome in FINAL:
                 continue
-            if self.store.submission(f"prove_fault:{record.id}") is None and not self._still_open(record):
+            intent = f"prove_fault:{record.id}:{record.l1_head}"
+            if self.store.submission(intent) is None and not self._still_open(record):
                 continue
             challenge = self._challenge_for(record)
             try:
@@ -334,7 +351,7 @@ class Watcher:
                 continue
             self.events({"event": "mirror_accepts", "proposal": record.id})
             fn = self.game.game.functions.prove_fault(*prove_fault_args(challenge))
-            sent = self.sender.submit(f"prove_fault:{record.id}", self._tx(fn))
+            sent = self.sender.submit(intent, self._tx(fn))
             if sent.success:
                 self.store.update_proposal(record.id, outcome="challenged", detail=sent.tx_hash)
                 self.events(
@@ -378,7 +395,8 @@ class Watcher:
                 continue
             if self.game.proposal(p.parent).status not in (FAULTED, PRUNED):
                 continue  # the parent is not eliminated on L1 yet
-            sent = self.sender.submit(f"prune:{record.id}", self._tx(self.game.game.functions.prune(record.id)))
+            intent = f"prune:{record.id}:{record.l1_head}"
+            sent = self.sender.submit(intent, self._tx(self.game.game.functions.prune(record.id)))
             if sent.success:
                 self.store.update_proposal(record.id, outcome="pruned", detail=sent.tx_hash)
                 self.events({"event": "pruned", "proposal": record.id, "tx": sent.tx_hash, "gas_used": sent.gas_used})
