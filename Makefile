@@ -24,7 +24,7 @@ STAMP := $(REFUTE_CACHE_DIR)/stamps
 LINTERS := ruff==0.17.6 mypy==2.4.1 types-requests==2.33.0.20261030
 CLIPPY := cargo clippy --release --locked
 
-.PHONY: all deps venv guests native install develop lint fmt test test-fast demo bench bench-gate clean-guests ci
+.PHONY: all deps venv guests native install develop lint fmt test test-fast demo demo-dev bench bench-gate clean-guests ci
 
 all: install
 
@@ -106,6 +106,12 @@ test: install
 demo: install
 	. .ci/phase.sh demo
 	$(REFUTE) demo
+
+## demo-dev: both incidents with fake receipts (dev mode, labelled), about a minute each
+demo-dev: install
+	. .ci/phase.sh demo-dev
+	$(REFUTE) demo --dev --scenario seeding
+	$(REFUTE) demo --dev --scenario oracle
 
 bench: install
 	. .ci/phase.sh bench

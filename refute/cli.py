@@ -356,7 +356,18 @@ def _demo_line(entry: dict[str, Any]) -> str | None:
             f"{short(entry['correct_root'])}, proposed {short(entry['proposed_root'])}; first difference: {where}"
         )
     if kind == "proving":
-        return f"proving proposal {entry['proposal']}" + (" (DEV MODE: fake receipt)" if entry["dev_mode"] else "")
+        if entry["dev_mode"]:
+            return f"proving proposal {entry['proposal']} (DEV MODE: fake receipt)"
+        estimate = entry.get("estimate") or {}
+        seconds = estimate.get("predicted_prove_seconds")
+        cycles = estimate.get("predicted_total_cycles")
+        predicted = (
+            f": about {cycles / 1e6:.1f} M cycles, predicted {seconds / 60:,.0f} min at this machine's measured rate"
+            " (refute demo --dev takes a minute)"
+            if seconds and cycles
+            else ""
+        )
+        return f"proving proposal {entry['proposal']} (real succinct receipt){predicted}"
     if kind == "proved":
         label = " DEV MODE" if entry["dev_mode"] else ""
         return (

@@ -200,7 +200,7 @@ def _watch_event(event: dict[str, Any], devnet: Devnet, report: Callable[..., No
     elif kind == "verdict":
         report("verdict", proposal=event["proposal"], verdict=event["verdict"])
     elif kind == "proving":
-        report("proving", proposal=event["proposal"], dev_mode=event["dev_mode"])
+        report("proving", proposal=event["proposal"], dev_mode=event["dev_mode"], estimate=event.get("estimate"))
     elif kind == "proved":
         report(
             "proved",

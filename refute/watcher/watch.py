@@ -275,7 +275,14 @@ class Watcher:
             out = self.settings.data_dir / "proofs" / f"{record.id}.proof.json"
             out.parent.mkdir(parents=True, exist_ok=True)
             partial = out.with_suffix(".partial")
-            self.events({"event": "proving", "proposal": record.id, "dev_mode": self.settings.dev_mode})
+            self.events(
+                {
+                    "event": "proving",
+                    "proposal": record.id,
+                    "dev_mode": self.settings.dev_mode,
+                    "estimate": None if self.settings.dev_mode else self._estimate(record),
+                }
+            )
             summary = fault_api.prove(
                 Path(record.bundle),
                 record.output_root,
@@ -291,6 +298,20 @@ class Watcher:
             self.store.update_proposal(record.id, proof=str(out), proof_summary=summary)
             self.events({"event": "proved", "proposal": record.id, **summary})
             failpoint("watch.verified")
+
+    def _estimate(self, record: ProposalRecord) -> dict[str, Any] | None:
+        """Predicted cycles and proving time on this machine (``refute fault prove --estimate``), for the log."""
+        from refute.bench.command import estimate_bundle
+        from refute.bench.cost import price
+
+        assert record.bundle is not None
+        try:
+            predicted = estimate_bundle(Path(record.bundle), record.output_root, self.payout, price())
+        except RefuteError:
+            return None
+        return {
+            k: predicted.get(k) for k in ("predicted_total_cycles", "predicted_segments", "predicted_prove_seconds")
+        }
 
     def _verify(self, artifact: Path) -> dict[str, Any]:
         """The receipt against the fault program's image ID, and the artifact's dispute call against its journal."""

@@ -156,18 +156,22 @@ def _settle_pending(devnet: Devnet, tx_hash: str, wait: float = 2.0) -> bool:
     return True
 
 
-#: Failpoints a restarted watcher no longer reaches once a transaction of that phase is recorded:
-#: the phase finds its act already done on L1 and records the outcome without passing them.
-AFTER_SEND = ("watch.challenged", "watch.pruned", "watch.withdrawn")
+#: The L1 acts, each sent through the sender and then confirmed by its phase's failpoint.
+ACTS = {"prove_fault": "watch.challenged", "prune": "watch.pruned", "withdraw": "watch.withdrawn"}
+#: Where an act's crashes land in one scenario: ``inside`` its sending (sign, broadcast, settle) or
+#: ``after`` it (the phase's failpoint). Not both: a restarted watcher finds an act it recorded
+#: already done on L1 and records the outcome without passing the phase's failpoint again.
+MODES = ("inside", "after")
+
+Step = tuple[str, str | None]  # (failpoint, the act it belongs to)
 
 
-def remaining_steps(devnet: Devnet, data_dir: Path, proposal_roles: dict[int, str]) -> list[str]:
+def remaining_steps(devnet: Devnet, data_dir: Path, proposal_roles: dict[int, str]) -> list[Step]:
     """The failpoints an uninterrupted watcher starting from ``data_dir`` reaches, in order.
 
     Conservative where the path depends on what is already recorded: a
     transaction recorded but not settled is settled by ``resume()`` at
-    start-up, and the phase that sent it then records its outcome without
-    reaching that phase's failpoint.
+    start-up, and the phase that sent it then finds it done on L1.
     """
     database = data_dir / "watcher.sqlite"
     if not database.exists():
@@ -181,62 +185,61 @@ def remaining_steps(devnet: Devnet, data_dir: Path, proposal_roles: dict[int, st
         finally:
             store.close()
     sent = {_intent_of(s["intent"]) for s in submissions}
-    steps: list[str] = []
+    steps: list[Step] = []
     for s in submissions:  # resume(), lowest nonce first
         if s["state"] == "signed":
+            act = _intent_of(s["intent"])[0]
             if not _settle_pending(devnet, s["tx"]):
-                steps.append("sender.broadcast")
-            steps.append("sender.settled")
-    steps += ["watch.synced"] * sum(pid not in records for pid in proposal_roles)
-    steps += ["watch.judged"] * sum(records.get(pid) is None or records[pid].verdict is None for pid in proposal_roles)
+                steps.append(("sender.broadcast", act))
+            steps.append(("sender.settled", act))
+    steps += [("watch.synced", None)] * sum(pid not in records for pid in proposal_roles)
+    unjudged = sum(records.get(pid) is None or records[pid].verdict is None for pid in proposal_roles)
+    steps += [("watch.judged", None)] * unjudged
 
     def open_(pid: int) -> bool:
         r = records.get(pid)
         return r is None or r.outcome not in FINAL
 
+    def send(act: str) -> list[Step]:
+        return [(name, act) for name in (*SENDER, ACTS[act])]
+
     faults = [pid for pid, role in proposal_roles.items() if role == "fault"]
     for pid in faults:
         if open_(pid) and (records.get(pid) is None or records[pid].proof is None):
-            steps += ["watch.proved", "watch.verified"]
+            steps += [("watch.proved", None), ("watch.verified", None)]
     for pid in faults:
         if open_(pid) and ("prove_fault", pid) not in sent:
-            steps += [*SENDER, "watch.challenged"]
+            steps += send("prove_fault")
     for pid, role in proposal_roles.items():
         if role == "descendant" and open_(pid) and ("prune", pid) not in sent:
-            steps += [*SENDER, "watch.pruned"]
+            steps += send("prune")
     if ("withdraw", None) not in sent:
-        steps += [*SENDER, "watch.withdrawn"]
+        steps += send("withdraw")
     return steps
 
 
-def choose_failpoint(rng: random.Random, steps: list[str], kills_needed: int, killed: set[str]) -> str | None:
-    """``name@n`` for one of the next few ``steps``: the first not killed yet if any, else a random one.
+def choose_failpoint(
+    rng: random.Random, steps: list[Step], modes: dict[str, str], kills_needed: int, killed: set[str]
+) -> str | None:
+    """``name@n`` for one of the next few eligible ``steps`` (None when there is none to arm).
 
-    While kills are still needed (``kills_needed``), only as far ahead as leaves
-    enough steps for them: a kill at step ``i`` uses up the steps before it, and
-    the steps that can be killed (every step but those in :data:`AFTER_SEND`,
-    which a kill in their phase's sending skips) must still number
-    ``kills_needed - 1`` after it. Once enough kills are in, only failpoints not
-    killed yet are armed (None when there are none left ahead).
+    Eligible: the steps the acts' ``modes`` allow. While kills are needed, a
+    step only as far ahead as leaves enough eligible steps after it for them
+    (each life uses up the eligible steps up to its kill); among those, the
+    first failpoint not killed yet, else a random one. Once enough kills are
+    in, only failpoints not killed yet are armed, so none is ever skipped.
     """
-    if not steps:
-        return None
-    if kills_needed <= 0:
-        fresh = [i for i, name in enumerate(steps) if name not in killed]
-        if not fresh:
-            return None
+    eligible = [i for i, (name, act) in enumerate(steps) if act is None or (modes[act] == "inside") == (name in SENDER)]
+    window = eligible[: max(1, min(4, len(eligible) - kills_needed + 1))] if kills_needed > 0 else eligible
+    fresh = [i for i in window if steps[i][0] not in killed]
+    if fresh:
         i = fresh[0]
+    elif kills_needed > 0 and window:
+        i = rng.choice(window)
     else:
-        killable = sum(name not in AFTER_SEND for name in steps)
-        window = []
-        for i in range(min(4, len(steps))):
-            used = sum(name not in AFTER_SEND for name in steps[: i + 1])
-            if i == 0 or killable - used >= kills_needed - 1:
-                window.append(i)
-        fresh = [i for i in window if steps[i] not in killed]
-        i = fresh[0] if fresh else rng.choice(window)
-    name = steps[i]
-    return f"{name}@{steps[: i + 1].count(name)}"
+        return None
+    name = steps[i][0]
+    return f"{name}@{sum(n == name for n, _ in steps[: i + 1])}"
 
 
 # ---- one campaign per scenario ----
@@ -278,7 +281,7 @@ def _snapshot(devnet: Devnet, c: Campaign) -> None:
         c.receipts[s["intent"]] = _receipt(devnet, s["tx"])
 
 
-def run_campaign(scenario: str, rng: random.Random, killed: set[str], tmp: Path) -> Campaign:
+def run_campaign(scenario: str, rng: random.Random, modes: dict[str, str], killed: set[str], tmp: Path) -> Campaign:
     started = time.monotonic()
     devnet = start_devnet(scenario)
     try:
@@ -290,7 +293,7 @@ def run_campaign(scenario: str, rng: random.Random, killed: set[str], tmp: Path)
         proposals = len(proposal_roles)
         while len(c.lives) < MAX_LIVES:
             steps = remaining_steps(devnet, settings.data_dir, proposal_roles)
-            armed = choose_failpoint(rng, steps, KILLS_PER_SCENARIO - len(c.kills), killed)
+            armed = choose_failpoint(rng, steps, modes, KILLS_PER_SCENARIO - len(c.kills), killed)
             if armed is None:
                 break
             life = run_worker(settings, proposals, armed)
@@ -312,11 +315,15 @@ def run_campaign(scenario: str, rng: random.Random, killed: set[str], tmp: Path)
 
 @pytest.fixture(scope="module")
 def campaigns(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Campaign]:
+    rng = random.Random(SEED)
+    # Each act is crashed inside its sending in one scenario and after it in the other.
+    orders = {act: rng.sample(MODES, len(MODES)) for act in ACTS}
     killed: set[str] = set()
     tmp = tmp_path_factory.mktemp("watch-crash")
     out = {}
     for n, scenario in enumerate(SCENARIOS):
-        out[scenario] = run_campaign(scenario, random.Random(SEED + n), killed, tmp)
+        modes = {act: order[n % len(MODES)] for act, order in orders.items()}
+        out[scenario] = run_campaign(scenario, rng, modes, killed, tmp)
         c = out[scenario]
         print(
             f"\n{scenario}: {len(c.kills)} kills in {len(c.lives)} lives, {c.seconds:.0f} s: "

@@ -29,7 +29,7 @@ from refute.devnet.faults import Failure, FailurePlan
 from refute.watcher.watch import FINAL, Watcher
 
 sys.path.insert(0, str(Path(__file__).parent))
-from watch_worker import FAULTED, PENDING, PRUNED, roles, start_devnet, watch_settings  # noqa: E402
+from watch_worker import FAULTED, PENDING, PRUNED, roles, start_devnet, watch_settings
 
 SEED = 7_340_117
 L1_METHODS = (

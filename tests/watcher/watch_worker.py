@@ -19,6 +19,7 @@ lazily so the worker itself starts as fast as ``refute watch`` does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -93,10 +94,8 @@ def events_of(stderr: str) -> list[dict[str, Any]]:
     events = []
     for line in stderr.splitlines():
         if line.startswith(EVENT):
-            try:
+            with contextlib.suppress(json.JSONDecodeError):
                 events.append(json.loads(line[len(EVENT) :]))
-            except json.JSONDecodeError:
-                pass
     return events
 
 
