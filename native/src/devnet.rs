@@ -14,7 +14,8 @@ use refute_fault::{
         l1_block_to_json, l2_block_to_json, output_to_json, receipts_to_json, rollup_config_to_json, AgreedOutput,
     },
     sequencer::{
-        batch_blobs, blob_commitment, build_block, first_block_info, genesis, BlockRequest, BuiltBlock, ChainParams,
+        batch_blobs, blob_commitment, build_block, first_block_info, genesis, BatchEncoding, BlockRequest, BuiltBlock,
+        ChainParams,
     },
     RollupConfig,
 };
@@ -239,7 +240,31 @@ fn devnet_batch_blobs(raw: &[u8]) -> FfiResult<Vec<u8>> {
             .collect::<FfiResult<Vec<_>>>()?,
         _ => return Err(bad("batches: expected a list")),
     };
-    let blobs = batch_blobs(&batches, channel)?
+    let config = match v.get("config") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(rlp::<RollupConfig>(&v, "config")?),
+    };
+    let first_opens_epoch = match v.get("first_opens_epoch") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(bad("first_opens_epoch: expected a boolean")),
+    };
+    let encoding = match v.get("encoding") {
+        None | Some(Value::Null) => "span",
+        Some(Value::String(name)) => name.as_str(),
+        Some(_) => return Err(bad("encoding: expected \"span\" or \"singular\"")),
+    };
+    let encoding = match encoding {
+        "singular" => BatchEncoding::Singular,
+        "span" => BatchEncoding::Span {
+            config: config
+                .as_ref()
+                .ok_or_else(|| bad("config is missing: span batches need the rollup config (RLP hex)"))?,
+            first_opens_epoch,
+        },
+        other => return Err(bad(format!("encoding: {other:?} is neither \"span\" nor \"singular\""))),
+    };
+    let blobs = batch_blobs(&batches, channel, encoding)?
         .into_iter()
         .map(|blob| {
             let (commitment, versioned_hash) = blob_commitment(&blob)?;
@@ -329,7 +354,13 @@ pub unsafe extern "C" fn refute_devnet_build_block(ptr: *const u8, len: usize) -
     unsafe { ffi::run(|| devnet_build_block(ffi::input(ptr, len, "block request")?)) }
 }
 
-/// Encodes singular batches into blobs (one zlib channel, one frame per blob).
+/// Encodes consecutive blocks' batches into blobs (one zlib channel, one frame
+/// per blob). JSON request: `channel_id` (16 bytes hex), `batches` (singular
+/// batches as `devnet_build_block` returns them), `encoding` (`"span"`, the
+/// default: one Delta span batch of them all, as op-batcher posts since Delta;
+/// or `"singular"`: one singular batch each), and for span batches `config`
+/// (the rollup config, RLP hex: genesis time, block time, chain id) and
+/// `first_opens_epoch` (the first block's sequence number is 0; default false).
 /// Output: JSON with each blob, its KZG commitment and versioned hash.
 ///
 /// # Safety

@@ -49,10 +49,23 @@ class Batcher:
     inbox: str
     nonce: int
     posted: dict[int, str] = field(default_factory=dict)
+    #: The rollup config (RLP, ``Genesis.config``): when given, batches are posted as span batches.
+    config: bytes = b""
 
     def post(self, block: L2Block) -> str:
         channel = keccak(b"refute devnet channel" + block.number.to_bytes(8, "big"))[:16]
-        blobs = [b.blob for b in batch_blobs([block.batch], channel)]
+        if self.config:
+            # op-batcher posts span batches since Delta (a one-block span batch per channel here).
+            posted = batch_blobs(
+                [block.batch],
+                channel,
+                config=self.config,
+                encoding="span",
+                first_opens_epoch=block.sequence_number == 0,
+            )
+        else:
+            posted = batch_blobs([block.batch], channel, encoding="singular")
+        blobs = [b.blob for b in posted]
         tx = {
             "type": 3,
             "to": Web3.to_checksum_address(self.inbox),

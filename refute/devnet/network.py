@@ -200,7 +200,13 @@ class Devnet:
         self.game = contract_at(w3, "FaultDisputeGame", game.address)
         self.l1.start_clock()
         self.l2 = DevnetL2(self.canonical, self._l1_hash)
-        self.batcher = Batcher(self.l1, batcher, params.batch_inbox, w3.eth.get_transaction_count(batcher.address))
+        self.batcher = Batcher(
+            self.l1,
+            batcher,
+            params.batch_inbox,
+            w3.eth.get_transaction_count(batcher.address),
+            config=self.canonical.genesis.config,
+        )
         self.proposer = Proposer(
             self.l1, proposer, self.game, self.bond, w3.eth.get_transaction_count(proposer.address), ANCHOR_BLOCK
         )

@@ -19,7 +19,17 @@ from refute.hexutil import parse_hex, to_hex
 from refute.prover.errors import InvalidInputError
 from refute.prover.native import call_json
 
-__all__ = ["BatchBlob", "ChainParams", "Genesis", "L2Block", "L2Chain", "batch_blobs", "build_block", "genesis"]
+__all__ = [
+    "BATCH_ENCODINGS",
+    "BatchBlob",
+    "ChainParams",
+    "Genesis",
+    "L2Block",
+    "L2Chain",
+    "batch_blobs",
+    "build_block",
+    "genesis",
+]
 
 #: How many ancestors a block is built on (``BLOCKHASH`` reaches 256 back).
 MAX_ANCESTORS = 256
@@ -152,11 +162,42 @@ def build_block(
     )
 
 
-def batch_blobs(batches: list[dict[str, Any]], channel_id: bytes) -> list[BatchBlob]:
-    """The blobs carrying ``batches`` (one zlib channel, one frame per blob), with their KZG commitments."""
+#: How :func:`batch_blobs` encodes a channel's blocks.
+BATCH_ENCODINGS = ("span", "singular")
+
+
+def batch_blobs(
+    batches: list[dict[str, Any]],
+    channel_id: bytes,
+    *,
+    config: bytes | None = None,
+    encoding: str = "span",
+    first_opens_epoch: bool = False,
+) -> list[BatchBlob]:
+    """The blobs carrying ``batches`` (one zlib channel, one frame per blob), with their KZG commitments.
+
+    ``batches`` are consecutive blocks' batches as :func:`build_block` returns
+    them. ``encoding="span"`` (the default) posts them as one span batch, the
+    Delta format op-batcher has posted since Delta, so the devnet's L1 carries
+    what a real OP Stack chain's does and the fault program's span-batch
+    derivation is what a dispute exercises; it needs the rollup ``config`` (RLP,
+    :attr:`Genesis.config`: span batches store timestamps relative to L2
+    genesis and signatures without the chain id). ``first_opens_epoch`` is the
+    first block's origin bit (op-batcher sets it when that block's sequence
+    number is 0; derivation ignores it). ``encoding="singular"`` posts one
+    pre-Delta singular batch per block and needs no config.
+    """
     if len(channel_id) != 16:
         raise InvalidInputError(f"channel_id: expected 16 bytes, got {len(channel_id)}", field="channel_id")
-    out = call_json("devnet_batch_blobs", json.dumps({"channel_id": to_hex(channel_id), "batches": batches}).encode())
+    if encoding not in BATCH_ENCODINGS:
+        raise InvalidInputError(f"encoding: {encoding!r} is neither 'span' nor 'singular'", field="encoding")
+    request: dict[str, Any] = {"channel_id": to_hex(channel_id), "batches": batches, "encoding": encoding}
+    if encoding == "span":
+        if not config:
+            raise InvalidInputError("span batches need the rollup config (Genesis.config)", field="config")
+        request["config"] = to_hex(config)
+        request["first_opens_epoch"] = first_opens_epoch
+    out = call_json("devnet_batch_blobs", json.dumps(request).encode())
     return [
         BatchBlob(blob=parse_hex(b["blob"]), commitment=parse_hex(b["commitment"]), versioned_hash=b["versioned_hash"])
         for b in out["blobs"]

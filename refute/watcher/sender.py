@@ -23,7 +23,7 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
-from web3.exceptions import TimeExhausted, TransactionNotFound
+from web3.exceptions import TimeExhausted, TransactionNotFound, Web3RPCError
 
 from refute.prover.errors import EnvironmentUnavailable
 from refute.watcher.failpoints import failpoint
@@ -33,6 +33,8 @@ __all__ = ["DurableSender", "Submission"]
 
 #: Node answers that mean "this exact transaction is already in hand".
 _ALREADY_KNOWN = ("already known", "known transaction", "already imported", "alreadyknown")
+#: Node answers that mean "this nonce is taken" (by this transaction once mined, or by another).
+_NONCE_USED = ("nonce too low", "invalid transaction nonce", "nonce has already been used")
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,18 @@ class DurableSender:
     def _broadcast(self, record: SubmissionRecord) -> Submission:
         try:
             self.w3.eth.send_raw_transaction(record.raw)
-        except ValueError as exc:
-            if not any(marker in str(exc).lower() for marker in _ALREADY_KNOWN):
+        except (ValueError, Web3RPCError) as exc:
+            text = str(exc).lower()
+            if any(marker in text for marker in _NONCE_USED):
+                # Mined between our nonce check and this broadcast, or replaced: the receipt decides.
+                receipt = self._receipt(record.tx_hash)
+                if receipt is not None:
+                    return self._settle(record, receipt)
+                raise EnvironmentUnavailable(
+                    f"transaction {record.tx_hash} for {record.intent!r}: its nonce {record.nonce} is already used "
+                    "and it is not mined; settled on the next pass"
+                ) from None
+            if not any(marker in text for marker in _ALREADY_KNOWN):
                 raise
         failpoint("sender.broadcast")
         try:

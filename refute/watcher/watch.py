@@ -32,6 +32,7 @@ from typing import Any
 
 from eth_account import Account
 from web3 import Web3
+from web3.exceptions import Web3Exception
 
 from refute.hexutil import parse_hex, to_hex
 from refute.prover.artifacts import read_receipt_file
@@ -49,7 +50,7 @@ from refute.verifier.journal import FaultJournal
 from refute.watcher.failpoints import failpoint
 from refute.watcher.l1 import GameView, OnChainProposal, connect_l1
 from refute.watcher.sender import DurableSender
-from refute.watcher.store import ProposalRecord, WatcherStore
+from refute.watcher.store import ProposalRecord, SubmissionRecord, WatcherStore
 
 __all__ = ["WatchSettings", "Watcher"]
 
@@ -122,7 +123,7 @@ class Watcher:
         outage, a node without the data yet, a transaction not mined in time."""
         try:
             self.poll()
-        except (RefuteError, OSError, ValueError) as exc:
+        except (RefuteError, OSError, ValueError, Web3Exception) as exc:
             error = f"{type(exc).__name__}: {exc}"
             self.events({"event": "retry", "error": error})
             return error
@@ -257,12 +258,16 @@ class Watcher:
 
     def _still_open(self, record: ProposalRecord) -> bool:
         """Whether the proposal is still pending on L1; records why not otherwise."""
-        status = self.game.proposal(record.id).status
-        if status == PENDING:
+        p = self.game.proposal(record.id)
+        if p.status == PENDING:
             return True
-        outcome = {FAULTED: "challenged_by_other", PRUNED: "pruned_by_other"}.get(status, "closed")
+        ours = p.eliminated_for.lower() == self.payout.lower()
+        outcome = {
+            FAULTED: "challenged" if ours else "challenged_by_other",
+            PRUNED: "pruned" if ours else "pruned_by_other",
+        }.get(p.status, "closed")
         self.store.update_proposal(record.id, outcome=outcome)
-        self.events({"event": outcome, "proposal": record.id})
+        self.events({"event": outcome if not ours else "eliminated_earlier", "proposal": record.id, "outcome": outcome})
         return False
 
     def prove(self) -> None:
@@ -353,6 +358,23 @@ class Watcher:
             openings=parse_hex(call["openings"], "openings"),
         )
 
+    def _landed(self, record: ProposalRecord, sent: SubmissionRecord | None, outcome: str) -> bool:
+        """Whether our transaction for this act was mined before a restart; if so, records ``outcome``
+        (checking L1 instead would read a faulted proposal as someone else's work)."""
+        if sent is None or sent.state != "mined":
+            return False
+        self.store.update_proposal(record.id, outcome=outcome, detail=sent.tx_hash)
+        self.events(
+            {
+                "event": outcome,
+                "proposal": record.id,
+                "tx": sent.tx_hash,
+                "gas_used": sent.gas_used,
+                "block": sent.block_number,
+            }
+        )
+        return True
+
     def challenge(self) -> None:
         from refute.l1.harness import prove_fault_args
 
@@ -360,7 +382,10 @@ class Watcher:
             if record.verdict != "fault" or record.proof is None or record.outcome in FINAL:
                 continue
             intent = f"prove_fault:{record.id}:{record.l1_head}"
-            if self.store.submission(intent) is None and not self._still_open(record):
+            sent_before = self.store.submission(intent)
+            if self._landed(record, sent_before, "challenged"):
+                continue
+            if sent_before is None and not self._still_open(record):
                 continue
             challenge = self._challenge_for(record)
             try:
@@ -410,13 +435,16 @@ class Watcher:
         for record in self.store.proposals():
             if record.verdict != "descendant" or record.outcome in FINAL:
                 continue
+            intent = f"prune:{record.id}:{record.l1_head}"
+            sent_before = self.store.submission(intent)
+            if self._landed(record, sent_before, "pruned"):
+                continue
             p = self.game.proposal(record.id)
-            if p.status != PENDING:
+            if p.status != PENDING and sent_before is None:
                 self._still_open(record)
                 continue
             if self.game.proposal(p.parent).status not in (FAULTED, PRUNED):
                 continue  # the parent is not eliminated on L1 yet
-            intent = f"prune:{record.id}:{record.l1_head}"
             sent = self.sender.submit(intent, self._tx(self.game.game.functions.prune(record.id)))
             if sent.success:
                 self.store.update_proposal(record.id, outcome="pruned", detail=sent.tx_hash)

@@ -89,9 +89,17 @@ def test_blocks_follow_their_l1_origins(devnet: tuple[L2Chain, Any]) -> None:
     assert b3.witness["headers"] and b3.witness["state"]
 
 
-def test_a_batch_blob_lands_on_l1_with_its_versioned_hash(l1: LocalChain, devnet: tuple[L2Chain, Any]) -> None:
+@pytest.mark.parametrize("encoding", ["span", "singular"])
+def test_a_batch_blob_lands_on_l1_with_its_versioned_hash(
+    l1: LocalChain, devnet: tuple[L2Chain, Any], encoding: str
+) -> None:
+    """Blocks 1-3 as one span batch (what op-batcher posts since Delta) or three singular batches."""
     chain, batcher = devnet
-    (posted,) = batch_blobs([chain.block(n).batch for n in (1, 2, 3)], b"\x5a" * 16)
+    batches = [chain.block(n).batch for n in (1, 2, 3)]
+    if encoding == "span":
+        (posted,) = batch_blobs(batches, b"\x5a" * 16, config=chain.genesis.config, first_opens_epoch=True)
+    else:
+        (posted,) = batch_blobs(batches, b"\x5a" * 16, encoding="singular")
     tx = {
         "type": 3,
         "chainId": l1.w3.eth.chain_id,
@@ -121,7 +129,16 @@ def test_bad_requests_are_typed_errors(devnet: tuple[L2Chain, Any]) -> None:
     with pytest.raises(InvalidInputError, match="channel_id"):
         batch_blobs([], b"short")
     with pytest.raises(InvalidInputError, match="no batches"):
-        batch_blobs([], b"\x00" * 16)
+        batch_blobs([], b"\x00" * 16, encoding="singular")
+    with pytest.raises(InvalidInputError, match="no batches"):
+        batch_blobs([], b"\x00" * 16, config=chain.genesis.config)
+    with pytest.raises(InvalidInputError, match="config"):
+        batch_blobs([chain.block(1).batch], b"\x00" * 16)
+    with pytest.raises(InvalidInputError, match="encoding"):
+        batch_blobs([chain.block(1).batch], b"\x00" * 16, encoding="brotli")
+    with pytest.raises(InvalidInputError, match="does not follow"):
+        # A span batch covers consecutive blocks only (block 2 is missing).
+        batch_blobs([chain.block(n).batch for n in (1, 3)], b"\x00" * 16, config=chain.genesis.config)
 
 
 def test_rendered_l1_answers_parse_back_to_the_block_py_evm_hashed(l1: LocalChain) -> None:

@@ -6,13 +6,16 @@ and over by failpoints (``REFUTE_FAILPOINTS``) chosen by a seeded
 :class:`random.Random` from every phase: sync, judge, prove, verify, challenge,
 prune, withdraw and the durable sender's sign / broadcast / settle steps. Each
 restart arms the next failpoint, chosen among the steps the restarted watcher
-still has ahead of it (what the store and L1 say is done), so nearly every
-run ends in a real kill. A last run without failpoints must settle, and then
-L1 and the store must show exactly what one uninterrupted watcher would have
-done: the fault proven by one mined ``prove_fault`` transaction paid to the
-watcher, the descendant pruned, the correct proposal untouched, the bonds
-withdrawn, and as many transactions on L1 from the watcher's key as the store
-records. A second watcher started after that finds nothing to do.
+still has ahead of it (what the store and L1 say is done), so every run but
+the last ends in a real kill; each L1 act (prove, prune, withdraw) is crashed
+inside its sending in one scenario and right after it in the other, so
+between them the two scenarios kill at every failpoint. A last run without
+failpoints must settle, and then L1 and the store must show exactly what one
+uninterrupted watcher would have done: the fault proven by one mined
+``prove_fault`` transaction paid to the watcher, the descendant pruned, the
+correct proposal untouched, the bonds withdrawn, and as many transactions on
+L1 from the watcher's key as the store records. A second watcher started
+after that finds nothing to do.
 
 A separate devnet checks the other side of "once": a fault a rival watcher has
 already proven is noticed and left alone.
@@ -20,6 +23,7 @@ already proven is noticed and left alone.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -112,11 +116,7 @@ def run_worker(settings: WatchSettings, proposals: int, failpoints: str = "") ->
     )
     if proc.returncode not in (0, -signal.SIGKILL):
         pytest.fail(f"watcher worker ({failpoints or 'no failpoint'}) exited {proc.returncode}: {proc.stderr[-3000:]}")
-    summary = None
-    if proc.returncode == 0:
-        import json
-
-        summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else None
     return Life(failpoints, proc.returncode, events_of(proc.stderr), summary, time.monotonic() - started)
 
 

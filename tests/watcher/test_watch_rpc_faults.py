@@ -5,12 +5,13 @@ failures (connection drops, stalls that end in a dropped connection, HTTP 429,
 500 and 503), chosen by a seeded :class:`random.Random`, across the L1 methods
 the watcher and the bundle collector call, the L2 and rollup node's methods and
 the beacon API's blob sidecars. Some are queued before the watcher starts (the
-L2 and beacon requests all happen while it judges), the rest are fed in while
-it runs so they land in every later phase (proving checks, the mirror's reads,
-gas estimates, nonces, broadcasts, receipts). The watcher must settle with the
-result an undisturbed watcher reaches: the fault proven by one transaction,
-its descendant pruned, the bonds withdrawn, the correct proposal untouched,
-and nothing sent twice.
+L2 and beacon requests all come while it judges), one of them more often than
+its client retries, so a whole pass fails and is retried; the rest are fed in
+one at a time per method while it runs, so they land in every later phase
+(the mirror's reads, gas estimates, nonces, broadcasts, receipts). The watcher
+must settle with the result an undisturbed watcher reaches: the fault proven
+by one transaction, its descendant pruned, the bonds withdrawn, the correct
+proposal untouched, and nothing sent twice.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import random
 import sys
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -44,48 +46,78 @@ L1_METHODS = (
 )
 #: ``eth_getBlockByNumber`` is also an L2 method: the plan names requests, not nodes.
 L2_METHODS = ("debug_executionWitness", "optimism_outputAtBlock", "eth_getBlockByNumber", "optimism_rollupConfig")
-BEACON = ("/eth/v1/beacon/blob_sidecars",)
+BEACON = "/eth/v1/beacon/blob_sidecars"
 KINDS = tuple(Failure)
-#: Seconds a stalled request is held before its connection is dropped (below every client's timeout,
-#: so a stall costs the watcher seconds, not its clients' 10-15 s timeouts).
+#: Seconds a stalled request is held before its connection is dropped: below every client's
+#: timeout (10 s for L1, 15 s for the others), so a stall costs seconds, not a client timeout.
 STALL = 1.0
-#: Failures fed in while the watcher runs, one every FEED_INTERVAL seconds on average.
-FED = 45
+#: Failures fed in while the watcher runs: at most one outstanding per method, and one per
+#: COOLDOWN seconds per method (so a client's backoff ends before the next incident begins).
+FED = 40
 FEED_INTERVAL = 0.4
-#: At least this many failures must have been served (typically 60-70 are).
+COOLDOWN = 3.0
+#: At least this many failures must have been served.
 MIN_SERVED = 35
+#: This request fails five times in a row, more than its client retries (``RpcClient``: four), so
+#: the watcher's pass fails and is retried whole.
+EXHAUSTED = "optimism_rollupConfig"
 
 
-def _initial_failures(rng: random.Random, plan: FailurePlan) -> int:
-    """Up to three failures for every method and path, queued before the watcher starts."""
-    queued = 0
-    for name in dict.fromkeys((*L1_METHODS, *L2_METHODS, *BEACON)):
-        failures = [rng.choice(KINDS) for _ in range(rng.randint(1, 3))]
-        plan.add(name, *failures)
-        queued += len(failures)
-    return queued
+class Plan:
+    """The devnet's :class:`FailurePlan` and what was queued on it, per request name."""
+
+    def __init__(self) -> None:
+        self.failures = FailurePlan(timeout_seconds=STALL)
+        self.queued: Counter[str] = Counter()
+
+    def add(self, name: str, *failures: Failure) -> None:
+        self.failures.add(name, *failures)
+        self.queued[name] += len(failures)
+
+    def served(self) -> list[tuple[str, Failure]]:
+        return list(self.failures.injected)
+
+    def outstanding(self, name: str) -> int:
+        """Failures queued for ``name`` and not served yet."""
+        return self.queued[name] - sum(served == name for served, _ in self.served())
+
+
+def queue_initial_failures(rng: random.Random, plan: Plan) -> None:
+    """One to three failures for every method and path, five for :data:`EXHAUSTED`."""
+    for name in dict.fromkeys((*L1_METHODS, *L2_METHODS, BEACON)):
+        if name == EXHAUSTED:
+            plan.add(name, *(rng.choice((Failure.RATE_LIMITED, Failure.UNAVAILABLE)) for _ in range(5)))
+        else:
+            plan.add(name, *(rng.choice(KINDS) for _ in range(rng.randint(1, 3))))
 
 
 class Feeder(threading.Thread):
-    """Adds one L1 failure (method and kind from ``rng``) at a time while the watcher runs."""
+    """Adds L1 failures (method and kind from ``rng``) while the watcher runs, only to a method with
+    none outstanding and none added for :data:`COOLDOWN` seconds, so they spread over the phases
+    instead of piling up on one method or chaining into one long outage."""
 
-    def __init__(self, rng: random.Random, plan: FailurePlan, count: int) -> None:
+    def __init__(self, rng: random.Random, plan: Plan, count: int) -> None:
         super().__init__(name="failure-feeder", daemon=True)
         self.rng, self.plan, self.count = rng, plan, count
         self.stop = threading.Event()
         self.fed = 0
+        self.added: dict[str, float] = {}
 
     def run(self) -> None:
         while self.fed < self.count and not self.stop.wait(self.rng.uniform(0.5, 1.5) * FEED_INTERVAL):
-            self.plan.add(self.rng.choice(L1_METHODS), self.rng.choice(KINDS))
-            self.fed += 1
+            method, kind = self.rng.choice(L1_METHODS), self.rng.choice(KINDS)
+            now = time.monotonic()
+            if self.plan.outstanding(method) == 0 and now - self.added.get(method, -COOLDOWN) >= COOLDOWN:
+                self.plan.add(method, kind)
+                self.added[method] = now
+                self.fed += 1
 
 
 @pytest.mark.slow
 def test_the_watcher_settles_the_same_through_dozens_of_node_failures(tmp_path: Path) -> None:
     rng = random.Random(SEED)
-    plan = FailurePlan(timeout_seconds=STALL)
-    devnet = start_devnet("seeding", failures=plan)
+    plan = Plan()
+    devnet = start_devnet("seeding", failures=plan.failures)
     try:
         proposal_roles = roles(devnet)
         info = devnet.describe()
@@ -94,7 +126,7 @@ def test_the_watcher_settles_the_same_through_dozens_of_node_failures(tmp_path: 
         with devnet.l1.lock:
             balance_before = devnet.l1.w3.eth.get_balance(ours)
 
-        queued = _initial_failures(rng, plan)
+        queue_initial_failures(rng, plan)
         events: list[dict[str, Any]] = []
         watcher = Watcher(watch_settings(devnet, tmp_path / "watcher"), events=events.append)
         feeder = Feeder(rng, plan, FED)
@@ -105,7 +137,7 @@ def test_the_watcher_settles_the_same_through_dozens_of_node_failures(tmp_path: 
             feeder.stop.set()
             feeder.join()
             watcher.close()
-        served = list(plan.injected)
+        served = plan.served()
 
         with devnet.l1.lock:
             w3 = devnet.l1.w3
@@ -118,18 +150,20 @@ def test_the_watcher_settles_the_same_through_dozens_of_node_failures(tmp_path: 
         devnet.stop()
 
     # The failures were served, of every kind, to the L1, L2 and beacon clients alike.
-    kinds = Counter(failure for _, failure in served)
-    names = Counter("blob_sidecars" if name.startswith(BEACON[0]) else name for name, _ in served)
+    names = [BEACON if name.startswith(BEACON) else name for name, _ in served]
+    kinds = Counter(failure.value for _, failure in served)
+    retries = [e["error"] for e in events if e["event"] == "retry"]
     print(
-        f"\n{len(served)} failures served of {queued + feeder.fed} queued; by kind "
-        f"{ {k.value: n for k, n in kinds.items()} }; by request {dict(names)}; "
-        f"{sum(e['event'] == 'retry' for e in events)} passes retried"
+        f"\n{len(served)} failures served of {sum(plan.queued.values())} queued; by kind {dict(kinds)}; "
+        f"by request {dict(Counter(names))}; {len(retries)} passes retried"
     )
     assert len(served) >= MIN_SERVED
-    assert set(kinds) == set(Failure)
-    assert {n for n, _ in served} >= {"debug_executionWitness", "optimism_outputAtBlock", "optimism_rollupConfig"}
-    assert any(n.startswith(BEACON[0]) for n, _ in served)
-    assert len({n for n, _ in served} & set(L1_METHODS)) >= 6
+    assert set(kinds) == {f.value for f in Failure}
+    assert set(names) >= {"debug_executionWitness", "optimism_outputAtBlock", "optimism_rollupConfig", BEACON}
+    assert len(set(names) & set(L1_METHODS)) >= 6, Counter(names)
+    # The request that failed past its client's retries: the watcher retried its whole pass.
+    assert names.count(EXHAUSTED) == 5
+    assert any(EXHAUSTED in error for error in retries), retries
 
     # The same result as without failures: on L1 ...
     for pid, role in proposal_roles.items():

@@ -43,7 +43,7 @@ use crate::{
     input::{FaultInput, OutputPreimage, INPUT_VERSION},
     l1::{BlockReceipts, BlockTransactions},
     l1_info::{L1Info, L1InfoFormat},
-    sequencer::{batch_blobs, blob_commitment},
+    sequencer::{batch_blobs, blob_commitment, BatchEncoding},
 };
 
 /// The devnet's L2 chain ID.
@@ -658,6 +658,7 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
             transactions: batched,
         }],
         [0x5a; 16],
+        BatchEncoding::Singular,
     )?;
     let committed = blobs.iter().map(|blob| blob_commitment(blob)).collect::<FaultResult<Vec<_>>>()?;
     let blob_tx = {
@@ -784,7 +785,7 @@ mod tests {
             transactions: transactions.clone(),
         };
         let channel = encode_batch(&Batch::Singular(batch.clone()));
-        let blobs = batch_blobs(&[batch], [0x5a; 16]).unwrap();
+        let blobs = batch_blobs(&[batch], [0x5a; 16], BatchEncoding::Singular).unwrap();
         assert_eq!(blobs.len(), 2);
         let mut compressed = Vec::new();
         for (i, blob) in blobs.iter().enumerate() {

@@ -17,7 +17,8 @@ use alloy_eips::{eip2718::Decodable2718, eip7685::EMPTY_REQUESTS_HASH};
 use alloy_primitives::{keccak256, Address, Bytes, B256, B64, U256};
 use alloy_trie::EMPTY_ROOT_HASH;
 use refute_da::{
-    batch::{encode_batch, Batch, SingularBatch},
+    batch::{encode_batch, Batch, RawSpanBatch, SingularBatch, SpanBatchTxs, MAX_SPAN_BATCH_ELEMENTS},
+    derive::span_txs_from_signed,
     frame::{encode_frames, Frame},
 };
 use refute_forks::{OpForkSchedule, OpHardfork};
@@ -327,16 +328,162 @@ pub fn build_block(request: &BlockRequest, first_info: Option<&L1Info>) -> Fault
     })
 }
 
-/// The blobs carrying `batches` as one zlib channel, split into as many frames
-/// as it needs, one frame per blob (all for one batcher transaction).
-pub fn batch_blobs(batches: &[SingularBatch], channel_id: [u8; 16]) -> FaultResult<Vec<Vec<u8>>> {
+/// How the batcher encodes a channel's blocks.
+#[derive(Debug, Clone, Copy)]
+pub enum BatchEncoding<'a> {
+    /// One singular (v0) batch per block, the only form before Delta.
+    Singular,
+    /// One span batch (Delta) of all the blocks, for the chain of `config`
+    /// (see [`span_batch`]); op-batcher posts this form since Delta.
+    Span { config: &'a RollupConfig, first_opens_epoch: bool },
+}
+
+/// The span batch (Delta, spec "Span batch format") of consecutive blocks,
+/// given as the singular batches [`build_block`] returns, as op-batcher builds it.
+///
+/// `config` gives the L2 genesis time (timestamps are relative to it), the block
+/// time (the blocks must be exactly one apart) and the chain id (signatures are
+/// stored without it, so every transaction must carry it or, legacy only, none).
+/// `first_opens_epoch` is the first block's origin bit: op-batcher sets it when
+/// that block's sequence number is 0; derivation ignores it (the first block's
+/// origin comes from the last block's and the later bits), so the batch decodes
+/// to the same blocks either way.
+///
+/// The blocks' L1 origins must stay or advance by one L1 block at a time (the
+/// origin bits can say nothing else), and every transaction must be a signed
+/// legacy, EIP-2930, EIP-1559 or EIP-7702 one: deposits are derived from L1,
+/// never batched.
+pub fn span_batch(
+    batches: &[SingularBatch],
+    config: &RollupConfig,
+    first_opens_epoch: bool,
+) -> FaultResult<RawSpanBatch> {
+    let (Some(first), Some(last)) = (batches.first(), batches.last()) else {
+        return Err(seq_err("no batches for a span batch"));
+    };
+    if !config.forks.is_delta_active(first.timestamp) {
+        return Err(seq_err(format!("span batches need Delta, which is not active at time {}", first.timestamp)));
+    }
+    if config.block_time == 0 {
+        return Err(seq_err("block_time must be positive"));
+    }
+    let rel_timestamp = first.timestamp.checked_sub(config.genesis_l2_time).ok_or_else(|| {
+        seq_err(format!(
+            "the first block's timestamp {} is before L2 genesis ({})",
+            first.timestamp, config.genesis_l2_time
+        ))
+    })?;
+    if batches.len() as u64 > MAX_SPAN_BATCH_ELEMENTS {
+        return Err(seq_err(format!(
+            "{} blocks (a span batch holds at most {MAX_SPAN_BATCH_ELEMENTS})",
+            batches.len()
+        )));
+    }
+    let mut origin_bits = Vec::with_capacity(batches.len());
+    let mut block_tx_counts = Vec::with_capacity(batches.len());
+    let mut txs = SpanBatchTxs::default();
+    for (i, batch) in batches.iter().enumerate() {
+        if let Some(prev) = i.checked_sub(1).map(|p| &batches[p]) {
+            if prev.timestamp.checked_add(config.block_time) != Some(batch.timestamp) {
+                return Err(seq_err(format!(
+                    "batch {i} (time {}) does not follow batch {} (time {}) by the block time {}",
+                    batch.timestamp,
+                    i - 1,
+                    prev.timestamp,
+                    config.block_time
+                )));
+            }
+            let same = batch.epoch_num == prev.epoch_num;
+            if same && batch.epoch_hash != prev.epoch_hash {
+                return Err(seq_err(format!(
+                    "batch {i} has L1 origin {} with another hash than batch {}'s",
+                    batch.epoch_num,
+                    i - 1
+                )));
+            }
+            if !same && prev.epoch_num.checked_add(1) != Some(batch.epoch_num) {
+                return Err(seq_err(format!(
+                    "batch {i}'s L1 origin {} is neither batch {}'s origin {} nor the next",
+                    batch.epoch_num,
+                    i - 1,
+                    prev.epoch_num
+                )));
+            }
+            origin_bits.push(!same);
+        } else {
+            origin_bits.push(first_opens_epoch);
+        }
+        if let Some((t, _)) = batch.transactions.iter().enumerate().find(|(_, tx)| tx.first() == Some(&0x7e)) {
+            return Err(seq_err(format!(
+                "batch {i} transaction {t} is a deposit (deposits are derived from L1, never batched)"
+            )));
+        }
+        let raw: Vec<Vec<u8>> = batch.transactions.iter().map(|t| t.to_vec()).collect();
+        let columns = span_txs_from_signed(&raw, config.l2_chain_id).map_err(|e| seq_err(format!("batch {i}: {e}")))?;
+        append_columns(&mut txs, columns);
+        block_tx_counts.push(batch.transactions.len() as u64);
+    }
+    if txs.datas.len() as u64 > MAX_SPAN_BATCH_ELEMENTS {
+        return Err(seq_err(format!(
+            "{} transactions (a span batch holds at most {MAX_SPAN_BATCH_ELEMENTS})",
+            txs.datas.len()
+        )));
+    }
+    Ok(RawSpanBatch {
+        rel_timestamp,
+        l1_origin_num: last.epoch_num,
+        parent_check: prefix20(&first.parent_hash),
+        l1_origin_check: prefix20(&last.epoch_hash),
+        origin_bits,
+        block_tx_counts,
+        txs,
+    })
+}
+
+fn prefix20(hash: &B256) -> [u8; 20] {
+    let mut out = [0u8; 20];
+    out.copy_from_slice(&hash[..20]);
+    out
+}
+
+/// Appends one block's transaction columns to the span batch's.
+fn append_columns(all: &mut SpanBatchTxs, block: SpanBatchTxs) {
+    all.contract_creation_bits.extend(block.contract_creation_bits);
+    all.y_parity_bits.extend(block.y_parity_bits);
+    all.sigs.extend(block.sigs);
+    all.tos.extend(block.tos);
+    all.datas.extend(block.datas);
+    all.data_offsets.extend(block.data_offsets);
+    all.tx_types.extend(block.tx_types);
+    all.nonces.extend(block.nonces);
+    all.gases.extend(block.gases);
+    all.protected_bits.extend(block.protected_bits);
+}
+
+/// The blobs carrying `batches` (consecutive blocks) as one zlib channel, split
+/// into as many frames as it needs, one frame per blob (all for one batcher
+/// transaction). The channel holds one singular batch per block or one span
+/// batch of them all, as `encoding` says.
+pub fn batch_blobs(
+    batches: &[SingularBatch],
+    channel_id: [u8; 16],
+    encoding: BatchEncoding<'_>,
+) -> FaultResult<Vec<Vec<u8>>> {
     if batches.is_empty() {
         return Err(seq_err("no batches to post"));
     }
-    let mut channel = Vec::new();
-    for batch in batches {
-        channel.extend_from_slice(&encode_batch(&Batch::Singular(batch.clone())));
-    }
+    let channel = match encoding {
+        BatchEncoding::Singular => {
+            let mut channel = Vec::new();
+            for batch in batches {
+                channel.extend_from_slice(&encode_batch(&Batch::Singular(batch.clone())));
+            }
+            channel
+        }
+        BatchEncoding::Span { config, first_opens_epoch } => {
+            encode_batch(&Batch::Span(span_batch(batches, config, first_opens_epoch)?))
+        }
+    };
     let compressed = miniz_oxide::deflate::compress_to_vec_zlib(&channel, 9);
     // Each blob holds the derivation version byte and one frame.
     let per_frame = refute_da::blob::MAX_BLOB_DATA_SIZE - 1 - refute_da::frame::FRAME_OVERHEAD;

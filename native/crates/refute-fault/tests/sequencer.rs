@@ -1,26 +1,36 @@
 //! The devnet sequencer and the fault program agree: blocks the sequencer
-//! builds, batched into a blob the way the devnet's batcher posts them, are
-//! derived and executed by the program to the same output roots.
+//! builds, batched into a blob the way the devnet's batcher posts them (one
+//! singular batch per block, or one span batch of them all), are derived and
+//! executed by the program to the same output roots.
 #![allow(clippy::unwrap_used)]
 
 use alloy_consensus::{
-    Eip658Value, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, SignableTransaction, TxEip1559, TxEip4844,
-    TxEip4844Variant, TxEnvelope, EMPTY_OMMER_ROOT_HASH,
+    Eip658Value, Header, Receipt, ReceiptEnvelope, ReceiptWithBloom, SignableTransaction, TxEip1559, TxEip2930,
+    TxEip4844, TxEip4844Variant, TxEip7702, TxEnvelope, TxLegacy, EMPTY_OMMER_ROOT_HASH,
 };
-use alloy_eips::{eip2718::Encodable2718, eip7685::EMPTY_REQUESTS_HASH};
+use alloy_eips::{
+    eip2718::Encodable2718, eip2930::AccessList, eip2930::AccessListItem, eip7685::EMPTY_REQUESTS_HASH,
+    eip7702::Authorization,
+};
 use alloy_primitives::{address, keccak256, Address, Bytes, Log, LogData, Signature, TxKind, B256, U256};
 use alloy_trie::{root::ordered_trie_root_with_encoder, EMPTY_ROOT_HASH};
 use k256::ecdsa::SigningKey;
+use refute_da::{
+    batch::{RawSpanBatch, SingularBatch, SPAN_BATCH_TYPE},
+    derive::{batch_blocks, DeriveConfig},
+    pipeline::{self, Input, InputKind, PipelineConfig},
+};
 use refute_fault::{
     deposits::deposit_event_topic,
     input::INPUT_VERSION,
-    l1::BlockTransactions,
+    l1::{BlockReceipts, BlockTransactions},
     sequencer::{
-        batch_blobs, blob_commitment, build_block, first_block_info, genesis, BlockRequest, BuiltBlock, ChainParams,
+        batch_blobs, blob_commitment, build_block, first_block_info, genesis, span_batch, BatchEncoding, BlockRequest,
+        BuiltBlock, ChainParams,
     },
-    FaultError, FaultInput,
+    FaultError, FaultInput, RollupConfig,
 };
-use refute_forks::OpHardfork;
+use refute_forks::{OpForkSchedule, OpHardfork};
 use refute_stf::prestate::{FullAccount, FullState};
 
 const GWEI: u128 = 1_000_000_000;
@@ -101,8 +111,23 @@ fn deposit_receipt(from: Address, to: Address) -> Bytes {
     Bytes::from(ReceiptEnvelope::Eip1559(with_bloom).encoded_2718())
 }
 
+/// How the devnet's batcher posts blocks 1-3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Posting {
+    /// Three singular batches in one channel.
+    Singular,
+    /// One span batch of the three blocks.
+    Span,
+    /// One channel per block, each one span batch of one block (as the devnet's batcher posts).
+    SpanPerBlock,
+    /// Blocks 2 and 3 as one span batch whose parent check names another block than block 1.
+    SpanOnAnotherParent,
+}
+
 struct Devnet {
     params: ChainParams,
+    /// Agreed block 1, disputed block 2 (the first of epoch 101).
+    input_for_block_2: FaultInput,
     input_for_block_3: FaultInput,
     blocks: Vec<BuiltBlock>,
 }
@@ -110,6 +135,10 @@ struct Devnet {
 /// L1 100 (L2 genesis origin), 101 (a deposit), 102 (the batcher's blob), 103 (head);
 /// L2 blocks 1 (origin 100), 2 (origin 101, with the deposit), 3 (origin 101).
 fn devnet(fork: OpHardfork) -> Devnet {
+    devnet_posted(fork, Posting::Singular)
+}
+
+fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
     let user = key(0x11);
     let batcher = key(0x22);
     let l1_100 = l1_header(B256::repeat_byte(0x42), 100, L2_TIME - 12, &[], &[]);
@@ -145,7 +174,7 @@ fn devnet(fork: OpHardfork) -> Devnet {
     let mut ancestors = vec![genesis.header.clone()];
     let mut parent_txs: Vec<Bytes> = Vec::new();
     let template = first_block_info(&params).unwrap();
-    let plan = [(&l1_100, vec![], 2u64), (&l1_101, vec![deposit], 3), (&l1_101, vec![], 1)];
+    let plan = [(&l1_100, vec![], 2u64), (&l1_101, vec![deposit.clone()], 3), (&l1_101, vec![], 1)];
     let mut nonce = 0;
     for (origin, receipts, count) in plan {
         let transactions = (0..count)
@@ -171,10 +200,26 @@ fn devnet(fork: OpHardfork) -> Devnet {
     }
 
     let batches: Vec<_> = blocks.iter().map(|b| b.batch.clone()).collect();
-    let mut blobs = batch_blobs(&batches, [0x5a; 16]).unwrap();
-    assert_eq!(blobs.len(), 1, "three small blocks fit one blob");
-    let blob = blobs.remove(0);
-    let (_commitment, versioned_hash) = blob_commitment(&blob).unwrap();
+    let span = |first_opens_epoch| BatchEncoding::Span { config: &genesis.config, first_opens_epoch };
+    let blobs: Vec<Vec<u8>> = match posting {
+        Posting::Singular => batch_blobs(&batches, [0x5a; 16], BatchEncoding::Singular).unwrap(),
+        Posting::Span => batch_blobs(&batches, [0x5a; 16], span(true)).unwrap(),
+        Posting::SpanPerBlock => blocks
+            .iter()
+            .zip(0u8..)
+            .flat_map(|(b, i)| {
+                batch_blobs(core::slice::from_ref(&b.batch), [i; 16], span(b.sequence_number == 0)).unwrap()
+            })
+            .collect(),
+        Posting::SpanOnAnotherParent => {
+            let mut orphans = batches[1..].to_vec();
+            orphans[0].parent_hash = B256::repeat_byte(0xba);
+            batch_blobs(&orphans, [0x5a; 16], span(true)).unwrap()
+        }
+    };
+    let per_channel = if posting == Posting::SpanPerBlock { 3 } else { 1 };
+    assert_eq!(blobs.len(), per_channel, "small blocks fit one blob per channel");
+    let versioned_hashes: Vec<B256> = blobs.iter().map(|b| blob_commitment(b).unwrap().1).collect();
     let blob_tx = {
         let tx = TxEip4844 {
             chain_id: 900,
@@ -182,7 +227,7 @@ fn devnet(fork: OpHardfork) -> Devnet {
             max_fee_per_gas: 10 * GWEI,
             max_priority_fee_per_gas: GWEI,
             to: params.batch_inbox,
-            blob_versioned_hashes: vec![versioned_hash],
+            blob_versioned_hashes: versioned_hashes,
             max_fee_per_blob_gas: 10 * GWEI,
             ..Default::default()
         };
@@ -192,25 +237,36 @@ fn devnet(fork: OpHardfork) -> Devnet {
     let l1_102 = l1_header(l1_101.hash_slow(), 102, L2_TIME + 13, core::slice::from_ref(&blob_tx), &[]);
     let l1_103 = l1_header(l1_102.hash_slow(), 103, L2_TIME + 25, &[], &[]);
 
-    let agreed = &blocks[1];
-    let input_for_block_3 = FaultInput {
-        version: INPUT_VERSION,
-        payout: address!("00000000000000000000000000000000c0ffee01"),
-        config: genesis.config.clone(),
-        agreed_output_root: agreed.output_root,
-        agreed_output: agreed.output,
-        parent_transactions: agreed.transactions.clone(),
-        l1_head: l1_103.hash_slow(),
-        l1_headers: vec![l1_103, l1_102, l1_101.clone()],
-        l1_transactions: vec![
-            BlockTransactions { number: 102, transactions: vec![blob_tx] },
-            BlockTransactions { number: 103, transactions: vec![] },
-        ],
-        l1_receipts: vec![],
-        blobs: vec![Bytes::from(blob)],
-        witness: blocks[2].witness.clone(),
+    let input_for = |number: usize| {
+        let agreed = &blocks[number - 2];
+        let mut l1_headers = vec![l1_103.clone(), l1_102.clone(), l1_101.clone()];
+        let mut l1_receipts = vec![];
+        if number == 2 {
+            // Block 1's origin is L1 100, and block 2 opens epoch 101 (its deposits are read).
+            l1_headers.push(l1_100.clone());
+            l1_receipts.push(BlockReceipts { number: 101, receipts: vec![deposit.clone()] });
+        }
+        FaultInput {
+            version: INPUT_VERSION,
+            payout: address!("00000000000000000000000000000000c0ffee01"),
+            config: genesis.config.clone(),
+            agreed_output_root: agreed.output_root,
+            agreed_output: agreed.output,
+            parent_transactions: agreed.transactions.clone(),
+            l1_head: l1_103.hash_slow(),
+            l1_headers,
+            l1_transactions: vec![
+                BlockTransactions { number: 102, transactions: vec![blob_tx.clone()] },
+                BlockTransactions { number: 103, transactions: vec![] },
+            ],
+            l1_receipts,
+            blobs: blobs.iter().map(|b| Bytes::from(b.clone())).collect(),
+            witness: blocks[number - 1].witness.clone(),
+        }
     };
-    Devnet { params, input_for_block_3, blocks }
+    let input_for_block_2 = input_for(2);
+    let input_for_block_3 = input_for(3);
+    Devnet { params, input_for_block_2, input_for_block_3, blocks }
 }
 
 #[test]
@@ -286,9 +342,296 @@ fn batches_spread_over_blobs_up_to_the_transaction_limit() {
     };
     let mut two = net.blocks[0].batch.clone();
     two.transactions = incompressible(160);
-    assert_eq!(batch_blobs(&[two], [1; 16]).unwrap().len(), 2);
+    assert_eq!(batch_blobs(&[two], [1; 16], BatchEncoding::Singular).unwrap().len(), 2);
     let mut seven = net.blocks[0].batch.clone();
     seven.transactions = incompressible(7 * 128);
-    let Err(err) = batch_blobs(&[seven], [1; 16]) else { panic!("896 KiB of random data fit six blobs") };
+    let Err(err) = batch_blobs(&[seven], [1; 16], BatchEncoding::Singular) else {
+        panic!("896 KiB of random data fit six blobs")
+    };
     assert!(err.to_string().contains("carries at most 6"), "{err}");
+}
+
+#[test]
+fn the_program_derives_blocks_of_one_span_batch_to_the_sequencers_roots() {
+    for fork in [OpHardfork::Isthmus, OpHardfork::Holocene] {
+        for posting in [Posting::Span, Posting::SpanPerBlock, Posting::Singular] {
+            let net = devnet_posted(fork, posting);
+            // Block 2 is the span batch's middle block and opens epoch 101 (origin bit set, deposit read);
+            // block 3 is its last (its L1 origin check is the batch's).
+            for (input, built, origin) in
+                [(&net.input_for_block_2, &net.blocks[1], 101), (&net.input_for_block_3, &net.blocks[2], 101)]
+            {
+                let at = format!("{fork} {posting:?} block {}", built.header.number);
+                let outcome = refute_fault::run(input).unwrap_or_else(|e| panic!("{at}: {e}"));
+                assert_eq!(outcome.journal.computed_output_root, built.output_root, "{at}");
+                assert_eq!(outcome.journal.l2_block_number, built.header.number, "{at}");
+                assert_eq!(outcome.derived.l1_origin, origin, "{at}");
+                assert_eq!(outcome.derived.payload.transactions, built.transactions, "{at}");
+                assert!(outcome.derived.dropped.is_empty(), "{at}: {:?}", outcome.derived.dropped);
+            }
+            // The blobs the program read hold one span batch of three blocks, three of one block
+            // each (in three channels), or three singular batches.
+            let rec = reconstruct(&net.input_for_block_3.config, &net.input_for_block_3.blobs);
+            let batches: Vec<(u8, usize)> =
+                rec.channels.iter().flat_map(|c| c.batches.iter().map(|b| (b.1, b.2))).collect();
+            let expected = match posting {
+                Posting::Span => vec![(SPAN_BATCH_TYPE, 3)],
+                Posting::SpanPerBlock => vec![(SPAN_BATCH_TYPE, 1); 3],
+                Posting::Singular => vec![(0, 1); 3],
+                Posting::SpanOnAnotherParent => unreachable!("not posted here"),
+            };
+            assert_eq!(batches, expected, "{fork} {posting:?}");
+        }
+    }
+}
+
+#[test]
+fn a_span_batch_on_another_parent_is_dropped_by_the_program() {
+    let net = devnet_posted(OpHardfork::Isthmus, Posting::SpanOnAnotherParent);
+    let err = refute_fault::run(&net.input_for_block_2).unwrap_err();
+    assert!(
+        matches!(err, FaultError::Derivation(ref m) if m.contains("span batch parent check does not match")),
+        "{err}"
+    );
+}
+
+/// The blocks the derivation pipeline reads out of blobs.
+fn reconstruct(config: &RollupConfig, blobs: &[Bytes]) -> pipeline::Reconstruction {
+    let derive = DeriveConfig {
+        chain_id: config.l2_chain_id,
+        l2_genesis_time: config.genesis_l2_time,
+        block_time: config.block_time,
+    };
+    let rules = PipelineConfig::at(derive, &config.forks, config.genesis_l2_time, config.channel_timeout_bedrock);
+    let inputs: Vec<Input> =
+        blobs.iter().map(|b| Input { l1_block: 102, kind: InputKind::OpBlob, data: b.to_vec() }).collect();
+    pipeline::run(&inputs, &rules).unwrap()
+}
+
+#[test]
+fn a_span_batch_decodes_to_the_blocks_of_its_singular_batches() {
+    let net = devnet(OpHardfork::Isthmus);
+    let config = &net.input_for_block_3.config;
+    let batches: Vec<SingularBatch> = net.blocks.iter().map(|b| b.batch.clone()).collect();
+
+    let span = span_batch(&batches, config, true).unwrap();
+    assert_eq!(span.rel_timestamp, 2);
+    assert_eq!(span.l1_origin_num, 101);
+    assert_eq!(span.parent_check[..], batches[0].parent_hash[..20]);
+    assert_eq!(span.l1_origin_check[..], batches[2].epoch_hash[..20]);
+    assert_eq!(span.origin_bits, [true, true, false]);
+    assert_eq!(span.block_tx_counts, [2, 3, 1]);
+    // Its bytes decode back to the same batch (the decoder's offsets aside) and re-encode byte for byte.
+    let bytes = span.encode();
+    let decoded = RawSpanBatch::decode(&bytes, 0).unwrap();
+    assert_eq!(decoded.encode(), bytes);
+    assert_eq!(
+        (decoded.origin_bits.clone(), decoded.block_tx_counts.clone()),
+        (span.origin_bits, span.block_tx_counts)
+    );
+
+    // Through blob, frame, channel and batch decoding: the singular batches' blocks.
+    let blob = |encoding| {
+        let blobs = batch_blobs(&batches, [7; 16], encoding).unwrap();
+        assert_eq!(blobs.len(), 1);
+        vec![Bytes::from(blobs[0].clone())]
+    };
+    let from_span = reconstruct(config, &blob(BatchEncoding::Span { config, first_opens_epoch: true })).blocks;
+    let from_singular = reconstruct(config, &blob(BatchEncoding::Singular)).blocks;
+    assert_eq!(from_span.len(), 3);
+    for (i, (span, single)) in from_span.iter().zip(&from_singular).enumerate() {
+        assert_eq!(span.timestamp, single.timestamp, "block {}", i + 1);
+        assert_eq!(span.l1_origin_number, single.l1_origin_number, "block {}", i + 1);
+        assert_eq!(span.transactions, single.transactions, "block {}", i + 1);
+        let batched: Vec<Vec<u8>> = batches[i].transactions.iter().map(|t| t.to_vec()).collect();
+        assert_eq!(span.transactions, batched, "block {}", i + 1);
+    }
+    // Only the first block names its parent and only the last its L1 origin, by 20-byte prefixes.
+    assert_eq!(from_span[0].parent_check, from_singular[0].parent_check[..20]);
+    assert_eq!(from_span[2].l1_origin_check, from_singular[2].l1_origin_check[..20]);
+    assert!(from_span[1].parent_check.is_empty() && from_span[1].l1_origin_check.is_empty());
+
+    // The first origin bit is op-batcher's convention only: the blocks decode the same without it.
+    let unset = span_batch(&batches, config, false).unwrap();
+    let blocks = |b: &RawSpanBatch| {
+        let derive = DeriveConfig {
+            chain_id: config.l2_chain_id,
+            l2_genesis_time: config.genesis_l2_time,
+            block_time: config.block_time,
+        };
+        batch_blocks(&refute_da::batch::Batch::Span(b.clone()), 0, &derive).unwrap()
+    };
+    assert_eq!(blocks(&unset), blocks(&decoded));
+}
+
+/// One signed transaction of every type a span batch carries, for chain 901.
+fn every_batchable_transaction() -> Vec<Bytes> {
+    let key = key(0x33);
+    let to = TxKind::Call(address!("00000000000000000000000000000000000c0de1"));
+    let legacy = |chain_id: Option<u64>, to: TxKind, nonce: u64| {
+        let tx = TxLegacy {
+            chain_id,
+            nonce,
+            gas_price: 2 * GWEI,
+            gas_limit: 60_000,
+            to,
+            value: U256::from(5),
+            input: Bytes::from_static(b"\x60\x00"),
+        };
+        let sig = signed(&key, &tx);
+        Bytes::from(TxEnvelope::Legacy(tx.into_signed(sig)).encoded_2718())
+    };
+    let access_list = AccessList(vec![AccessListItem {
+        address: address!("00000000000000000000000000000000000ac1e5"),
+        storage_keys: vec![B256::repeat_byte(1), B256::repeat_byte(2)],
+    }]);
+    let eip2930 = {
+        let tx = TxEip2930 {
+            chain_id: 901,
+            nonce: 3,
+            gas_price: 3 * GWEI,
+            gas_limit: 70_000,
+            to,
+            value: U256::ZERO,
+            access_list: access_list.clone(),
+            input: Bytes::from_static(b"call"),
+        };
+        let sig = signed(&key, &tx);
+        Bytes::from(TxEnvelope::Eip2930(tx.into_signed(sig)).encoded_2718())
+    };
+    let eip1559_create = {
+        let tx = TxEip1559 {
+            chain_id: 901,
+            nonce: 4,
+            gas_limit: 200_000,
+            max_fee_per_gas: 10 * GWEI,
+            max_priority_fee_per_gas: GWEI,
+            to: TxKind::Create,
+            value: U256::from(ETHER),
+            access_list,
+            input: Bytes::from_static(b"\x60\x00\x60\x00\xf3"),
+        };
+        let sig = signed(&key, &tx);
+        Bytes::from(TxEnvelope::Eip1559(tx.into_signed(sig)).encoded_2718())
+    };
+    let eip7702 = {
+        let auth = Authorization {
+            chain_id: U256::from(901),
+            address: address!("0000000000000000000000000000000000de1e9a"),
+            nonce: 7,
+        };
+        let (sig, recovery) = key.sign_prehash_recoverable(auth.signature_hash().as_slice()).unwrap();
+        let (r, s) = sig.split_bytes();
+        let auth_sig = Signature::new(U256::from_be_slice(&r), U256::from_be_slice(&s), recovery.is_y_odd());
+        let tx = TxEip7702 {
+            chain_id: 901,
+            nonce: 6,
+            gas_limit: 100_000,
+            max_fee_per_gas: 10 * GWEI,
+            max_priority_fee_per_gas: GWEI,
+            to: address!("00000000000000000000000000000000000c0de1"),
+            value: U256::ZERO,
+            access_list: AccessList::default(),
+            authorization_list: vec![auth.into_signed(auth_sig)],
+            input: Bytes::new(),
+        };
+        let sig = signed(&key, &tx);
+        Bytes::from(TxEnvelope::Eip7702(tx.into_signed(sig)).encoded_2718())
+    };
+    vec![
+        legacy(Some(901), to, 0),
+        legacy(None, to, 1),
+        legacy(Some(901), TxKind::Create, 2),
+        eip2930,
+        eip1559_create,
+        eip7702,
+    ]
+}
+
+#[test]
+fn every_batchable_transaction_type_survives_a_span_batch() {
+    let net = devnet(OpHardfork::Isthmus);
+    let config = &net.input_for_block_3.config;
+    let txs = every_batchable_transaction();
+    let mut batches: Vec<SingularBatch> = net.blocks.iter().map(|b| b.batch.clone()).collect();
+    // Split over the blocks, one block left empty: 4 + 0 + 2.
+    batches[0].transactions = txs[..4].to_vec();
+    batches[1].transactions = vec![];
+    batches[2].transactions = txs[4..].to_vec();
+    let span = span_batch(&batches, config, true).unwrap();
+    assert_eq!(span.block_tx_counts, [4, 0, 2]);
+    assert_eq!(span.txs.tx_types, [0, 0, 0, 1, 2, 4]);
+    assert_eq!(span.txs.protected_bits, [true, false, true]);
+    assert_eq!(span.txs.contract_creation_bits, [false, false, true, false, true, false]);
+    assert_eq!(span.txs.tos.len(), 4);
+    let decoded = RawSpanBatch::decode(&span.encode(), 0).unwrap();
+    let derive = DeriveConfig { chain_id: 901, l2_genesis_time: config.genesis_l2_time, block_time: config.block_time };
+    let blocks = batch_blocks(&refute_da::batch::Batch::Span(decoded), 0, &derive).unwrap();
+    let got: Vec<Vec<Vec<u8>>> = blocks.iter().map(|b| b.transactions.clone()).collect();
+    let want: Vec<Vec<Vec<u8>>> = batches.iter().map(|b| b.transactions.iter().map(|t| t.to_vec()).collect()).collect();
+    assert_eq!(got, want, "every transaction rebuilt byte for byte");
+    let timestamps: Vec<u64> = blocks.iter().map(|b| b.timestamp).collect();
+    assert_eq!(timestamps, [L2_TIME + 2, L2_TIME + 4, L2_TIME + 6]);
+}
+
+#[test]
+fn bad_span_batch_inputs_are_refused() {
+    let net = devnet(OpHardfork::Isthmus);
+    let config = &net.input_for_block_3.config;
+    let batches: Vec<SingularBatch> = net.blocks.iter().map(|b| b.batch.clone()).collect();
+    let refused = |batches: &[SingularBatch], config: &RollupConfig, what: &str| {
+        let err = span_batch(batches, config, true).unwrap_err();
+        assert!(matches!(err, FaultError::Sequencer(ref m) if m.contains(what)), "{what}: {err}");
+        let Err(err) = batch_blobs(batches, [1; 16], BatchEncoding::Span { config, first_opens_epoch: true }) else {
+            panic!("{what}: posted");
+        };
+        assert!(matches!(err, FaultError::Sequencer(_)), "{what}: {err}");
+    };
+    refused(&[], config, "no batches");
+
+    // Not consecutive: a gap, the wrong order, a repeated block.
+    refused(&[batches[0].clone(), batches[2].clone()], config, "does not follow batch 0");
+    refused(&[batches[1].clone(), batches[0].clone()], config, "does not follow batch 0");
+    refused(&[batches[0].clone(), batches[0].clone()], config, "does not follow batch 0");
+
+    // L1 origins that skip an L1 block, go back, or change hash without changing number.
+    let mut skip = batches.clone();
+    skip[2].epoch_num = 103;
+    refused(&skip, config, "neither batch 1's origin 101 nor the next");
+    let mut back = batches.clone();
+    back[2].epoch_num = 100;
+    refused(&back, config, "neither batch 1's origin 101 nor the next");
+    let mut forked = batches.clone();
+    forked[2].epoch_hash = B256::repeat_byte(9);
+    refused(&forked, config, "another hash");
+
+    // Transactions a span batch cannot carry: a deposit, a blob transaction, another chain's, garbage.
+    let mut deposit = batches.clone();
+    deposit[1].transactions.push(Bytes::from_static(b"\x7e\xc0"));
+    refused(&deposit, config, "batch 1 transaction 3 is a deposit");
+    let blob_tx = {
+        let tx = TxEip4844 { chain_id: 901, to: Address::ZERO, ..Default::default() };
+        let sig = signed(&key(0x11), &tx);
+        Bytes::from(TxEnvelope::Eip4844(TxEip4844Variant::TxEip4844(tx).into_signed(sig)).encoded_2718())
+    };
+    let mut blob = batches.clone();
+    blob[0].transactions = vec![blob_tx];
+    refused(&blob, config, "cannot go into a span batch");
+    let mut other_chain = batches.clone();
+    other_chain[2].transactions = vec![transfer(&key(0x11), 902, 0, Address::ZERO)];
+    refused(&other_chain, config, "chain id 902 is not the rollup's 901");
+    let mut garbage = batches.clone();
+    garbage[0].transactions = vec![Bytes::from_static(b"\x02\x01\x02")];
+    refused(&garbage, config, "batch 0");
+
+    // Times the span batch cannot express: before L2 genesis, or before Delta.
+    let mut early = batches.clone();
+    early[0].timestamp = L2_TIME - 1;
+    refused(&early[..1], config, "before L2 genesis");
+    let mut pre_delta = config.clone();
+    pre_delta.forks = OpForkSchedule { delta: None, ..OpForkSchedule::active_through(OpHardfork::Canyon) };
+    refused(&batches, &pre_delta, "need Delta");
+
+    // The singular encoding takes the same inputs as they are (it does not check them).
+    assert_eq!(batch_blobs(&skip, [1; 16], BatchEncoding::Singular).unwrap().len(), 1);
 }
