@@ -1,4 +1,5 @@
-"""The watcher's durable parts: its SQLite state and an idempotent transaction sender.
+"""``refute watch`` (:mod:`refute.watcher.watch`) and its durable parts: its SQLite state and an
+idempotent transaction sender.
 
 A watcher must survive ``kill -9`` at any point without losing or duplicating
 a challenge. Everything it decides is written to SQLite before it acts on it
