@@ -86,11 +86,9 @@ class Batcher:
         tx_hash = self.posted.get(l2_number)
         if tx_hash is None:
             return None
-        with self.l1.lock:
-            try:
-                receipt = self.l1.w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
-            except Exception:
-                return None
+        receipt = self.l1.receipt(tx_hash)
+        if receipt is None:
+            return None
         if receipt["status"] != 1:
             raise EnvironmentUnavailable(f"the batcher's blob transaction {tx_hash} for L2 block {l2_number} reverted")
         return int(receipt["blockNumber"])
@@ -149,14 +147,12 @@ class Proposer:
         for p in self.proposals:
             if p.l2_block in self.ids:
                 continue
-            with self.l1.lock:
-                try:
-                    receipt = self.l1.w3.eth.get_transaction_receipt(p.tx_hash)  # type: ignore[arg-type]
-                except Exception:
-                    continue
-                if receipt["status"] != 1:
-                    raise EnvironmentUnavailable(f"the proposal for L2 block {p.l2_block} reverted ({p.tx_hash})")
-                (event,) = self.game.events.Proposed().process_receipt(receipt)
+            receipt = self.l1.receipt(p.tx_hash)
+            if receipt is None:
+                continue
+            if receipt["status"] != 1:
+                raise EnvironmentUnavailable(f"the proposal for L2 block {p.l2_block} reverted ({p.tx_hash})")
+            (event,) = self.game.events.Proposed().process_receipt(receipt)
             self.ids[p.l2_block] = int(event["args"]["proposal_id"])
 
     def resolve_due(self, now: int, window: int) -> None:
@@ -194,9 +190,4 @@ class Proposer:
             self.nonce += 1
 
     def _mined(self, tx_hash: str) -> bool:
-        with self.l1.lock:
-            try:
-                self.l1.w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
-            except Exception:
-                return False
-        return True
+        return self.l1.receipt(tx_hash) is not None

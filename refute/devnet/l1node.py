@@ -22,6 +22,7 @@ from typing import Any
 
 from eth.vm.forks.prague.constants import BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE
 from web3 import Web3
+from web3.exceptions import TransactionNotFound
 
 from refute.devnet.pyevm import raw_header, raw_receipts, raw_transactions
 from refute.devnet.render import l1_block_json, receipts_json
@@ -81,6 +82,14 @@ class DevnetL1:
     def head_number(self) -> int:
         with self.lock:
             return int(self.w3.eth.block_number)
+
+    def receipt(self, tx_hash: str) -> Any | None:
+        """The receipt of ``tx_hash`` once it is mined, else None."""
+        with self.lock:
+            try:
+                return self.w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
+            except TransactionNotFound:
+                return None
 
     def send_raw(self, raw: bytes, blobs: list[bytes] | None = None) -> str:
         """``eth_sendRawTransaction``: applies the transaction to the block being filled.

@@ -88,7 +88,8 @@ class DevnetL2:
             number = self._number(method, params)
             if number == 0:
                 g, origin = chain.genesis, chain.params.l1_genesis_header
-                return output_parts_json(g.header, g.output, _header_number(origin), to_hex(keccak(origin)), 0)
+                number = chain.params.l1_genesis_number
+                return output_parts_json(g.header, g.output, number, to_hex(keccak(origin)), 0)
             built = chain.block(number)
             return output_json(built, self.l1_hash(built.l1_origin))
         raise RpcFailure(-32601, f"the method {method} does not exist/is not available")
@@ -111,10 +112,3 @@ class DevnetL2:
 
     def beacon(self, path: str) -> tuple[int, Any]:
         return 404, {"code": 404, "message": "this is the L2 node"}
-
-
-def _header_number(header: bytes) -> int:
-    """The number of an RLP block header (its ninth field)."""
-    import rlp
-
-    return int.from_bytes(rlp.decode(header)[8], "big")

@@ -276,7 +276,7 @@ class Devnet:
         timestamp = self.canonical.params.genesis_time + self.canonical.params.block_time * (head + 1)
         if timestamp > now:
             return
-        parent_origin = self.canonical.block(head).l1_origin if head else _number(self.canonical.params)
+        parent_origin = self.canonical.block(head).l1_origin if head else self.canonical.params.l1_genesis_number
         origin = parent_origin
         if parent_origin + 1 <= l1_head:
             with self.l1.lock:
@@ -344,7 +344,7 @@ class Devnet:
         else's are dropped and returned. The L2 chain must not depend on the orphaned blocks."""
         with self._tick_lock:
             for n in range(self.canonical.head_number + 1):
-                origin = self.canonical.block(n).l1_origin if n else _number(self.canonical.params)
+                origin = self.canonical.block(n).l1_origin if n else self.canonical.params.l1_genesis_number
                 if origin > to_block:
                     raise InvalidInputError(
                         f"L2 block {n} has L1 origin {origin}, after the reorg point {to_block}", field="to_block"
@@ -406,10 +406,3 @@ class Devnet:
             "rollup_config_hash": self.canonical.genesis.config_hash,
             "dev_mode_verifier": True,
         }
-
-
-def _number(params: ChainParams) -> int:
-    """The L1 genesis block's number (the ninth field of its header)."""
-    import rlp
-
-    return int.from_bytes(rlp.decode(params.l1_genesis_header)[8], "big")

@@ -53,6 +53,13 @@ class ChainParams:
     base_fee_scalar: int = 1368
     blob_base_fee_scalar: int = 810_949
 
+    @property
+    def l1_genesis_number(self) -> int:
+        """The L1 genesis block's number (the ninth field of its RLP header)."""
+        import rlp
+
+        return int.from_bytes(rlp.decode(self.l1_genesis_header)[8], "big")
+
     def to_json(self) -> dict[str, Any]:
         return {
             "fork": self.fork,
