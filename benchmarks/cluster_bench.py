@@ -109,6 +109,34 @@ def _child(config: str, size: int, po2: int) -> dict[str, Any]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _report(
+    args: argparse.Namespace, single: dict[str, Any], runs: dict[str, Any], *, complete: bool
+) -> dict[str, Any]:
+    base = runs.get("1", {}).get("wall_seconds")
+    for r in runs.values():
+        r["speedup_vs_1_worker"] = round(base / r["wall_seconds"], 3) if base else None
+    overhead = None if base is None else (base - single["wall_seconds"]) / single["wall_seconds"]
+    return {
+        "benchmark": "cluster",
+        "complete": complete,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "note": "simulated worker nodes (ray.cluster_utils.Cluster) on one machine; one CPU and one prover thread per worker",
+        "guest": "digest",
+        "input_bytes": args.input_bytes,
+        "segment_po2": args.po2,
+        "segments": single["segments"],
+        "total_cycles": single["total_cycles"],
+        "single_machine": single,
+        "workers": runs,
+        "orchestration_overhead_vs_single_machine": None if overhead is None else round(overhead, 4),
+    }
+
+
+def _write(out: Path, report: dict[str, Any]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--input-bytes", type=int, default=24576)
@@ -127,30 +155,17 @@ def main() -> None:
 
     single = _child("single", args.input_bytes, args.po2)
     print(f"single machine: {single['wall_seconds']:.1f} s for {single['segments']} segments", file=sys.stderr)
+    worker_counts = [int(w) for w in args.workers.split(",")]
     runs: dict[str, Any] = {}
-    for n in [int(w) for w in args.workers.split(",")]:
+    report = _report(args, single, runs, complete=False)
+    _write(args.out, report)
+    for n in worker_counts:
         runs[str(n)] = r = _child(f"workers={n}", args.input_bytes, args.po2)
         assert r["claim_digest"] == single["claim_digest"], "cluster and single-machine claims differ"
         print(f"{n} worker(s): {r['wall_seconds']:.1f} s (start-up {r['startup_seconds']:.1f} s)", file=sys.stderr)
-    base = runs.get("1", {}).get("wall_seconds")
-    for r in runs.values():
-        r["speedup_vs_1_worker"] = round(base / r["wall_seconds"], 3) if base else None
-    overhead = None if base is None else (base - single["wall_seconds"]) / single["wall_seconds"]
-    report = {
-        "benchmark": "cluster",
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "note": "simulated worker nodes (ray.cluster_utils.Cluster) on one machine; one CPU and one prover thread per worker",
-        "guest": "digest",
-        "input_bytes": args.input_bytes,
-        "segment_po2": args.po2,
-        "segments": single["segments"],
-        "total_cycles": single["total_cycles"],
-        "single_machine": single,
-        "workers": runs,
-        "orchestration_overhead_vs_single_machine": None if overhead is None else round(overhead, 4),
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=1) + "\n")
+        # Written after every configuration, so an interrupted run keeps what it measured.
+        report = _report(args, single, runs, complete=len(runs) == len(worker_counts))
+        _write(args.out, report)
     print(json.dumps({k: v for k, v in report.items() if k != "workers"}, indent=1))
 
 

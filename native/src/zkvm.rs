@@ -171,13 +171,23 @@ fn with_stderr(message: String, stderr: &GuestStderr) -> String {
 }
 
 fn executor_env(input: &[u8], segment_limit_po2: u32, stderr: &GuestStderr) -> FfiResult<ExecutorEnv<'static>> {
+    executor_env_builder(input, segment_limit_po2, stderr)
+        .build()
+        .map_err(|e| FfiError::internal(format!("executor environment: {e:#}")))
+}
+
+fn executor_env_builder(
+    input: &[u8],
+    segment_limit_po2: u32,
+    stderr: &GuestStderr,
+) -> risc0_zkvm::ExecutorEnvBuilder<'static> {
     let mut builder = ExecutorEnv::builder();
     builder.write_slice(input);
     builder.stderr(stderr.clone());
     if segment_limit_po2 != 0 {
         builder.segment_limit_po2(segment_limit_po2);
     }
-    builder.build().map_err(|e| FfiError::internal(format!("executor environment: {e:#}")))
+    builder
 }
 
 fn ensure_halted_ok(exit: &ExitCode) -> FfiResult<()> {
@@ -492,14 +502,23 @@ pub unsafe extern "C" fn refute_verify(
 
 // ---- helpers for the segment-parallel prover (crate::segments) --------------
 
-/// An executor environment that captures guest stderr, and a function that
-/// appends the captured stderr's tail to an error message.
-pub(crate) fn guest_env_with_stderr(
+/// The executor environment of `input` and a describer that appends the guest's
+/// stderr to error messages, with keccak proof requests handed to
+/// `coprocessor` as the guest makes them (instead of kept inside the session),
+/// each covering up to `2^keccak_po2` keccak-circuit cycles.
+pub(crate) fn guest_env_with_coprocessor(
     input: &[u8],
     segment_limit_po2: u32,
+    keccak_po2: u32,
+    coprocessor: impl risc0_zkvm::CoprocessorCallback + 'static,
 ) -> FfiResult<(ExecutorEnv<'static>, impl Fn(String) -> String)> {
     let stderr = GuestStderr::default();
-    let env = executor_env(input, segment_limit_po2, &stderr)?;
+    let mut builder = executor_env_builder(input, segment_limit_po2, &stderr);
+    builder.coprocessor_callback(coprocessor);
+    builder
+        .keccak_max_po2(keccak_po2)
+        .map_err(|e| FfiError::bad_argument(format!("keccak po2: {e:#}")).with("keccak_po2", keccak_po2))?;
+    let env = builder.build().map_err(|e| FfiError::internal(format!("executor environment: {e:#}")))?;
     let describe = move |message: String| {
         if message.is_empty() {
             stderr.text()

@@ -1,7 +1,8 @@
-"""Real segment-parallel proofs on Ray: a local cluster, and two simulated nodes losing one mid-run.
+"""Real segment-parallel proofs on Ray: a local cluster, two simulated nodes losing one mid-run,
+and a guest whose receipt rests on keccak accelerator proofs (as the fault program's does).
 
-Both prove the `digest` guest over two small segments for real (no dev mode), which takes
-minutes of CPU: the lift of each segment and each join is a fixed-size recursion proof.
+All prove for real (no dev mode), which takes minutes of CPU: the lift of each segment, each
+join, each keccak proof, each union and the final resolution is a fixed-size recursion proof.
 """
 
 from __future__ import annotations
@@ -11,7 +12,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from cluster_inputs import TEST_PO2, TWO_SEGMENT_INPUT, expected_journal
+from cluster_inputs import (
+    KECCAK_SEGMENT_PO2,
+    TEST_KECCAK_PO2,
+    TEST_PO2,
+    TWO_REQUEST_INPUT,
+    TWO_SEGMENT_INPUT,
+    expected_journal,
+    expected_keccak_journal,
+)
 
 from refute.prover import zkvm
 
@@ -91,7 +100,7 @@ def test_a_node_killed_mid_run_does_not_stop_the_proof(
     from ray.cluster_utils import Cluster
 
     from refute.prover.cluster.connect import loopback_only
-    from refute.prover.cluster.driver import ClusterOptions, prove_on_cluster
+    from refute.prover.cluster.driver import ClusterOptions, ClusterProgress, prove_on_cluster
 
     loopback_only()
     node_args = {"node_ip_address": "127.0.0.1", "object_store_memory": 100 * 1024 * 1024}
@@ -99,8 +108,8 @@ def test_a_node_killed_mid_run_does_not_stop_the_proof(
     workers = [cluster.add_node(num_cpus=1, **node_args) for _ in range(2)]
     killed: list[str] = []
 
-    def kill_one_after_the_first_receipt(executed: int, proven: int, joined: int, total: int | None) -> None:
-        if proven >= 1 and not killed:
+    def kill_one_after_the_first_receipt(progress: ClusterProgress) -> None:
+        if progress.proven >= 1 and not killed:
             killed.append(workers[1].node_id)
             cluster.remove_node(workers[1], allow_graceful=False)
 
@@ -119,3 +128,52 @@ def test_a_node_killed_mid_run_does_not_stop_the_proof(
     assert killed and killed[0] not in alive
     assert result.final.claim_digest == single_machine.claim_digest
     assert zkvm.verify(result.final.receipt, digest_guest.image_id).journal == single_machine.journal
+
+
+def test_keccak_proofs_are_proven_united_and_resolved_on_the_cluster(keccak_guest, tmp_path: Path) -> None:
+    """Two keccak requests: two keccak proofs, their union, and the resolution of the joined receipt."""
+    from refute.prover.cluster.connect import cluster_session
+    from refute.prover.cluster.driver import ClusterOptions, _namespace, prove_on_cluster
+    from refute.prover.cluster.segments import finalize
+    from refute.prover.cluster.store import ReceiptStore, keccak_key, run_id
+    from refute.prover.errors import InvalidInputError, VerificationFailed
+
+    single = zkvm.execute(keccak_guest.program, TWO_REQUEST_INPUT, segment_limit_po2=KECCAK_SEGMENT_PO2)
+    store = tmp_path / "receipts"
+    options = ClusterOptions(segment_po2=KECCAK_SEGMENT_PO2, keccak_po2=TEST_KECCAK_PO2, receipt_store=store)
+    with cluster_session("local", num_cpus=2):
+        result = prove_on_cluster(keccak_guest.program, TWO_REQUEST_INPUT, options=options)
+
+    keccak, union = result.timings["keccak"], result.timings["union"]
+    assert (keccak["requests"], keccak["tasks"], keccak["po2"], union["tasks"]) == (2, 2, TEST_KECCAK_PO2, 1)
+    assert sorted(k["keccak"] for k in result.keccak) == [0, 1]
+    assert result.final.claim_digest == single.claim_digest
+    verified = zkvm.verify(result.final.receipt, keccak_guest.image_id)
+    assert verified.journal == single.journal == expected_keccak_journal(TWO_REQUEST_INPUT)
+    assert verified.receipt_kind == "succinct"
+
+    # The joined receipt alone still assumes the keccak proofs; one keccak proof is not the union it assumes.
+    receipts = ReceiptStore(store)
+    run = run_id(keccak_guest.image_id, TWO_REQUEST_INPUT, KECCAK_SEGMENT_PO2)
+    first_request = receipts.get(keccak_key(_namespace(), run, TEST_KECCAK_PO2, 0))
+    joined = _joined_receipt(receipts, result)
+    assert first_request and joined
+    with pytest.raises(VerificationFailed, match="not the claim execution reported"):
+        finalize(joined, single.journal, keccak_guest.image_id, single.claim_digest)
+    with pytest.raises(InvalidInputError, match="resolving the keccak assumption"):
+        finalize(joined, single.journal, keccak_guest.image_id, single.claim_digest, keccak_root=first_request)
+
+
+def _joined_receipt(receipts, result) -> bytes | None:
+    """The receipt covering every segment: the root of the join tree (or the only lift)."""
+    from refute.prover.cluster.driver import _namespace
+    from refute.prover.cluster.planner import Span, plan_joins
+    from refute.prover.cluster.store import join_key, lift_key, run_id
+
+    execution = result.execution
+    run = run_id(execution.image_id, TWO_REQUEST_INPUT, KECCAK_SEGMENT_PO2)
+    keys = {Span(i, i + 1): lift_key(_namespace(), run, i) for i in range(len(execution.segments))}
+    plan = plan_joins(len(execution.segments))
+    for step in plan.steps:
+        keys[step.out] = join_key(_namespace(), keys[step.left], keys[step.right])
+    return receipts.get(keys[plan.root])

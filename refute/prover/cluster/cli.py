@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from refute.prover.cluster.api import prove_guest_on_cluster
-from refute.prover.cluster.driver import ClusterOptions
+from refute.prover.cluster.driver import ClusterOptions, ClusterProgress
 
 
 def prove_with_cluster(
     guest_name: str, input_bytes: bytes, out: Path, cluster: str, segment_po2: int | None, receipt_kind: str
 ) -> dict[str, Any]:
-    """Proves on ``cluster`` with a progress bar on stderr (segments executed / proven / joined).
+    """Proves on ``cluster`` with a progress bar on stderr (segments executed / proven / joined, keccak proofs).
 
     ``segment_po2`` ``None`` is the production default. The bar appears only when
     stderr is a terminal; ``--json`` output on stdout is unaffected.
@@ -34,14 +34,25 @@ def prove_with_cluster(
         console=console,
         transient=True,
     ) as bar:
-        stages = {name: bar.add_task(name, total=None, of="?") for name in ("executed", "proven", "joined")}
+        names = ("executed", "proven", "joined", "keccak", "united")
+        stages = {
+            name: bar.add_task(name, total=None, of="?", visible=name not in ("keccak", "united")) for name in names
+        }
 
-        def progress(executed: int, proven: int, joined: int, segments: int | None) -> None:
-            of = "?" if segments is None else str(segments)
-            joins = None if segments is None else max(segments - 1, 0)
-            bar.update(stages["executed"], completed=executed, total=segments, of=of)
-            bar.update(stages["proven"], completed=proven, total=segments, of=of)
-            bar.update(stages["joined"], completed=joined, total=joins, of="?" if joins is None else str(joins))
+        def show(name: str, completed: int, total: int | None) -> None:
+            bar.update(stages[name], completed=completed, total=total, of="?" if total is None else str(total))
+
+        def progress(p: ClusterProgress) -> None:
+            joins = None if p.segments is None else max(p.segments - 1, 0)
+            show("executed", p.executed, p.segments)
+            show("proven", p.proven, p.segments)
+            show("joined", p.joined, joins)
+            if p.keccak_seen:
+                unions = None if p.keccak_requests is None else p.keccak_requests - 1
+                bar.update(stages["keccak"], visible=True)
+                bar.update(stages["united"], visible=True)
+                show("keccak", p.keccak_proven, p.keccak_requests)
+                show("united", p.united, unions)
 
         return prove_guest_on_cluster(
             guest_name, input_bytes, out, cluster=cluster, receipt_kind=receipt_kind, options=options, progress=progress

@@ -1,5 +1,7 @@
 """The join tree of a segment-parallel proof: which receipts to join, in what order.
 
+Also the union tree of its keccak proofs (:func:`plan_keccak_unions`).
+
 Why a pure module: the tree decides correctness (a join takes two *neighbouring*
 ranges, left before right) and its shape decides the critical path (depth), so
 it is planned and tested on its own, without a cluster. Segment ranges are
@@ -80,6 +82,54 @@ def plan_joins(segments: int) -> JoinPlan:
     depth = build(root)
     steps.sort(key=lambda s: (s.height, s.out.start))
     return JoinPlan(segments=segments, steps=tuple(steps), root=root, depth=depth)
+
+
+@dataclass(frozen=True)
+class UnionPlan:
+    """How the proofs of ``requests`` keccak requests unite into the one the joined receipt assumes.
+
+    ``steps`` unite two proofs covering neighbouring ranges of requests into one
+    for ``out`` (a :class:`JoinStep`, whose ``height`` is the union's depth),
+    children before parents; ``root`` covers every request. With one request
+    the root is that request's own proof and there is no step.
+    """
+
+    requests: int
+    steps: tuple[JoinStep, ...]
+    root: Span
+
+
+def plan_keccak_unions(requests: int) -> UnionPlan:
+    """The unions of ``requests`` (at least one) keccak proofs, in the shape the guest accumulates them.
+
+    Why this shape and no other: the guest commits to a Merkle mountain range
+    of its requests' claims (RISC Zero's keccak batcher): each request is a
+    peak of height 0, two peaks of equal height merge as soon as they meet, and
+    at the end the remaining peaks fold from the oldest. A union proves exactly
+    one such merge, so the receipts must be united along the same tree, or the
+    root's claim differs from the assumption the guest made. (A union sorts its
+    two inputs, so only the grouping matters, not the order within a step.)
+    """
+    if isinstance(requests, bool) or not isinstance(requests, int) or requests < 1:
+        raise ValueError(f"a keccak union needs at least one request, got {requests!r}")
+    steps: list[JoinStep] = []
+    peaks: list[tuple[Span, int]] = []
+    for index in range(requests):
+        peak, height = Span(index, index + 1), 0
+        while peaks and peaks[-1][1] == height:
+            older, _ = peaks.pop()
+            merged = Span(older.start, peak.end)
+            height += 1
+            steps.append(JoinStep(older, peak, merged, height))
+            peak = merged
+        peaks.append((peak, height))
+    root, root_height = peaks[0]
+    for peak, height in peaks[1:]:
+        merged = Span(root.start, peak.end)
+        root_height = max(root_height, height) + 1
+        steps.append(JoinStep(root, peak, merged, root_height))
+        root = merged
+    return UnionPlan(requests=requests, steps=tuple(steps), root=root)
 
 
 #: Memory a segment proof needs beyond its trace (prover tables, recursion, process).

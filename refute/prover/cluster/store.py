@@ -2,8 +2,9 @@
 
 Why content addresses: the zkVM is deterministic, so segment ``i`` of a run is
 fixed by the program (its image ID), the input and the segment size; its
-receipt is addressed by a hash of exactly those (and the prover version), and
-a join's by the keys of its two inputs. (The serialized segment itself is not
+receipt is addressed by a hash of exactly those (and the prover version), a
+keccak request's proof likewise (plus the request size), and a join's or a
+union's by the keys of its two inputs. (The serialized segment itself is not
 byte-stable between runs, so it cannot be the address.) A rerun of the same
 guest on the same input finds every key and skips the work; a different run
 never picks up another's receipt, and a corrupted one is caught where receipts
@@ -48,6 +49,22 @@ def lift_key(namespace: str, run: str, index: int) -> str:
     if isinstance(index, bool) or not isinstance(index, int) or index < 0:
         raise InvalidInputError(f"segment index must be a non-negative integer, got {index!r}")
     return hashlib.sha256(f"refute.lift.v1|{namespace}|{run}|{index}".encode()).hexdigest()
+
+
+def keccak_key(namespace: str, run: str, keccak_po2: int, index: int) -> str:
+    """The key of the proof of keccak request ``index`` of run ``run``, requests sized by ``keccak_po2``."""
+    _check_hex(run, "run")
+    for what, value in (("keccak request index", index), ("keccak po2", keccak_po2)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidInputError(f"{what} must be a non-negative integer, got {value!r}")
+    return hashlib.sha256(f"refute.keccak.v1|{namespace}|{run}|{keccak_po2}|{index}".encode()).hexdigest()
+
+
+def union_key(namespace: str, left: str, right: str) -> str:
+    """The key of the union of two keccak proofs (or unions), by their keys."""
+    _check_hex(left, "left")
+    _check_hex(right, "right")
+    return hashlib.sha256(f"refute.union.v1|{namespace}|{left}|{right}".encode()).hexdigest()
 
 
 def join_key(namespace: str, left: str, right: str) -> str:

@@ -14,7 +14,7 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +32,14 @@ def where() -> dict[str, Any]:
 
 
 @ray.remote(num_returns="streaming", max_retries=2)
-def execute_segments(program: bytes, input_bytes: bytes, segment_po2: int) -> Iterator[Any]:
-    """Runs the guest and streams its segments as the executor writes them.
+def execute_segments(program: bytes, input_bytes: bytes, segment_po2: int, keccak_po2: int = 0) -> Iterator[Any]:
+    """Runs the guest and streams its segments and keccak requests as the executor writes them.
 
     Yields, per segment, a small header ``{"index", "sha256", "bytes"}`` then the
-    segment's bytes; finally ``{"summary": <execution report>, "where": ...}``.
+    segment's bytes; per keccak request ``{"keccak": index, "sha256", "bytes"}``
+    then the request's bytes; finally ``{"summary": <execution report>, "where": ...}``.
     The header comes first so the driver can look the receipt up before it
-    touches (or moves) the segment.
+    touches (or moves) the data.
     """
     with tempfile.TemporaryDirectory(prefix="refute-segments-") as tmp:
         out_dir = Path(tmp)
@@ -46,23 +47,32 @@ def execute_segments(program: bytes, input_bytes: bytes, segment_po2: int) -> It
 
         def run() -> None:
             try:
-                outcome["report"] = segments.execute_to_segments_json(program, input_bytes, segment_po2, out_dir)
+                outcome["report"] = segments.execute_to_segments_json(
+                    program, input_bytes, segment_po2, out_dir, keccak_po2
+                )
             except BaseException as exc:
                 outcome["error"] = exc
 
         worker = threading.Thread(target=run, name="refute-execute", daemon=True)
         worker.start()
-        index = 0
+        index = keccak_index = 0
         while True:
             # Liveness first: once the executor has stopped, a missing next file means there is none.
             running = worker.is_alive()
-            path = out_dir / segments.segment_file_name(index)
-            if path.exists():
-                data = path.read_bytes()
-                path.unlink()
+            segment = out_dir / segments.segment_file_name(index)
+            request = out_dir / segments.keccak_file_name(keccak_index)
+            if segment.exists():
+                data = segment.read_bytes()
+                segment.unlink()
                 yield {"index": index, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
                 yield data
                 index += 1
+            elif request.exists():
+                data = request.read_bytes()
+                request.unlink()
+                yield {"keccak": keccak_index, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                yield data
+                keccak_index += 1
             elif not running:
                 break
             else:
@@ -73,17 +83,32 @@ def execute_segments(program: bytes, input_bytes: bytes, segment_po2: int) -> It
         yield {"summary": outcome["report"], "where": where()}
 
 
+def _timed(step: Callable[..., bytes], record: dict[str, Any], *args: Any) -> tuple[bytes, dict[str, Any]]:
+    """Runs a native step: its receipt, and ``record`` with how long it took and where."""
+    started = time.perf_counter()
+    receipt = step(*args)
+    return receipt, {**record, "seconds": time.perf_counter() - started, **where()}
+
+
 @ray.remote(num_returns=2, max_retries=3)
 def prove_lift(segment: bytes, index: int) -> tuple[bytes, dict[str, Any]]:
     """Proves and lifts one segment: its succinct receipt and a record of the run."""
-    started = time.perf_counter()
-    receipt = segments.prove_and_lift(segment)
-    return receipt, {"index": index, "seconds": time.perf_counter() - started, **where()}
+    return _timed(segments.prove_and_lift, {"index": index}, segment)
 
 
 @ray.remote(num_returns=2, max_retries=3)
 def join(left: bytes, right: bytes, span: str) -> tuple[bytes, dict[str, Any]]:
     """Joins two neighbouring receipts: the joined receipt and a record of the run."""
-    started = time.perf_counter()
-    receipt = segments.join(left, right)
-    return receipt, {"span": span, "seconds": time.perf_counter() - started, **where()}
+    return _timed(segments.join, {"span": span}, left, right)
+
+
+@ray.remote(num_returns=2, max_retries=3)
+def prove_keccak(request: bytes, index: int) -> tuple[bytes, dict[str, Any]]:
+    """Proves one keccak request: its receipt and a record of the run."""
+    return _timed(segments.prove_keccak, {"keccak": index}, request)
+
+
+@ray.remote(num_returns=2, max_retries=3)
+def union(left: bytes, right: bytes, span: str) -> tuple[bytes, dict[str, Any]]:
+    """Unites two keccak proofs: the union's receipt and a record of the run."""
+    return _timed(segments.union, {"span": span}, left, right)
