@@ -1165,11 +1165,12 @@ def devnet(scenario: str, port: int, block_interval: float, challenge_window: in
     """
     import time
 
-    from refute.devnet.network import Devnet, DevnetPlan
+    from refute.devnet.apps import scenario as scenario_plan
+    from refute.devnet.network import Devnet
     from refute.prover.guests_registry import load_guest
 
     net = Devnet(
-        DevnetPlan.scenario(scenario),
+        scenario_plan(scenario),
         fault_image_id=load_guest("fault").image_id,
         challenge_window=challenge_window,
         block_interval=block_interval,

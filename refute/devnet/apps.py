@@ -112,6 +112,12 @@ class ScenarioPlan:
     #: Short explanations: "canonical", "faulty" and "blocks" (what each block does).
     describe: dict[str, str] = field(default_factory=dict)
 
+    def transactions(self, number: int, faulty_node: bool) -> list[bytes]:
+        """What L2 block ``number`` carries: on the proposer's faulty node, the faulty block's replacement."""
+        if faulty_node and number == self.faulty_block:
+            return list(self.faulty_transactions)
+        return list(self.blocks[number - 1]) if number <= len(self.blocks) else []
+
 
 def devnet_account(role: str) -> LocalAccount:
     """The fixed key of ``role`` (``keccak("refute devnet <role>")``, as the rest of the devnet derives its keys)."""

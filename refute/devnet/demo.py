@@ -22,7 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from refute.devnet.network import ANCHOR_BLOCK, Devnet, DevnetPlan
+from refute.devnet.apps import scenario as scenario_plan
+from refute.devnet.network import ANCHOR_BLOCK, Devnet
 from refute.prover.errors import EnvironmentUnavailable
 from refute.prover.guests_registry import load_guest
 from refute.watcher.watch import Watcher, WatchSettings
@@ -109,7 +110,7 @@ def run_demo(
             step(entry)
 
     started = time.monotonic()
-    plan = DevnetPlan.scenario(scenario)
+    plan = scenario_plan(scenario)
     guest = load_guest("fault")
     devnet = Devnet(
         plan, fault_image_id=guest.image_id, challenge_window=CHALLENGE_WINDOW, block_interval=BLOCK_INTERVAL

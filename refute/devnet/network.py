@@ -21,7 +21,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from eth_account import Account
@@ -30,6 +29,7 @@ from eth_utils import keccak
 from web3 import Web3
 
 from refute.devnet.actors import Batcher, Proposer
+from refute.devnet.apps import ScenarioPlan
 from refute.devnet.faults import FailurePlan
 from refute.devnet.l1node import SECONDS_PER_SLOT, DevnetL1
 from refute.devnet.l2node import DevnetL2
@@ -39,7 +39,7 @@ from refute.l1.chain import local_chain
 from refute.l1.contracts import GameConfig, L1Deployment, contract_at, deploy_contract, deploy_stack
 from refute.prover.errors import EnvironmentUnavailable, InvalidInputError
 
-__all__ = ["Devnet", "DevnetPlan", "devnet_key"]
+__all__ = ["Devnet", "devnet_key"]
 
 #: The L2's message passer predeploy (its storage root is part of every output root).
 MESSAGE_PASSER = "0x4200000000000000000000000000000000000016"
@@ -52,42 +52,6 @@ L1_FUNDING = 1_000 * 10**18
 def devnet_key(role: str) -> LocalAccount:
     """The devnet's fixed key for ``role`` (publicly known: never use it on a real chain)."""
     return Account.from_key(keccak(f"refute devnet {role}".encode()))
-
-
-@dataclass(frozen=True)
-class DevnetPlan:
-    """What the L2 carries: canonical transactions per block, and what the proposer's node ran instead."""
-
-    name: str
-    title: str
-    alloc: dict[str, Any]
-    blocks: list[list[bytes]]
-    faulty_block: int | None
-    faulty_transactions: list[bytes] = field(default_factory=list)
-    describe: dict[str, str] = field(default_factory=dict)
-    accounts: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def scenario(cls, name: str, l2_chain_id: int = 901) -> DevnetPlan:
-        """One of the incidents (``refute.devnet.apps.SCENARIOS``)."""
-        from refute.devnet.apps import scenario
-
-        plan = scenario(name, l2_chain_id)
-        return cls(
-            name=plan.name,
-            title=plan.title,
-            alloc=plan.alloc,
-            blocks=plan.blocks,
-            faulty_block=plan.faulty_block,
-            faulty_transactions=plan.faulty_transactions,
-            describe=plan.describe,
-            accounts=plan.accounts,
-        )
-
-    def transactions(self, number: int, faulty_node: bool) -> list[bytes]:
-        if faulty_node and number == self.faulty_block:
-            return list(self.faulty_transactions)
-        return list(self.blocks[number - 1]) if number <= len(self.blocks) else []
 
 
 class LiveNodes:
@@ -115,7 +79,7 @@ class Devnet:
 
     def __init__(
         self,
-        plan: DevnetPlan,
+        plan: ScenarioPlan,
         *,
         fault_image_id: bytes,
         challenge_window: int = 3_600,
@@ -124,7 +88,7 @@ class Devnet:
         failures: FailurePlan | None = None,
         port: int = 0,
     ) -> None:
-        if plan.faulty_block is not None and plan.faulty_block <= ANCHOR_BLOCK:
+        if plan.faulty_block <= ANCHOR_BLOCK:
             raise InvalidInputError(
                 f"the faulty block must come after the anchor block {ANCHOR_BLOCK}, not {plan.faulty_block}",
                 field="faulty_block",

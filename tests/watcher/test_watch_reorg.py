@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from refute.devnet.network import Devnet, DevnetPlan
+from refute.devnet.apps import scenario
+from refute.devnet.network import Devnet
 from refute.prover.guests_registry import load_guest
 from refute.watcher.watch import Watcher, WatchSettings
 
@@ -44,7 +45,7 @@ def _mined_in(devnet: Devnet, tx_hash: str) -> int:
 
 @pytest.mark.slow
 def test_a_reorged_proposal_is_judged_again_and_a_dropped_challenge_sent_again(tmp_path: Path) -> None:
-    plan = DevnetPlan.scenario("seeding")
+    plan = scenario("seeding")
     events: list[dict[str, Any]] = []
     with Devnet(plan, fault_image_id=load_guest("fault").image_id, challenge_window=86_400) as devnet:
         watcher = _watcher(devnet, tmp_path, events)

@@ -101,11 +101,12 @@ def events_of(stderr: str) -> list[dict[str, Any]]:
 
 def start_devnet(scenario: str, *, failures: FailurePlan | None = None) -> Devnet:
     """A running devnet for ``scenario`` whose proposals are all on L1 (none can resolve during a test)."""
-    from refute.devnet.network import Devnet, DevnetPlan
+    from refute.devnet.apps import scenario as scenario_plan
+    from refute.devnet.network import Devnet
     from refute.prover.guests_registry import load_guest
 
     devnet = Devnet(
-        DevnetPlan.scenario(scenario),
+        scenario_plan(scenario),
         fault_image_id=load_guest("fault").image_id,
         challenge_window=CHALLENGE_WINDOW,
         block_interval=BLOCK_INTERVAL,
