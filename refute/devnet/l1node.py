@@ -24,16 +24,16 @@ from eth.vm.forks.prague.constants import BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE
 from web3 import Web3
 from web3.exceptions import TransactionNotFound
 
+from refute.devnet.chain import SECONDS_PER_SLOT
 from refute.devnet.pyevm import raw_header, raw_receipts, raw_transactions
 from refute.devnet.render import l1_block_json, receipts_json
-from refute.devnet.server import INVALID_PARAMS, RpcFailure
+from refute.devnet.server import INVALID_PARAMS, RpcFailure, beacon_response
 from refute.hexutil import HexError, parse_hex, to_hex
 from refute.l1.chain import LocalChain
 from refute.prover.da import kzg
 
 __all__ = ["PRAGUE_BLOB_UPDATE_FRACTION", "SECONDS_PER_SLOT", "DevnetL1"]
 
-SECONDS_PER_SLOT = 12
 #: EIP-7691's blob base fee update fraction: what py-evm's Prague chain computes blob fees with.
 PRAGUE_BLOB_UPDATE_FRACTION: int = BLOB_BASE_FEE_UPDATE_FRACTION_PRAGUE
 
@@ -265,21 +265,15 @@ class DevnetL1:
     # ---- beacon API ----
 
     def beacon(self, path: str) -> tuple[int, Any]:
-        if path == "/eth/v1/beacon/genesis":
-            return 200, {"data": {"genesis_time": str(self.genesis_time)}}
-        if path == "/eth/v1/config/spec":
-            return 200, {"data": {"SECONDS_PER_SLOT": str(SECONDS_PER_SLOT)}}
-        prefix = "/eth/v1/beacon/blob_sidecars/"
-        if path.startswith(prefix):
-            slot = path[len(prefix) :]
-            if not slot.isdigit():
-                return 400, {"code": 400, "message": f"invalid slot {slot!r}"}
-            with self.lock:
-                head_slot = self.slot_of(int(self.w3.eth.get_block("latest")["timestamp"]))
-            if int(slot) > head_slot:
-                return 404, {"code": 404, "message": f"slot {slot} is in the future"}
-            return 200, {"data": self._sidecars.get(int(slot), [])}
-        return 404, {"code": 404, "message": f"unknown path {path}"}
+        return beacon_response(path, self.genesis_time, self._sidecars_at)
+
+    def _sidecars_at(self, slot: int) -> list[Any] | None:
+        """The blob sidecars of ``slot``'s block; ``None`` for a slot after the head."""
+        with self.lock:
+            head_slot = self.slot_of(int(self.w3.eth.get_block("latest")["timestamp"]))
+        if slot > head_slot:
+            return None
+        return list(self._sidecars.get(slot, []))
 
     def l2(self, method: str, params: list[Any]) -> Any:
         raise RpcFailure(-32601, "this is the L1 node")

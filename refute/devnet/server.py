@@ -95,9 +95,14 @@ def _l2_method(chain: ServedChain, method: str, params: list[Any]) -> Any:
     raise RpcFailure(METHOD_NOT_FOUND, f"the method {method} does not exist/is not available")
 
 
-def _beacon(chain: ServedChain, path: str) -> tuple[int, Any]:
+def beacon_response(path: str, genesis_time: int, sidecars: Callable[[int], list[Any] | None]) -> tuple[int, Any]:
+    """The beacon API's status and body for ``path``: genesis, spec, and blob sidecars by slot.
+
+    ``sidecars(slot)`` is the slot's sidecars (empty when its block carried no
+    blob), or ``None`` when the node has no block at that slot (yet).
+    """
     if path == "/eth/v1/beacon/genesis":
-        return 200, {"data": {"genesis_time": str(chain.beacon_genesis_time)}}
+        return 200, {"data": {"genesis_time": str(genesis_time)}}
     if path == "/eth/v1/config/spec":
         return 200, {"data": {"SECONDS_PER_SLOT": str(SECONDS_PER_SLOT)}}
     prefix = "/eth/v1/beacon/blob_sidecars/"
@@ -105,10 +110,10 @@ def _beacon(chain: ServedChain, path: str) -> tuple[int, Any]:
         slot = path[len(prefix) :].split("?")[0]
         if not slot.isdigit():
             return 400, {"code": 400, "message": f"invalid slot {slot!r}"}
-        sidecars = chain.sidecars(int(slot))
-        if sidecars is None:
+        found = sidecars(int(slot))
+        if found is None:
             return 404, {"code": 404, "message": f"no block at slot {slot}"}
-        return 200, {"data": sidecars}
+        return 200, {"data": found}
     return 404, {"code": 404, "message": f"unknown path {path}"}
 
 
@@ -140,7 +145,7 @@ class ServedNodes:
         return _l2_method(self.chain, method, params)
 
     def beacon(self, path: str) -> tuple[int, Any]:
-        return _beacon(self.chain, path)
+        return beacon_response(path, self.chain.beacon_genesis_time, self.chain.sidecars)
 
 
 def _handler(server: DevnetServer) -> type[BaseHTTPRequestHandler]:
