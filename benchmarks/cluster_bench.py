@@ -1,7 +1,7 @@
 """Segment-parallel proving on Ray: wall time and speed-up for 1, 2 and 4 workers.
 
 One multi-segment run of the `digest` guest (real proving, no dev mode) is
-proven five ways, each in a fresh process so every prover starts cold:
+proven four ways, each in a fresh process so every prover starts cold:
 
 * ``single``: the single-machine prover (``zkvm.prove``, succinct) with one
   prover thread, the baseline;
@@ -16,7 +16,7 @@ the cluster's wall time with one worker minus the single-machine prover's, as a
 share of the single-machine time. Both do the same proving work (segments,
 lifts, joins in a different order), so the difference is what Ray adds.
 
-    .venv/bin/python benchmarks/cluster_bench.py [--input-bytes 24576] [--po2 16] \
+    .venv/bin/python benchmarks/cluster_bench.py [--input-bytes 4096] [--po2 16] \
         [--out benchmarks/results/cluster.json]
 """
 
@@ -139,7 +139,7 @@ def _write(out: Path, report: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--input-bytes", type=int, default=24576)
+    parser.add_argument("--input-bytes", type=int, default=4096)
     parser.add_argument("--po2", type=int, default=16)
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "cluster.json")
