@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,19 +19,31 @@ TOLERANCE = 1.01
 BENCHMARK_RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("transactions", ["1", "10"])
-def test_fault_program_cycles_do_not_regress(transactions: str) -> None:
+def _bench() -> Any:
     import importlib.util
 
-    baseline = json.loads((BENCHMARK_RESULTS / "fault.json").read_text())["examples"][transactions]
     spec = importlib.util.spec_from_file_location("fault_bench", BENCHMARK_RESULTS.parent / "fault_bench.py")
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    now = bench.measure(int(transactions))
+    return bench
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("transactions", ["1", "10"])
+def test_fault_program_cycles_do_not_regress(transactions: str) -> None:
+    baseline = json.loads((BENCHMARK_RESULTS / "fault.json").read_text())["examples"][transactions]
+    now = _bench().measure(int(transactions))
     assert now["user_cycles"] <= baseline["user_cycles"] * TOLERANCE, (
         f"user cycles {now['user_cycles']:,} exceed the committed {baseline['user_cycles']:,}; phases now "
         f"{now['phases']} vs {baseline['phases']}"
     )
     assert set(now["phases"]) == set(baseline["phases"])
+
+
+@pytest.mark.slow
+def test_a_full_blob_binds_within_the_committed_cycles() -> None:
+    """Every element non-zero: the binding's worst case (what a batcher's full blob costs)."""
+    committed = json.loads((BENCHMARK_RESULTS / "fault.json").read_text())["full_blob"]["blob_binding"]
+    now = _bench().measure_full_blob_binding()["blob_binding"]
+    assert now <= committed * TOLERANCE, f"a full blob's binding costs {now:,} cycles, over the committed {committed:,}"

@@ -71,27 +71,33 @@ pub fn is_zero(a: &Fe) -> bool {
 }
 
 /// `a − b` modulo 2^256, and whether it borrowed.
+///
+/// On 32-bit words with 32-bit borrows: the guest is RV32, where every 64-bit
+/// operation costs several instructions, and this runs several times per
+/// field element of a blob and per step of sender recovery.
 fn sub_words(a: &Fe, b: &Fe) -> (Fe, bool) {
     let mut out = ZERO;
-    let mut borrow = 0u64;
+    let mut borrow = false;
     for i in 0..8 {
-        let d = u64::from(a[i]).wrapping_sub(u64::from(b[i])).wrapping_sub(borrow);
-        out[i] = d as u32;
-        borrow = (d >> 63) & 1;
+        let (d, b1) = a[i].overflowing_sub(b[i]);
+        let (d, b2) = d.overflowing_sub(u32::from(borrow));
+        out[i] = d;
+        borrow = b1 | b2;
     }
-    (out, borrow != 0)
+    (out, borrow)
 }
 
-/// `a + b` modulo 2^256, and whether it carried.
-fn add_words(a: &Fe, b: &Fe) -> (Fe, bool) {
+/// `a + b` modulo 2^256, and whether it carried (32-bit carries, as in [`sub_words`]).
+pub fn add_words(a: &Fe, b: &Fe) -> (Fe, bool) {
     let mut out = ZERO;
-    let mut carry = 0u64;
+    let mut carry = false;
     for i in 0..8 {
-        let s = u64::from(a[i]) + u64::from(b[i]) + carry;
-        out[i] = s as u32;
-        carry = s >> 32;
+        let (s, c1) = a[i].overflowing_add(b[i]);
+        let (s, c2) = s.overflowing_add(u32::from(carry));
+        out[i] = s;
+        carry = c1 | c2;
     }
-    (out, carry != 0)
+    (out, carry)
 }
 
 /// `a + b mod m` for `a, b < m`.
