@@ -54,7 +54,7 @@ $(VENV)/.ready: pyproject.toml
 
 # What each build reads: a target is rebuilt only when one of these changed since
 # its stamp (make lint, make test and make bench-gate each depend on install).
-GUEST_SOURCES := $(shell find guest native/crates native/Cargo.lock -type f -not -path '*/target/*' 2>/dev/null)
+GUEST_SOURCES := $(shell find guest native/crates native/pack native/Cargo.lock -type f -not -path '*/target/*' 2>/dev/null)
 NATIVE_SOURCES := $(shell find native -type f -not -path '*/target/*' 2>/dev/null) pyproject.toml
 GUESTS_BUILT := refute/prover/guests/.built
 INSTALLED := $(VENV)/.installed
@@ -63,13 +63,20 @@ INSTALLED := $(VENV)/.installed
 guests: $(GUESTS_BUILT)
 $(GUESTS_BUILT): $(GUEST_SOURCES) guest/image-ids.json | deps
 	. .ci/phase.sh guests
+	# cargo would look for make's jobserver, whose pipes Python's subprocesses close
+	unset MAKEFLAGS MFLAGS
 	python3 guest/build.py
 	touch $@
 
-## install: the native core (maturin, cffi) + the Python packages, editable
-install: $(INSTALLED)
-$(INSTALLED): $(VENV)/.ready $(GUESTS_BUILT) $(NATIVE_SOURCES) | deps
+## install: the guests, and the native core (maturin, cffi) + the Python packages, editable.
+## The two build side by side (make runs two jobs, below): the guests need only the
+## small packing tool (native/pack), not the native core, and a cold native build
+## spends long stretches compiling one C++ kernel on one core.
+install:
+	$(MAKE) --no-print-directory --jobs=2 $(INSTALLED) $(GUESTS_BUILT)
+$(INSTALLED): $(VENV)/.ready $(NATIVE_SOURCES) | deps
 	. .ci/phase.sh install
+	unset MAKEFLAGS MFLAGS
 	$(PIP) install -q -e ".[test]"
 	$(PY) -c "import refute.cli, refute.prover, refute.verifier, refute._native; print('refute installed')"
 	touch $@
@@ -99,7 +106,7 @@ fmt: venv
 ## test: the whole suite (conformance tests read $$REFUTE_FIXTURES, default ../shared)
 test: install
 	. .ci/phase.sh test
-	(cd native && cargo test --release --locked -p refute-forks -p refute-da -p refute-stf -p refute-fault --features refute-da/bn254,refute-fault/generate)
+	(cd native && cargo test --release --locked -p refute-pack -p refute-forks -p refute-da -p refute-stf -p refute-fault --features refute-da/bn254,refute-fault/generate)
 	$(PY) -m pytest -ra --durations=20
 
 ## demo: the built-in devnet replays an incident; the watcher proves the fault (real proving)

@@ -11,7 +11,8 @@ For every package guest/programs/NAME (package `refute-guest-NAME`, binary NAME)
 this script:
   1. compiles it for riscv32im-risc0-zkvm-elf (release, --locked);
   2. wraps the ELF with the v1compat kernel into a program binary
-     (`refute-pack-guest`, a small binary of the native crate);
+     (`refute-pack-guest`, the small `native/pack` crate: risc0-binfmt and the
+     kernel only, so guests need not wait for the native core's prover);
   3. checks the image ID against the committed lockfile guest/image-ids.json
      (the IDs L1 contracts pin) and refuses a build that differs;
   4. writes refute/prover/guests/<name>.bin and records the image ID in
@@ -153,26 +154,35 @@ def run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None =
     return proc.stdout
 
 
+def pack_tool_path() -> Path:
+    """Where `build_pack_tool` leaves `refute-pack-guest`.
+
+    Its own target dir: the native core's build (maturin, in ``CARGO_TARGET_DIR``)
+    can then run beside the guest build instead of holding cargo's lock on a
+    shared target dir for most of an hour on a cold machine.
+    """
+    return cache_dir() / "pack-target" / "release" / "refute-pack-guest"
+
+
 def build_pack_tool() -> Path:
     """Builds `refute-pack-guest` with the host toolchain (rustup's, first on PATH).
 
     ``REFUTE_PACK_GUEST`` names an already built tool instead (tests use it to
-    build guests from a copy of the sources without rebuilding the native crate).
+    build guests from a copy of the sources without rebuilding the tool).
     """
     prebuilt = os.environ.get("REFUTE_PACK_GUEST")
     if prebuilt:
         if not Path(prebuilt).is_file():
             raise GuestBuildError(f"REFUTE_PACK_GUEST={prebuilt} is not a file")
         return Path(prebuilt)
-    target_dir = Path(os.environ.get("CARGO_TARGET_DIR") or cache_dir() / "target")
-    env = dict(os.environ, CARGO_TARGET_DIR=str(target_dir))
+    tool = pack_tool_path()
+    env = dict(os.environ, CARGO_TARGET_DIR=str(tool.parent.parent))
     run(
-        ["cargo", "build", "--release", "--locked", "--bin", "refute-pack-guest"],
+        ["cargo", "build", "--release", "--locked", "-p", "refute-pack", "--bin", "refute-pack-guest"],
         env=env,
         cwd=NATIVE_DIR,
         what="building refute-pack-guest",
     )
-    tool = target_dir / "release" / "refute-pack-guest"
     if not tool.exists():
         raise GuestBuildError(f"refute-pack-guest not found at {tool}")
     return tool
@@ -195,6 +205,7 @@ def stage_sources(stage: Path) -> Path:
     shutil.copytree(NATIVE_DIR / "crates", stage / "native" / "crates", ignore=ignore)
     # The shared crates' workspace root is also the native core's package, which cargo parses.
     shutil.copytree(NATIVE_DIR / "src", stage / "native" / "src", ignore=ignore)
+    shutil.copytree(NATIVE_DIR / "pack", stage / "native" / "pack", ignore=ignore)
     for name in ("Cargo.toml", "Cargo.lock"):
         shutil.copy2(NATIVE_DIR / name, stage / "native" / name)
     shutil.copy2(REPO_DIR / "rustfmt.toml", stage / "rustfmt.toml")

@@ -9,7 +9,9 @@ fail under ``CI=true`` (``fixture_rules.missing_fixture``).
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from fixture_rules import HINT, REPO_DIR, missing_fixture, shared_dir
@@ -44,15 +46,19 @@ def repo_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def pack_tool() -> Path:
-    """The `refute-pack-guest` binary `make guests` built (guest-build tests reuse it instead of rebuilding)."""
-    import os
+def guest_build(repo_dir: Path) -> ModuleType:
+    """``guest/build.py`` as a module (a script: it runs before the virtualenv exists)."""
+    spec = importlib.util.spec_from_file_location("guest_build", repo_dir / "guest" / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    target = Path(
-        os.environ.get("CARGO_TARGET_DIR")
-        or Path(os.environ.get("REFUTE_CACHE_DIR") or Path.home() / ".cache" / "refute") / "target"
-    )
-    tool = target / "release" / "refute-pack-guest"
+
+@pytest.fixture(scope="session")
+def pack_tool(guest_build: ModuleType) -> Path:
+    """The `refute-pack-guest` binary `make guests` built (guest-build tests reuse it instead of rebuilding)."""
+    tool: Path = guest_build.pack_tool_path()
     if not tool.exists():
         pytest.fail(f"refute-pack-guest not built at {tool}: `make guests` builds it before the tests")
     return tool

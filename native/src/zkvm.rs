@@ -5,7 +5,6 @@
 
 use std::time::Instant;
 
-use risc0_binfmt::ProgramBinary;
 use risc0_zkvm::{
     sha::Digest, sha::Digestible, ExecutorEnv, ExecutorImpl, ExitCode, InnerReceipt, LocalProver, Prover, ProverOpts,
     Receipt, ReceiptKind, VerifierContext,
@@ -19,10 +18,6 @@ use crate::ffi::{self, FfiError, FfiResult, RefuteResult};
 /// `groth16` is listed separately because it additionally needs a running Docker
 /// engine (RISC Zero's `shrink_wrap` runs its prover image) or the CUDA prover.
 pub const OFFLINE_RECEIPT_KINDS: [&str; 2] = ["composite", "succinct"];
-
-/// Refuse guest binaries larger than this (the zkVM's whole address space is 3 GiB;
-/// real programs are a few MiB).
-const MAX_PROGRAM_BYTES: usize = 256 * 1024 * 1024;
 
 #[derive(Serialize)]
 struct VersionInfo {
@@ -64,32 +59,16 @@ fn version_info() -> VersionInfo {
 
 /// Wraps a user ELF with the v1compat kernel into a RISC Zero program binary.
 pub fn pack_elf(user_elf: &[u8]) -> FfiResult<Vec<u8>> {
-    if user_elf.len() > MAX_PROGRAM_BYTES {
-        return Err(FfiError::invalid_kind(
-            "invalid_program",
-            format!("ELF is {} bytes; the limit is {MAX_PROGRAM_BYTES}", user_elf.len()),
-        ));
-    }
-    if user_elf.len() < 4 || &user_elf[..4] != b"\x7fELF" {
-        return Err(FfiError::invalid_kind("invalid_program", "ELF: missing \\x7fELF magic at offset 0"));
-    }
-    let blob = ProgramBinary::new(user_elf, risc0_zkos_v1compat::V1COMPAT_ELF).encode();
-    // Computing the image ID fully parses both ELFs, so a bad one is rejected here
-    // rather than at prove time.
-    image_id(&blob)?;
-    Ok(blob)
+    refute_pack::pack_elf(user_elf).map_err(invalid_program)
 }
 
 /// The image ID (32 bytes) of a program binary.
 pub fn image_id(program: &[u8]) -> FfiResult<Digest> {
-    if program.len() > MAX_PROGRAM_BYTES {
-        return Err(FfiError::invalid_kind(
-            "invalid_program",
-            format!("program is {} bytes; the limit is {MAX_PROGRAM_BYTES}", program.len()),
-        ));
-    }
-    risc0_binfmt::compute_image_id(program)
-        .map_err(|e| FfiError::invalid_kind("invalid_program", format!("program binary: {e:#}")))
+    refute_pack::image_id(program).map(Digest::from).map_err(invalid_program)
+}
+
+fn invalid_program(error: refute_pack::PackError) -> FfiError {
+    FfiError::invalid_kind("invalid_program", error.to_string())
 }
 
 fn exit_code_name(code: &ExitCode) -> String {

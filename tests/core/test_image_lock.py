@@ -8,7 +8,6 @@ against the published one. ``guest/build.py`` checks each build against
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -21,14 +20,6 @@ import pytest
 from refute.prover.guests_registry import manifest
 
 
-def _build_module(repo_dir: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("guest_build", repo_dir / "guest" / "build.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _build_digest(
     repo_dir: Path, pack_tool: Path, out: Path, lock: Path, *extra: str
 ) -> subprocess.CompletedProcess[str]:
@@ -37,8 +28,8 @@ def _build_digest(
     return subprocess.run([*cmd, *extra, "digest"], capture_output=True, text=True, env=env)
 
 
-def test_installed_guests_match_the_committed_lockfile(repo_dir: Path) -> None:
-    locked = _build_module(repo_dir).read_lock(repo_dir / "guest" / "image-ids.json")
+def test_installed_guests_match_the_committed_lockfile(repo_dir: Path, guest_build: ModuleType) -> None:
+    locked = guest_build.read_lock(repo_dir / "guest" / "image-ids.json")
     installed = {name: entry["image_id"] for name, entry in manifest().items()}
     programs = sorted(p.name for p in (repo_dir / "guest" / "programs").iterdir() if (p / "Cargo.toml").exists())
     assert sorted(locked) == programs, "every guest program has a locked image ID"
@@ -79,8 +70,8 @@ def test_a_guest_missing_from_the_lock_is_refused(repo_dir: Path, tmp_path: Path
 
 
 @pytest.mark.parametrize("text", ["not json", "[]", '{"image_ids": {"a": 1}}', '{"about": "no ids"}'])
-def test_a_malformed_lockfile_is_a_clear_error(repo_dir: Path, tmp_path: Path, text: str) -> None:
-    build = _build_module(repo_dir)
+def test_a_malformed_lockfile_is_a_clear_error(guest_build: ModuleType, tmp_path: Path, text: str) -> None:
+    build = guest_build
     lock = tmp_path / "image-ids.json"
     lock.write_text(text)
     with pytest.raises(build.GuestBuildError, match=r"image-ids\.json"):
