@@ -191,9 +191,10 @@ def build_pack_tool() -> Path:
 def stage_sources(stage: Path) -> Path:
     """Copies what the guests compile to ``stage`` (the repository's layout) and returns it.
 
-    Copies keep their modification times, so an unchanged checkout rebuilds
-    nothing; only the guest workspace, the shared crates and the files their
-    manifests read are staged.
+    Cargo judges freshness by content here (``-Zchecksum-freshness``), so an
+    unchanged guest is not rebuilt even from a fresh clone, whose files are all
+    newer than the last build; only the guest workspace, the shared crates and
+    the files their manifests read are staged.
     """
     ignore = shutil.ignore_patterns("target", "__pycache__", "*.bin")
     if stage.exists():
@@ -231,6 +232,10 @@ def build_elfs(names: list[str], target_dir: Path, repo_dir: Path) -> dict[str, 
             TARGET,
             "-Zbuild-std=alloc,core,proc_macro,panic_abort,std",
             "-Zbuild-std-features=compiler-builtins-mem",
+            # Freshness by content, not mtime: the sources are staged afresh from
+            # every checkout (a fresh clone's files are all new), and an unchanged
+            # guest should not be recompiled because its copies are newer.
+            "-Zchecksum-freshness",
             "-p",
             f"refute-guest-{name}",
         ]
