@@ -71,8 +71,7 @@ def test_a_guest_missing_from_the_lock_is_refused(repo_dir: Path, tmp_path: Path
 
 @pytest.mark.parametrize("text", ["not json", "[]", '{"image_ids": {"a": 1}}', '{"about": "no ids"}'])
 def test_a_malformed_lockfile_is_a_clear_error(guest_build: ModuleType, tmp_path: Path, text: str) -> None:
-    build = guest_build
     lock = tmp_path / "image-ids.json"
     lock.write_text(text)
-    with pytest.raises(build.GuestBuildError, match=r"image-ids\.json"):
-        build.read_lock(lock)
+    with pytest.raises(guest_build.GuestBuildError, match=r"image-ids\.json"):
+        guest_build.read_lock(lock)
