@@ -138,10 +138,15 @@ class DevnetL1:
         return self.mine()
 
     def reorg(self, to_block: int, keep: set[str]) -> list[str]:
-        """Makes ``to_block`` the head again (the blocks after it are orphaned) and puts back the
-        orphaned transactions whose sender is in ``keep`` (lower-case addresses), as their
-        senders' nodes would, and every transaction not mined yet; returns the orphaned
-        transaction hashes that were dropped (their senders must notice and send again)."""
+        """Makes ``to_block`` the head again (the blocks after it are orphaned), mines the new
+        fork's first block one slot late and empty, then puts back the orphaned transactions
+        whose sender is in ``keep`` (lower-case addresses), as their senders' nodes would, and
+        every transaction not mined yet; returns the orphaned transaction hashes that were
+        dropped (their senders must notice and send again).
+
+        The late first block makes every block of the new fork differ from the orphaned one
+        at its height: py-evm is deterministic, so the same transactions at the same times
+        would rebuild the same blocks and the reorg would change nothing the watcher reads."""
         with self.lock:
             head = int(self.w3.eth.block_number)
             if not 0 <= to_block < head:
@@ -157,7 +162,8 @@ class DevnetL1:
             self._sidecars = {slot: s for slot, s in self._sidecars.items() if slot <= target_slot}
             self._rendered = {n: b for n, b in self._rendered.items() if n <= to_block}
             self._receipts = {n: r for n, r in self._receipts.items() if n <= to_block}
-            self._set_pending_timestamp(int(str(target["timestamp"]), 16) + SECONDS_PER_SLOT)
+            self._set_pending_timestamp(int(str(target["timestamp"]), 16) + 2 * SECONDS_PER_SLOT)
+        self.mine()
         dropped = []
         for tx_hash in orphaned + unmined:
             if (tx_hash in unmined or senders[tx_hash] in keep) and tx_hash in self._sent:
