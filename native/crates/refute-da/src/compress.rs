@@ -154,6 +154,10 @@ fn brotli(input: &[u8], max_output: usize) -> Decompressed {
         match r {
             BrotliResult::ResultSuccess => break String::from("complete"),
             BrotliResult::NeedsMoreOutput => continue,
+            // The input is used up. The decoder holds what it decoded in its ring buffer
+            // and hands it out one output chunk per call; drain it, as op-node's reader
+            // (Go's brotli `Reader.Read`) does before it reports the unexpected end.
+            BrotliResult::NeedsMoreInput if out_off > 0 => continue,
             BrotliResult::NeedsMoreInput => break String::from("brotli stream truncated (no end marker)"),
             BrotliResult::ResultFailure => break String::from("brotli stream corrupt"),
         }

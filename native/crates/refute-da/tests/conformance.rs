@@ -113,6 +113,29 @@ fn unichain_span_batch_round_trips() {
     assert_eq!(refute_da::batch::encode_batch(&batches[0].1), dec.data, "span batch must re-encode byte for byte");
 }
 
+/// A brotli channel cut short yields every byte decoded before the cut, as
+/// op-node's reader drains the decoder before it reports the unexpected end:
+/// far more than one output chunk, a prefix of the whole channel's output, and
+/// more the later the cut.
+#[test]
+fn a_cut_brotli_channel_yields_everything_decoded_before_the_cut() {
+    let Some(blobs) = common::unichain_blobs() else { return };
+    let channel: Vec<u8> =
+        blobs.iter().flat_map(|b| frame::parse_frames(&blob::decode(b).unwrap()).unwrap().remove(0).data).collect();
+    let whole = decompress(&channel, MAX_RLP_BYTES_PER_CHANNEL_FJORD, true).unwrap();
+    assert!(whole.complete());
+    let mut previous = 0;
+    for cut in [channel.len() / 4, channel.len() / 2, channel.len() - 1] {
+        let part = decompress(&channel[..cut], MAX_RLP_BYTES_PER_CHANNEL_FJORD, true).unwrap();
+        assert_eq!(part.status, "brotli stream truncated (no end marker)");
+        assert_eq!(part.data, whole.data[..part.data.len()], "cut at {cut}: a prefix of the whole output");
+        assert!(part.data.len() > previous, "cut at {cut}: {} bytes, no more than before", part.data.len());
+        previous = part.data.len();
+    }
+    // One byte short of the end marker, nearly all of the 962,554 bytes are out.
+    assert!(previous > whole.data.len() * 9 / 10, "{previous} of {} bytes", whole.data.len());
+}
+
 #[test]
 fn kona_raw_span_batch_round_trips() {
     let Some(raw) = common::read("op-derivation/kona/raw_batch.hex") else { return };

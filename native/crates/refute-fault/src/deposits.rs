@@ -38,14 +38,25 @@ fn deposit_from_log(log: &Log, block_hash: B256, log_index: u64) -> FaultResult<
     let from = Address::from_word(topics[1]);
     let to = Address::from_word(topics[2]);
     let data = &log.data.data;
-    // ABI `bytes`: offset word, length word, then the opaque data.
-    let offset = word(data, 0).ok_or_else(|| bad("no data offset"))?;
-    let len = word(data, 32).ok_or_else(|| bad("no data length"))?;
-    if offset != U256::from(32) || len > U256::from(data.len()) {
-        return Err(bad("malformed ABI bytes"));
+    // ABI `bytes`: offset word, length word, then the opaque data zero-padded to
+    // a whole word. op-node refuses anything else: a ragged or short log, an
+    // offset other than 32, and a length that is past the data or leaves a
+    // whole word of padding.
+    let (Some(offset), Some(len)) = (word(data, 0), word(data, 32)) else {
+        return Err(bad(&format!("{} data bytes, short of the 64-byte ABI header", data.len())));
+    };
+    if data.len() % 32 != 0 {
+        return Err(bad(&format!("{} data bytes are not a whole number of words", data.len())));
+    }
+    if offset != U256::from(32) {
+        return Err(bad(&format!("ABI offset {offset}, expected 32")));
+    }
+    let room = data.len() - 64;
+    if len > U256::from(room) || len + U256::from(32) <= U256::from(room) {
+        return Err(bad(&format!("opaque data length {len} does not fill the {room} bytes after the header")));
     }
     let len = len.to::<usize>();
-    let opaque = data.get(64..64 + len).ok_or_else(|| bad("opaque data shorter than its length"))?;
+    let opaque = &data[64..64 + len];
     if opaque.len() < 73 {
         return Err(bad("opaque data shorter than 73 bytes"));
     }
