@@ -106,7 +106,7 @@ fmt: venv
 ## test: the whole suite (conformance tests read $$REFUTE_FIXTURES, default ../shared)
 test: install
 	. .ci/phase.sh test
-	(cd native && cargo test --release --locked -p refute-pack -p refute-forks -p refute-da -p refute-stf -p refute-fault --features refute-da/bn254,refute-fault/generate)
+	(cd native && cargo test --profile release-test --locked -p refute-pack -p refute-forks -p refute-da -p refute-stf -p refute-fault --features refute-da/bn254,refute-fault/generate)
 	$(PY) -m pytest -ra --durations=20
 
 ## demo: the built-in devnet replays an incident; the watcher proves the fault (real proving)

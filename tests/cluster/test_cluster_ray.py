@@ -1,5 +1,6 @@
-"""Real segment-parallel proofs on Ray: a local cluster, two simulated nodes losing one mid-run,
-and a guest whose receipt rests on keccak accelerator proofs (as the fault program's does).
+"""Real segment-parallel proofs on Ray: two simulated nodes losing one mid-run, then a local
+cluster and the command line over the receipts they left, and a guest whose receipt rests on
+keccak accelerator proofs (as the fault program's does).
 
 All prove for real (no dev mode), which takes minutes of CPU: the lift of each segment, each
 join, each keccak proof, each union and the final resolution is a fixed-size recursion proof.
@@ -33,27 +34,48 @@ def single_machine(digest_guest) -> zkvm.Execution:
     return zkvm.execute(digest_guest.program, TWO_SEGMENT_INPUT, segment_limit_po2=TEST_PO2)
 
 
-def test_local_cluster_proof_matches_the_single_machine_proof(
+def test_a_cluster_proof_survives_a_killed_node_and_matches_the_single_machine_proof(
     digest_guest, single_machine: zkvm.Execution, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """One real proof on two simulated worker nodes, one of them killed after the first receipt;
+    then the production `--cluster local` session and the command line over the same receipt store."""
     import ray
+    from ray.cluster_utils import Cluster
 
     from refute.cli import main
     from refute.prover.api import verify_artifact_file
-    from refute.prover.cluster.connect import cluster_session
-    from refute.prover.cluster.driver import ClusterOptions, _namespace, prove_on_cluster
+    from refute.prover.cluster.connect import cluster_session, loopback_only
+    from refute.prover.cluster.driver import ClusterOptions, ClusterProgress, _namespace, prove_on_cluster
     from refute.prover.cluster.segments import finalize, join
     from refute.prover.cluster.store import ReceiptStore, lift_key, run_id
     from refute.prover.errors import InvalidInputError, VerificationFailed
 
     store = tmp_path / "receipts"
     options = ClusterOptions(segment_po2=TEST_PO2, receipt_store=store)
-    with cluster_session("local", num_cpus=2) as info:
-        assert info.nodes == 1 and info.cpus == 2
-        assert {n["NodeManagerAddress"] for n in ray.nodes()} == {"127.0.0.1"}
-        first = prove_on_cluster(digest_guest.program, TWO_SEGMENT_INPUT, options=options)
-        again = prove_on_cluster(digest_guest.program, TWO_SEGMENT_INPUT, options=options)
-    assert not ray.is_initialized()
+
+    # Two worker nodes (one CPU each) under a head that runs nothing; one dies mid-run and Ray
+    # reruns what it held on the other.
+    loopback_only()
+    node_args = {"node_ip_address": "127.0.0.1", "object_store_memory": 100 * 1024 * 1024}
+    cluster = Cluster(initialize_head=True, head_node_args={**node_args, "num_cpus": 0, "include_dashboard": False})
+    workers = [cluster.add_node(num_cpus=1, **node_args) for _ in range(2)]
+    killed: list[str] = []
+
+    def kill_one_after_the_first_receipt(progress: ClusterProgress) -> None:
+        if progress.proven >= 1 and not killed:
+            killed.append(workers[1].node_id)
+            cluster.remove_node(workers[1], allow_graceful=False)
+
+    try:
+        ray.init(address=cluster.address, log_to_driver=False, configure_logging=False)
+        first = prove_on_cluster(
+            digest_guest.program, TWO_SEGMENT_INPUT, options=options, progress=kill_one_after_the_first_receipt
+        )
+        alive = {n["NodeID"] for n in ray.nodes() if n["Alive"]}
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
+    assert killed and killed[0] not in alive
 
     segments = len(first.execution.segments)
     assert segments == len(single_machine.segments) >= 2
@@ -64,6 +86,7 @@ def test_local_cluster_proof_matches_the_single_machine_proof(
     assert first.final.claim_digest == single_machine.claim_digest
     verified = zkvm.verify(first.final.receipt, digest_guest.image_id)
     assert (verified.receipt_kind, verified.claim_digest) == ("succinct", single_machine.claim_digest)
+    assert verified.journal == single_machine.journal
 
     # The leaves' receipts in the store: joined the wrong way round, or finalized alone, they are refused.
     run = run_id(digest_guest.image_id, TWO_SEGMENT_INPUT, TEST_PO2)
@@ -74,7 +97,13 @@ def test_local_cluster_proof_matches_the_single_machine_proof(
     with pytest.raises(VerificationFailed, match="not the claim execution reported"):
         finalize(left, single_machine.journal, digest_guest.image_id, single_machine.claim_digest)
 
-    # A rerun (a restarted driver) finds every receipt in the store and proves nothing.
+    # `--cluster local` (a private cluster bound to 127.0.0.1), as a restarted driver: it finds
+    # every receipt in the store and proves nothing.
+    with cluster_session("local", num_cpus=2) as info:
+        assert info.nodes == 1 and info.cpus == 2
+        assert {n["NodeManagerAddress"] for n in ray.nodes()} == {"127.0.0.1"}
+        again = prove_on_cluster(digest_guest.program, TWO_SEGMENT_INPUT, options=options)
+    assert not ray.is_initialized()
     assert again.timings["prove_lift"] == {**again.timings["prove_lift"], "tasks": 0, "cached": segments}
     assert again.timings["join"]["tasks"] == 0
     assert again.final.receipt == first.final.receipt
@@ -91,43 +120,6 @@ def test_local_cluster_proof_matches_the_single_machine_proof(
     assert report["claim_digest"] == "0x" + single_machine.claim_digest.hex()
     assert verify_artifact_file(out, digest_guest.image_id)["accepted"] is True
     assert not ray.is_initialized()
-
-
-def test_a_node_killed_mid_run_does_not_stop_the_proof(
-    digest_guest, single_machine: zkvm.Execution, tmp_path: Path
-) -> None:
-    import ray
-    from ray.cluster_utils import Cluster
-
-    from refute.prover.cluster.connect import loopback_only
-    from refute.prover.cluster.driver import ClusterOptions, ClusterProgress, prove_on_cluster
-
-    loopback_only()
-    node_args = {"node_ip_address": "127.0.0.1", "object_store_memory": 100 * 1024 * 1024}
-    cluster = Cluster(initialize_head=True, head_node_args={**node_args, "num_cpus": 0, "include_dashboard": False})
-    workers = [cluster.add_node(num_cpus=1, **node_args) for _ in range(2)]
-    killed: list[str] = []
-
-    def kill_one_after_the_first_receipt(progress: ClusterProgress) -> None:
-        if progress.proven >= 1 and not killed:
-            killed.append(workers[1].node_id)
-            cluster.remove_node(workers[1], allow_graceful=False)
-
-    try:
-        ray.init(address=cluster.address, log_to_driver=False, configure_logging=False)
-        result = prove_on_cluster(
-            digest_guest.program,
-            TWO_SEGMENT_INPUT,
-            options=ClusterOptions(segment_po2=TEST_PO2, receipt_store=tmp_path / "receipts"),
-            progress=kill_one_after_the_first_receipt,
-        )
-        alive = {n["NodeID"] for n in ray.nodes() if n["Alive"]}
-    finally:
-        ray.shutdown()
-        cluster.shutdown()
-    assert killed and killed[0] not in alive
-    assert result.final.claim_digest == single_machine.claim_digest
-    assert zkvm.verify(result.final.receipt, digest_guest.image_id).journal == single_machine.journal
 
 
 def test_keccak_proofs_are_proven_united_and_resolved_on_the_cluster(keccak_guest, tmp_path: Path) -> None:
