@@ -77,9 +77,11 @@ impl RollupConfig {
         }
     }
 
-    /// The sequencer drift in force for an L2 block at `timestamp`.
-    pub fn max_sequencer_drift_at(&self, timestamp: u64) -> u64 {
-        if self.forks.is_active(OpHardfork::Fjord, timestamp) {
+    /// The sequencer drift a batch may use whose L1 origin has timestamp
+    /// `origin_time`. op-node decides Fjord's larger drift by the origin's time,
+    /// not the L2 block's (`ChainSpec.MaxSequencerDrift(batchOrigin.Time)`).
+    pub fn max_sequencer_drift_at_origin(&self, origin_time: u64) -> u64 {
+        if self.forks.is_active(OpHardfork::Fjord, origin_time) {
             MAX_SEQUENCER_DRIFT_FJORD
         } else {
             self.max_sequencer_drift

@@ -28,6 +28,10 @@ use crate::{
     l1::{verify_receipts, verify_transactions, BlockReceipts, BlockTransactions, L1Chain},
 };
 
+/// The EIP-2718 type of EIP-7702 (set-code) transactions, which op-node drops
+/// batches for before Isthmus.
+const EIP7702_TX_TYPE: u8 = 0x04;
+
 /// Where L2 fees go (`SequencerFeeVault`): every derived block's fee recipient.
 pub const SEQUENCER_FEE_VAULT: Address = address!("4200000000000000000000000000000000000011");
 
@@ -177,14 +181,29 @@ fn drop_reason(
     if epoch + config.seq_window_size < inclusion_block {
         return Ok(Some(format!("included in L1 block {inclusion_block}, past the sequencing window")));
     }
-    let drift = config.max_sequencer_drift_at(candidate.timestamp);
-    if candidate.timestamp > origin.timestamp + drift {
-        if candidate.transactions.is_empty() {
-            return Err(FaultError::Unsupported(
-                "an empty batch past the sequencer drift (the next-origin rule is not implemented)".into(),
-            ));
+    let drift = config.max_sequencer_drift_at_origin(origin.timestamp);
+    if candidate.timestamp > origin.timestamp.saturating_add(drift) {
+        if !candidate.transactions.is_empty() {
+            return Ok(Some("past the sequencer drift with transactions".into()));
         }
-        return Ok(Some("past the sequencer drift with transactions".into()));
+        // An empty batch past the drift keeps L2 time at or after L1 time; it is
+        // valid unless it stays in the parent's epoch although the next L1 block
+        // could have been its origin (op-node waits for that block: the input
+        // must hold it).
+        if epoch == parent_origin {
+            let next =
+                chain.require(epoch + 1, "the next L1 origin an empty batch past the sequencer drift could adopt")?;
+            if candidate.timestamp >= next.timestamp {
+                return Ok(Some(format!(
+                    "empty batch past the sequencer drift stays in epoch {epoch} although L1 block {} could be its origin",
+                    epoch + 1
+                )));
+            }
+        }
+    }
+    let set_code = candidate.transactions.iter().position(|tx| tx.first() == Some(&EIP7702_TX_TYPE));
+    if let Some(index) = set_code.filter(|_| !config.forks.is_active(OpHardfork::Isthmus, candidate.timestamp)) {
+        return Ok(Some(format!("transaction {index} is an EIP-7702 transaction before Isthmus")));
     }
     Ok(None)
 }
@@ -318,4 +337,120 @@ pub fn derive_block(
         min_base_fee,
     };
     Ok(DerivedBlock { payload, openings, l1_origin: epoch, inclusion_block, dropped })
+}
+
+#[cfg(all(test, feature = "generate"))]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod tests {
+    use alloy_primitives::U256;
+    use refute_forks::OpForkSchedule;
+
+    use super::*;
+    use crate::{
+        generate::devnet_config,
+        l1_info::{L1Info, L1InfoFormat},
+    };
+
+    const ORIGIN_TIME: u64 = 1_000_000;
+
+    /// L1 blocks 100 (the parent's origin), 101 at `next_time` and 102, a config
+    /// whose Fjord activates at `fjord` (L2 time), and the parent block at
+    /// `parent_time` in epoch 100.
+    struct Setup {
+        config: RollupConfig,
+        chain: L1Chain,
+        parent: AgreedBlock,
+    }
+
+    fn setup(fjord: u64, next_time: u64, parent_time: u64, with_next: bool) -> Setup {
+        let mut headers = Vec::new();
+        let mut parent_hash = B256::repeat_byte(0x42);
+        for (number, timestamp) in [(100, ORIGIN_TIME), (101, next_time), (102, next_time + 12)] {
+            let header = Header { parent_hash, number, timestamp, ..Default::default() };
+            parent_hash = header.hash_slow();
+            headers.push(header);
+        }
+        if !with_next {
+            headers.truncate(1);
+        }
+        headers.reverse();
+        let chain = L1Chain::verify(headers[0].hash_slow(), &headers).unwrap();
+        let mut config = devnet_config(OpHardfork::Isthmus, (100, chain.hash(100).unwrap()), B256::ZERO, Address::ZERO);
+        config.forks = OpForkSchedule { fjord: Some(fjord), ..config.forks };
+        let l1_info = L1Info {
+            format: L1InfoFormat::Ecotone,
+            base_fee_scalar: 0,
+            blob_base_fee_scalar: 0,
+            sequence_number: 0,
+            l1_timestamp: ORIGIN_TIME,
+            l1_number: 100,
+            l1_base_fee: U256::from(1),
+            l1_blob_base_fee: U256::from(1),
+            l1_hash: chain.hash(100).unwrap(),
+            batcher_hash: B256::ZERO,
+            operator_fee_scalar: 0,
+            operator_fee_constant: 0,
+            da_footprint_gas_scalar: 0,
+            l1_fee_overhead: U256::ZERO,
+            l1_fee_scalar: U256::ZERO,
+        };
+        let header = Header { number: 7, timestamp: parent_time, ..Default::default() };
+        let parent = AgreedBlock { hash: header.hash_slow(), header, l1_info, batched: Vec::new() };
+        Setup { config, chain, parent }
+    }
+
+    fn batch(s: &Setup, epoch: u64, transactions: usize) -> L2Block {
+        L2Block {
+            timestamp: s.parent.header.timestamp + s.config.block_time,
+            parent_check: s.parent.hash.to_vec(),
+            l1_origin_number: epoch,
+            l1_origin_check: s.chain.hash(epoch).unwrap().to_vec(),
+            transactions: alloc::vec![alloc::vec![0x02]; transactions],
+        }
+    }
+
+    fn verdict(s: &Setup, candidate: &L2Block) -> FaultResult<Option<String>> {
+        drop_reason(&s.config, &s.chain, &s.parent, candidate, None, 101)
+    }
+
+    #[test]
+    fn the_drift_is_the_one_in_force_at_the_origins_time() {
+        // The L2 block is past Fjord, its L1 origin is not: op-node allows the
+        // pre-Fjord 600 s, not Fjord's 1800 s.
+        let s = setup(ORIGIN_TIME + 500, ORIGIN_TIME + 5000, ORIGIN_TIME + 1000, true);
+        let reason = verdict(&s, &batch(&s, 100, 1)).unwrap();
+        assert_eq!(reason.as_deref(), Some("past the sequencer drift with transactions"));
+        // With Fjord active at the origin's time, the same batch is within the drift.
+        let s = setup(ORIGIN_TIME, ORIGIN_TIME + 5000, ORIGIN_TIME + 1000, true);
+        assert_eq!(verdict(&s, &batch(&s, 100, 1)).unwrap(), None);
+    }
+
+    #[test]
+    fn a_set_code_transaction_drops_its_batch_before_isthmus() {
+        let mut s = setup(0, ORIGIN_TIME + 12, ORIGIN_TIME, true);
+        let mut candidate = batch(&s, 100, 2);
+        candidate.transactions[1] = alloc::vec![0x04, 0xc0];
+        assert_eq!(verdict(&s, &candidate).unwrap(), None, "Isthmus is active");
+        s.config.forks.isthmus = None;
+        let reason = verdict(&s, &candidate).unwrap().unwrap();
+        assert_eq!(reason, "transaction 1 is an EIP-7702 transaction before Isthmus");
+    }
+
+    #[test]
+    fn an_empty_batch_past_the_drift_is_valid_until_the_next_origin_could_be_adopted() {
+        // 700 s after its origin (past the 600 s drift), empty, staying in epoch 100.
+        let late = ORIGIN_TIME + 700;
+        let s = setup(u64::MAX, late + 10, late - 2, true);
+        assert_eq!(verdict(&s, &batch(&s, 100, 0)).unwrap(), None, "L1 block 101 is later than the batch");
+        let s = setup(u64::MAX, late, late - 2, true);
+        let reason = verdict(&s, &batch(&s, 100, 0)).unwrap().unwrap();
+        assert!(reason.contains("could be its origin"), "{reason}");
+        // Advancing the epoch is always allowed.
+        let s = setup(u64::MAX, late - 700 + 1, late - 2, true);
+        assert_eq!(verdict(&s, &batch(&s, 101, 0)).unwrap(), None);
+        // Without L1 block 101, op-node cannot decide yet: the input is short.
+        let s = setup(u64::MAX, late, late - 2, false);
+        let e = verdict(&s, &batch(&s, 100, 0)).unwrap_err();
+        assert!(matches!(e, FaultError::L1Data(_)), "{e}");
+    }
 }
