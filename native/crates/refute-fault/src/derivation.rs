@@ -363,26 +363,30 @@ mod tests {
     }
 
     fn setup(fjord: u64, next_time: u64, parent_time: u64, with_next: bool) -> Setup {
+        let times: &[u64] = if with_next { &[ORIGIN_TIME, next_time, next_time + 12] } else { &[ORIGIN_TIME] };
+        setup_chain(Some(fjord), times, parent_time)
+    }
+
+    /// L1 blocks from 100 on at `l1_times` (the first is the parent's origin).
+    fn setup_chain(fjord: Option<u64>, l1_times: &[u64], parent_time: u64) -> Setup {
         let mut headers = Vec::new();
         let mut parent_hash = B256::repeat_byte(0x42);
-        for (number, timestamp) in [(100, ORIGIN_TIME), (101, next_time), (102, next_time + 12)] {
+        for (number, timestamp) in (100..).zip(l1_times.iter().copied()) {
             let header = Header { parent_hash, number, timestamp, ..Default::default() };
             parent_hash = header.hash_slow();
             headers.push(header);
         }
-        if !with_next {
-            headers.truncate(1);
-        }
         headers.reverse();
         let chain = L1Chain::verify(headers[0].hash_slow(), &headers).unwrap();
         let mut config = devnet_config(OpHardfork::Isthmus, (100, chain.hash(100).unwrap()), B256::ZERO, Address::ZERO);
-        config.forks = OpForkSchedule { fjord: Some(fjord), ..config.forks };
+        // Fjord and the forks after it (a later fork implies the earlier ones).
+        config.forks = OpForkSchedule { fjord, granite: fjord, holocene: fjord, isthmus: fjord, ..config.forks };
         let l1_info = L1Info {
             format: L1InfoFormat::Ecotone,
             base_fee_scalar: 0,
             blob_base_fee_scalar: 0,
             sequence_number: 0,
-            l1_timestamp: ORIGIN_TIME,
+            l1_timestamp: l1_times[0],
             l1_number: 100,
             l1_base_fee: U256::from(1),
             l1_blob_base_fee: U256::from(1),
@@ -400,13 +404,7 @@ mod tests {
     }
 
     fn batch(s: &Setup, epoch: u64, transactions: usize) -> L2Block {
-        L2Block {
-            timestamp: s.parent.header.timestamp + s.config.block_time,
-            parent_check: s.parent.hash.to_vec(),
-            l1_origin_number: epoch,
-            l1_origin_check: s.chain.hash(epoch).unwrap().to_vec(),
-            transactions: alloc::vec![alloc::vec![0x02]; transactions],
-        }
+        L2Block { transactions: alloc::vec![alloc::vec![0x02]; transactions], ..batch_for(s, epoch) }
     }
 
     fn verdict(s: &Setup, candidate: &L2Block) -> FaultResult<Option<String>> {
@@ -452,5 +450,103 @@ mod tests {
         let s = setup(u64::MAX, late, late - 2, false);
         let e = verdict(&s, &batch(&s, 100, 0)).unwrap_err();
         assert!(matches!(e, FaultError::L1Data(_)), "{e}");
+    }
+
+    // ------------------------------------------------------------ against kona
+
+    use kona_genesis::{HardForkConfig, RollupConfig as KonaRollupConfig};
+    use kona_protocol::{BatchValidity, BlockInfo, L2BlockInfo, SingleBatch};
+    use proptest::prelude::*;
+
+    /// kona's verdict on the same singular batch: its `SingleBatch::check_batch`
+    /// with the L1 blocks from the parent's origin to the head, as op-node's
+    /// batch queue holds them.
+    fn kona_verdict(s: &Setup, candidate: &L2Block, inclusion: u64) -> BatchValidity {
+        let info = |number: u64| {
+            let h = s.chain.header(number).unwrap();
+            BlockInfo::new(h.hash_slow(), number, h.parent_hash, h.timestamp)
+        };
+        let l1_blocks: Vec<BlockInfo> =
+            (s.parent.l1_info.l1_number..).map_while(|n| s.chain.header(n).map(|_| info(n))).collect();
+        let head = &s.parent.header;
+        let safe_head = L2BlockInfo::new(
+            BlockInfo::new(s.parent.hash, head.number, head.parent_hash, head.timestamp),
+            l1_blocks[0].id(),
+            s.parent.l1_info.sequence_number,
+        );
+        let hardforks = HardForkConfig {
+            fjord_time: s.config.forks.fjord,
+            isthmus_time: s.config.forks.isthmus,
+            ..Default::default()
+        };
+        let cfg = KonaRollupConfig {
+            block_time: s.config.block_time,
+            max_sequencer_drift: s.config.max_sequencer_drift,
+            seq_window_size: s.config.seq_window_size,
+            hardforks,
+            ..Default::default()
+        };
+        let batch = SingleBatch {
+            parent_hash: B256::from_slice(&candidate.parent_check),
+            epoch_num: candidate.l1_origin_number,
+            epoch_hash: B256::from_slice(&candidate.l1_origin_check),
+            timestamp: candidate.timestamp,
+            transactions: candidate.transactions.iter().map(|t| Bytes::copy_from_slice(t)).collect(),
+        };
+        batch.check_batch(&cfg, &l1_blocks, safe_head, &info(inclusion))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+
+        /// Accept, drop and "cannot decide yet" agree with kona's `check_batch`
+        /// on singular batches for the next block: any L1 origin near the
+        /// parent's, right or wrong hashes, times around the sequencer drift
+        /// and Fjord's activation, empty batches, and set-code transactions
+        /// around Isthmus.
+        #[test]
+        fn batch_validity_agrees_with_kona(
+            gaps in proptest::collection::vec(1u64..900, 0..4),
+            parent_offset in 0u64..2500,
+            fjord in prop_oneof![Just(None), Just(Some(0)), (0u64..3000).prop_map(|t| Some(ORIGIN_TIME + t))],
+            isthmus in any::<bool>(),
+            window in 1u64..4,
+            epoch in 98u64..104,
+            wrong_parent in prop::bool::weighted(0.1),
+            wrong_origin_hash in prop::bool::weighted(0.1),
+            txs in proptest::collection::vec(prop_oneof![Just(0x02u8), Just(0x04u8)], 0..3),
+            inclusion in any::<prop::sample::Index>(),
+        ) {
+            let mut times = alloc::vec![ORIGIN_TIME];
+            for gap in gaps { times.push(times.last().unwrap() + gap); }
+            let mut s = setup_chain(fjord, &times, ORIGIN_TIME + parent_offset);
+            s.config.seq_window_size = window;
+            if !isthmus { s.config.forks.isthmus = None; }
+            let mut candidate = batch_for(&s, epoch);
+            if wrong_parent { candidate.parent_check[0] ^= 1; }
+            if wrong_origin_hash { candidate.l1_origin_check[0] ^= 1; }
+            candidate.transactions = txs.iter().map(|t| alloc::vec![*t, 0xc0]).collect();
+            let inclusion = 100 + inclusion.index(times.len()) as u64;
+            let ours = drop_reason(&s.config, &s.chain, &s.parent, &candidate, None, inclusion);
+            let kona = kona_verdict(&s, &candidate, inclusion);
+            match (&ours, kona) {
+                (Ok(None), BatchValidity::Accept)
+                | (Ok(Some(_)), BatchValidity::Drop)
+                | (Err(FaultError::L1Data(_)), BatchValidity::Undecided) => {}
+                _ => prop_assert!(false, "ours {:?}, kona {:?}", ours, kona),
+            }
+        }
+    }
+
+    /// A singular batch for the next block with origin `epoch` (its hash when the
+    /// chain holds it).
+    fn batch_for(s: &Setup, epoch: u64) -> L2Block {
+        L2Block {
+            timestamp: s.parent.header.timestamp + s.config.block_time,
+            parent_check: s.parent.hash.to_vec(),
+            l1_origin_number: epoch,
+            l1_origin_check: s.chain.hash(epoch).unwrap_or(B256::repeat_byte(0xee)).to_vec(),
+            transactions: Vec::new(),
+        }
     }
 }
