@@ -98,12 +98,7 @@ fn unichain_channel_gives_published_span_batch() {
 
 #[test]
 fn unichain_span_batch_round_trips() {
-    let Some(blobs) = common::unichain_blobs() else { return };
-    let mut channel = Vec::new();
-    for b in &blobs {
-        let frames = frame::parse_frames(&blob::decode(b).unwrap()).unwrap();
-        channel.extend_from_slice(&frames[0].data);
-    }
+    let Some(channel) = common::unichain_channel() else { return };
     let dec = decompress(&channel, MAX_RLP_BYTES_PER_CHANNEL_FJORD, true).unwrap();
     let (batches, tail) = read_batches(&dec.data, dec.complete(), true).unwrap();
     assert!(tail.is_none());
@@ -119,9 +114,7 @@ fn unichain_span_batch_round_trips() {
 /// more the later the cut.
 #[test]
 fn a_cut_brotli_channel_yields_everything_decoded_before_the_cut() {
-    let Some(blobs) = common::unichain_blobs() else { return };
-    let channel: Vec<u8> =
-        blobs.iter().flat_map(|b| frame::parse_frames(&blob::decode(b).unwrap()).unwrap().remove(0).data).collect();
+    let Some(channel) = common::unichain_channel() else { return };
     let whole = decompress(&channel, MAX_RLP_BYTES_PER_CHANNEL_FJORD, true).unwrap();
     assert!(whole.complete());
     let mut previous = 0;

@@ -59,16 +59,10 @@ fn shared_batcher_payloads() -> Vec<(String, Vec<u8>)> {
 /// Whole compressed channels from the shared fixtures.
 fn shared_channels() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    let payloads = shared_batcher_payloads();
-    let unichain: Vec<u8> = payloads
-        .iter()
-        .filter(|(name, _)| name.starts_with("unichain"))
-        .flat_map(|(_, data)| parse_frames(data).unwrap().remove(0).data)
-        .collect();
-    if !unichain.is_empty() {
+    if let Some(unichain) = common::unichain_channel() {
         out.push(("unichain channel (brotli)".into(), unichain));
     }
-    for (name, data) in payloads.iter().filter(|(name, _)| name.starts_with("kona")) {
+    for (name, data) in shared_batcher_payloads().iter().filter(|(name, _)| name.starts_with("kona")) {
         out.push((format!("{name} channel (zlib)"), parse_frames(data).unwrap().remove(0).data));
     }
     if let Some(text) = common::read("op-derivation/kona/batch.hex") {

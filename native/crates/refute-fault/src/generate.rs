@@ -389,18 +389,27 @@ fn receipt(cumulative_gas_used: u64, logs: Vec<Log>, eip1559: bool) -> Bytes {
     Bytes::from(envelope.encoded_2718())
 }
 
-/// A `TransactionDeposited` log: `from` deposits `mint`, sends `value` to `to`.
-fn deposit_log(from: Address, to: Address, mint: u128, value: u128, gas: u64) -> Log {
+/// The data of a `TransactionDeposited` log as `OptimismPortal` emits it: ABI
+/// `bytes` (offset word, length word) holding the packed opaque data (mint,
+/// value, gas, creation flag, calldata), zero-padded to a whole word.
+pub fn deposit_log_data(mint: U256, value: U256, gas: u64, is_creation: bool, calldata: &[u8]) -> Vec<u8> {
     let mut opaque = Vec::new();
-    opaque.extend_from_slice(&U256::from(mint).to_be_bytes::<32>());
-    opaque.extend_from_slice(&U256::from(value).to_be_bytes::<32>());
+    opaque.extend_from_slice(&mint.to_be_bytes::<32>());
+    opaque.extend_from_slice(&value.to_be_bytes::<32>());
     opaque.extend_from_slice(&gas.to_be_bytes());
-    opaque.push(0);
+    opaque.push(u8::from(is_creation));
+    opaque.extend_from_slice(calldata);
     let mut data = Vec::new();
     data.extend_from_slice(&U256::from(32).to_be_bytes::<32>());
     data.extend_from_slice(&U256::from(opaque.len()).to_be_bytes::<32>());
     data.extend_from_slice(&opaque);
     data.resize(64 + opaque.len().div_ceil(32) * 32, 0);
+    data
+}
+
+/// A `TransactionDeposited` log: `from` deposits `mint`, sends `value` to `to`.
+fn deposit_log(from: Address, to: Address, mint: u128, value: u128, gas: u64) -> Log {
+    let data = deposit_log_data(U256::from(mint), U256::from(value), gas, false, &[]);
     let topics = vec![deposit_event_topic(), from.into_word(), to.into_word(), B256::ZERO];
     Log { address: DEPOSIT_CONTRACT, data: LogData::new_unchecked(topics, Bytes::from(data)) }
 }

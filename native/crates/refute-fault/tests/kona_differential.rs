@@ -31,6 +31,7 @@ use kona_protocol::{decode_deposit, L1BlockInfoTx};
 use op_alloy_consensus::{OpTxEnvelope, TxDeposit};
 use proptest::prelude::*;
 use refute_fault::deposits::{deposit_event_topic, user_deposits};
+use refute_fault::generate::deposit_log_data;
 use refute_fault::l1_info::{L1Info, L1InfoFormat};
 
 // ---------------------------------------------------------------- user deposits
@@ -38,21 +39,6 @@ use refute_fault::l1_info::{L1Info, L1InfoFormat};
 const PORTAL: Address = Address::new([0x11; 20]);
 const SYSTEM_CONFIG: Address = Address::new([0x22; 20]);
 const L1_BLOCK: B256 = b256!("0x6e3b4a1d2c9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170605");
-
-/// Log data as `OptimismPortal` emits it (ABI `bytes`, zero-padded to a word).
-fn portal_log_data(mint: U256, value: U256, gas: u64, creation: bool, calldata: &[u8]) -> Vec<u8> {
-    let mut opaque = Vec::new();
-    opaque.extend_from_slice(&mint.to_be_bytes::<32>());
-    opaque.extend_from_slice(&value.to_be_bytes::<32>());
-    opaque.extend_from_slice(&gas.to_be_bytes());
-    opaque.push(creation as u8);
-    opaque.extend_from_slice(calldata);
-    let mut data = U256::from(32).to_be_bytes::<32>().to_vec();
-    data.extend_from_slice(&U256::from(opaque.len()).to_be_bytes::<32>());
-    data.extend_from_slice(&opaque);
-    data.resize(data.len().div_ceil(32) * 32, 0);
-    data
-}
 
 fn deposit_log(topics: Vec<B256>, data: Vec<u8>) -> Log {
     Log { address: PORTAL, data: LogData::new_unchecked(topics, Bytes::from(data)) }
@@ -101,7 +87,7 @@ fn portal_deposits_agree() {
         (U256::from(1), U256::ZERO, 3_000_000, true, vec![0x60; 200]),
         (U256::from(u128::MAX), U256::MAX, u64::MAX, false, vec![0; 31]),
     ] {
-        let data = portal_log_data(mint, value, gas, creation, &calldata);
+        let data = deposit_log_data(mint, value, gas, creation, &calldata);
         let log = deposit_log(vec![deposit_event_topic(), from, to, B256::ZERO], data);
         compare_deposit(&log);
         assert!(our_deposit(&log).is_ok());
@@ -113,7 +99,7 @@ fn op_node_log_rules_hold() {
     // The three rules op-node applies to the log data, kona and we alike.
     let from = B256::left_padding_from(&[0xaa; 20]);
     let topics = vec![deposit_event_topic(), from, from, B256::ZERO];
-    let good = portal_log_data(U256::ZERO, U256::ZERO, 21_000, false, &[1, 2, 3]);
+    let good = deposit_log_data(U256::ZERO, U256::ZERO, 21_000, false, &[1, 2, 3]);
     // A word of extra padding.
     let mut padded = good.clone();
     padded.extend_from_slice(&[0; 32]);
@@ -135,7 +121,7 @@ fn k5_in_its_exact_shape() {
     let clean = B256::left_padding_from(&[0xaa; 20]);
     let mut dirty = clean;
     dirty[0] = 1;
-    let data = portal_log_data(U256::ZERO, U256::ZERO, 21_000, false, &[]);
+    let data = deposit_log_data(U256::ZERO, U256::ZERO, 21_000, false, &[]);
     // op-node takes the low 20 bytes of the topic; kona refuses it.
     let log = deposit_log(vec![deposit_event_topic(), dirty, clean, B256::ZERO], data.clone());
     assert!(our_deposit(&log).is_ok());
@@ -149,7 +135,7 @@ fn k5_in_its_exact_shape() {
     // A mint above 2^128: kona truncates it, we refuse.
     let log = deposit_log(
         vec![deposit_event_topic(), clean, clean, B256::ZERO],
-        portal_log_data(U256::from(1) << 130, U256::ZERO, 21_000, false, &[]),
+        deposit_log_data(U256::from(1) << 130, U256::ZERO, 21_000, false, &[]),
     );
     assert!(our_deposit(&log).is_err());
     let kona = decode_deposit(L1_BLOCK, 0, &log).unwrap();
@@ -269,7 +255,7 @@ proptest! {
         edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
         cut in proptest::option::of(any::<prop::sample::Index>()),
     ) {
-        let mut data = portal_log_data(mint, value, gas, creation, &calldata);
+        let mut data = deposit_log_data(mint, value, gas, creation, &calldata);
         for (at, v) in edits { let i = at.index(data.len()); data[i] = v; }
         if let Some(cut) = cut { data.truncate(cut.index(data.len() + 1)); }
         let mut from = B256::left_padding_from(&from);

@@ -22,6 +22,7 @@ use refute_da::{
 };
 use refute_fault::{
     deposits::deposit_event_topic,
+    generate::deposit_log_data,
     input::INPUT_VERSION,
     l1::{BlockReceipts, BlockTransactions},
     sequencer::{
@@ -94,16 +95,7 @@ fn l1_header(parent: B256, number: u64, timestamp: u64, txs: &[Bytes], receipts:
 }
 
 fn deposit_receipt(from: Address, to: Address) -> Bytes {
-    let mut opaque = Vec::new();
-    opaque.extend_from_slice(&U256::from(ETHER).to_be_bytes::<32>());
-    opaque.extend_from_slice(&U256::from(ETHER / 2).to_be_bytes::<32>());
-    opaque.extend_from_slice(&100_000u64.to_be_bytes());
-    opaque.push(0);
-    let mut data = Vec::new();
-    data.extend_from_slice(&U256::from(32).to_be_bytes::<32>());
-    data.extend_from_slice(&U256::from(opaque.len()).to_be_bytes::<32>());
-    data.extend_from_slice(&opaque);
-    data.resize(64 + opaque.len().div_ceil(32) * 32, 0);
+    let data = deposit_log_data(U256::from(ETHER), U256::from(ETHER / 2), 100_000, false, &[]);
     let topics = vec![deposit_event_topic(), from.into_word(), to.into_word(), B256::ZERO];
     let log = Log { address: DEPOSIT_CONTRACT, data: LogData::new_unchecked(topics, Bytes::from(data)) };
     let receipt = Receipt { status: Eip658Value::Eip658(true), cumulative_gas_used: 100_000, logs: vec![log] };

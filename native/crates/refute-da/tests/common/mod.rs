@@ -26,3 +26,12 @@ pub fn unichain_blob(index: usize) -> Option<Vec<u8>> {
 pub fn unichain_blobs() -> Option<Vec<Vec<u8>>> {
     (0..UNICHAIN_BLOBS.len()).map(unichain_blob).collect()
 }
+
+/// The Unichain brotli channel: the one frame of each blob, in order, or None
+/// when any blob is absent.
+#[allow(dead_code)]
+pub fn unichain_channel() -> Option<Vec<u8>> {
+    let blobs = unichain_blobs()?;
+    let frames = |b: &Vec<u8>| refute_da::frame::parse_frames(&refute_da::blob::decode(b).unwrap()).unwrap();
+    Some(blobs.iter().flat_map(|b| frames(b).remove(0).data).collect())
+}
