@@ -132,7 +132,11 @@ def test_keccak_proofs_are_proven_united_and_resolved_on_the_cluster(keccak_gues
 
     single = zkvm.execute(keccak_guest.program, TWO_REQUEST_INPUT, segment_limit_po2=KECCAK_SEGMENT_PO2)
     store = tmp_path / "receipts"
-    options = ClusterOptions(segment_po2=KECCAK_SEGMENT_PO2, keccak_po2=TEST_KECCAK_PO2, receipt_store=store)
+    # Two prover threads per task: the union and the last of the three leaves run alone, and with
+    # one thread each they would leave a core idle.
+    options = ClusterOptions(
+        segment_po2=KECCAK_SEGMENT_PO2, keccak_po2=TEST_KECCAK_PO2, receipt_store=store, cpus_per_task=2
+    )
     with cluster_session("local", num_cpus=2):
         result = prove_on_cluster(keccak_guest.program, TWO_REQUEST_INPUT, options=options)
 

@@ -28,6 +28,7 @@
 mod common;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::OnceLock;
 
 use alloy_consensus::{Transaction, TxEnvelope};
 use alloy_eips::eip2718::Decodable2718;
@@ -56,8 +57,14 @@ fn shared_batcher_payloads() -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Whole compressed channels from the shared fixtures.
-fn shared_channels() -> Vec<(String, Vec<u8>)> {
+/// Whole compressed channels from the shared fixtures, read once per test binary
+/// (the proptests below draw from them in every case).
+fn shared_channels() -> &'static [(String, Vec<u8>)] {
+    static CHANNELS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
+    CHANNELS.get_or_init(read_shared_channels)
+}
+
+fn read_shared_channels() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     if let Some(unichain) = common::unichain_channel() {
         out.push(("unichain channel (brotli)".into(), unichain));
@@ -71,14 +78,19 @@ fn shared_channels() -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Span batch contents (after the type byte) from the shared fixtures.
-fn shared_span_batches() -> Vec<(String, Vec<u8>)> {
+/// Span batch contents (after the type byte) from the shared fixtures, read once.
+fn shared_span_batches() -> &'static [(String, Vec<u8>)] {
+    static BATCHES: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
+    BATCHES.get_or_init(read_shared_span_batches)
+}
+
+fn read_shared_span_batches() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     if let Some(raw) = common::read("op-derivation/kona/raw_batch.hex") {
         out.push(("kona raw_batch.hex".into(), raw));
     }
     for (name, channel) in shared_channels() {
-        let dec = decompress(&channel, MAX_RLP_BYTES_PER_CHANNEL_FJORD, true).unwrap();
+        let dec = decompress(channel, MAX_RLP_BYTES_PER_CHANNEL_FJORD, true).unwrap();
         let (batches, _) = read_batches(&dec.data, dec.complete(), true).unwrap();
         for (i, (offset, batch)) in batches.iter().enumerate() {
             if let Batch::Span(_) = batch {
@@ -226,7 +238,7 @@ fn compare_decompression(channel: &[u8], cap: usize) {
 fn decompression_agrees_on_shared_channels() {
     let channels = shared_channels();
     assert!(common::fixture("op-derivation").is_none() || channels.len() >= 3);
-    for (name, channel) in &channels {
+    for (name, channel) in channels {
         let ours = decompress(channel, MAX_RLP_BYTES_PER_CHANNEL_FJORD, true).unwrap();
         match kona_decompress(channel, MAX_RLP_BYTES_PER_CHANNEL_FJORD) {
             Ok(kona) => {
@@ -269,12 +281,12 @@ fn brotli_cap_shows_k3() {
     // (and op-node) stop at the cap and keep what is there; kona refuses the
     // channel as soon as its buffer, doubled from the compressed size, passes
     // the cap.
-    let Some((_, unichain)) = shared_channels().into_iter().find(|(n, _)| n.starts_with("unichain")) else { return };
+    let Some((_, unichain)) = shared_channels().iter().find(|(n, _)| n.starts_with("unichain")) else { return };
     let cap = 4096;
-    compare_decompression(&unichain, cap);
-    let ours = decompress(&unichain, cap, true).unwrap();
+    compare_decompression(unichain, cap);
+    let ours = decompress(unichain, cap, true).unwrap();
     assert_eq!(ours.data.len(), cap);
-    assert!(kona_decompress(&unichain, cap).unwrap_err().contains("BatchTooLarge"));
+    assert!(kona_decompress(unichain, cap).unwrap_err().contains("BatchTooLarge"));
 }
 
 // ---------------------------------------------------------------- span batches
@@ -360,7 +372,7 @@ fn span_batches_agree_on_shared_data() {
     let batches = shared_span_batches();
     assert!(common::fixture("op-derivation").is_none() || batches.len() >= 3, "{} span batches", batches.len());
     let mut blocks = 0;
-    for (name, content) in &batches {
+    for (name, content) in batches {
         let ours = RawSpanBatch::decode(content, 0).unwrap_or_else(|e| panic!("{name}: {e}"));
         let kona = kona_span_decode(content).unwrap_or_else(|e| panic!("{name}: kona: {e}"));
         assert_same_span_batch(&ours, &kona);
