@@ -49,7 +49,7 @@ $(VENV)/.ready: pyproject.toml
 	. .ci/phase.sh venv
 	python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q "maturin>=1.5,<2" "cffi>=1.16" pytest pytest-xdist hypothesis pyyaml $(LINTERS)
+	$(PIP) install -q "maturin>=1.5,<2" "cffi>=1.16" pytest hypothesis pyyaml $(LINTERS)
 	touch $@
 
 # What each build reads: a target is rebuilt only when one of these changed since
@@ -107,8 +107,7 @@ fmt: venv
 test: install
 	. .ci/phase.sh test
 	(cd native && cargo test --profile release-test --locked -p refute-pack -p refute-forks -p refute-da -p refute-stf -p refute-fault --features refute-da/bn254,refute-fault/generate)
-	# two workers on two cores: groups and order come from tests/conftest.py
-	$(PY) -m pytest -ra --durations=20 -n auto --dist loadfile
+	$(PY) -m pytest -ra --durations=20
 
 ## demo: the built-in devnet replays an incident; the watcher proves the fault (real proving)
 demo: install

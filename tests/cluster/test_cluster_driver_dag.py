@@ -45,7 +45,9 @@ def test_the_dag_proves_joins_unites_and_reuses(keccak_guest, tmp_path: Path, mo
     here = str(Path(__file__).parent)
     seen: list[ClusterProgress] = []
     options = ClusterOptions(segment_po2=TEST_PO2, keccak_po2=TEST_KECCAK_PO2, receipt_store=tmp_path / "store")
+    # "local": always a new cluster, never one another process on this machine left running.
     ray.init(
+        address="local",
         num_cpus=2,
         include_dashboard=False,
         log_to_driver=False,
