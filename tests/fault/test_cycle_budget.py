@@ -45,5 +45,8 @@ def test_fault_program_cycles_do_not_regress(transactions: str) -> None:
 def test_a_full_blob_binds_within_the_committed_cycles() -> None:
     """Every element non-zero: the binding's worst case (what a batcher's full blob costs)."""
     committed = json.loads((BENCHMARK_RESULTS / "fault.json").read_text())["full_blob"]["blob_binding"]
-    now = _bench().measure_full_blob_binding()["blob_binding"]
+    bench = _bench()
+    now = bench.measure_full_blob_binding()["blob_binding"]
     assert now <= committed * TOLERANCE, f"a full blob's binding costs {now:,} cycles, over the committed {committed:,}"
+    goal = bench.GOALS["blob_binding_per_blob"]
+    assert now <= goal, f"a full blob's binding costs {now:,} cycles, over the issue's goal of {goal:,} per blob"

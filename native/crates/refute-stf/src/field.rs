@@ -6,7 +6,8 @@
 //! and writes, so a multiplication in the guest is one accelerator call with no
 //! conversion. Only [`mul`] differs between the guest and the host; addition,
 //! subtraction and exponentiation are the same code everywhere. Every value is
-//! kept canonical (`< m`), so equality of residues is equality of words.
+//! kept canonical (`< m`), so equality of residues is equality of words; the
+//! one exception is an operand of [`mul`], which may be any 256-bit integer.
 
 use alloy_primitives::U256;
 
@@ -75,7 +76,7 @@ pub fn is_zero(a: &Fe) -> bool {
 /// On 32-bit words with 32-bit borrows: the guest is RV32, where every 64-bit
 /// operation costs several instructions, and this runs several times per
 /// field element of a blob and per step of sender recovery.
-fn sub_words(a: &Fe, b: &Fe) -> (Fe, bool) {
+pub fn sub_words(a: &Fe, b: &Fe) -> (Fe, bool) {
     let mut out = ZERO;
     let mut borrow = false;
     for i in 0..8 {
@@ -227,7 +228,14 @@ static MODMUL_256: [u32; 82] = [
     0x2000_0000,
 ];
 
-/// `a · b mod m` for `a, b < m`: one run of the zkVM's bigint accelerator.
+/// `a · b mod m` for any 256-bit `a` and `b` (neither needs to be reduced):
+/// one run of the zkVM's bigint accelerator.
+///
+/// The program's quotient holds 65 bytes, room for `a · b / m` of any two
+/// 256-bit operands, and the circuit checks `a · b = q · m + out` whatever
+/// their size; only `out < m` is left to the caller, and checked here. Callers
+/// may therefore pass sums of two residues (below `2m`) unreduced, saving the
+/// comparison and subtraction a modular addition costs.
 ///
 /// Why the bigint2 call rather than `sys_bigint`: the v1 call traps into the
 /// compatibility kernel, which checks its arguments in software and then runs
@@ -254,7 +262,7 @@ pub fn mul(a: &Fe, b: &Fe, m: &Fe) -> Fe {
     out
 }
 
-/// `a · b mod m` for `a, b < m`.
+/// `a · b mod m` for any 256-bit `a` and `b` (see the zkVM version).
 #[cfg(not(target_os = "zkvm"))]
 pub fn mul(a: &Fe, b: &Fe, m: &Fe) -> Fe {
     from_u256(to_u256(a).mul_mod(to_u256(b), to_u256(m)))
@@ -320,6 +328,13 @@ mod tests {
             prop_assert_eq!(to_be_bytes(&fa), a.to_be_bytes::<32>());
             prop_assert_eq!(from_be_bytes(&a.to_be_bytes::<32>()), fa);
             prop_assert_eq!(to_u256(&reduce(&from_u256(e), &m)), e.reduce_mod(M));
+        }
+
+        #[test]
+        fn mul_takes_unreduced_operands(a in any::<[u64; 4]>(), b in any::<[u64; 4]>()) {
+            let (a, b) = (U256::from_limbs(a), U256::from_limbs(b));
+            let product = mul(&from_u256(a), &from_u256(b), &from_u256(M));
+            prop_assert_eq!(to_u256(&product), a.mul_mod(b, M));
         }
     }
 }
