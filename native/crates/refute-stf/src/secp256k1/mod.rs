@@ -9,6 +9,7 @@
 //! build is tested against k256.
 
 mod g_table;
+mod glv;
 mod point;
 
 use alloy_primitives::{keccak256, Address, B256, U256};

@@ -8,7 +8,7 @@
 //! scalars come from a transaction, so an attacker may steer the intermediate
 //! points.
 
-use super::g_table::G_MULTIPLES;
+use super::{g_table::G_MULTIPLES, glv};
 use crate::field::{self, Fe, ONE, ZERO};
 
 /// The field prime p = 2^256 − 2^32 − 977.
@@ -129,10 +129,83 @@ impl Jacobian {
     }
 }
 
-/// `u1·G + u2·R` for scalars `u1, u2` (any 256-bit values) and an affine `R` on
-/// the curve: one shared doubling chain, a 4-bit window over a table of `R`'s
-/// multiples built here and an 8-bit window over the constant table of `G`'s.
+/// `u1·G + u2·R` for scalars `u1, u2 < n` and an affine `R` on the curve.
+///
+/// Each scalar is split by the GLV endomorphism into two signed halves below
+/// 2^128 ([`glv::split`]), so the shared doubling chain is 128 doublings long
+/// instead of 256: `u1·G = a₁·G + a₂·(λ·G)` and `u2·R = b₁·R + b₂·(λ·R)`, with
+/// `λ·(x, y) = (β·x, y)`. A scalar the split cannot bound falls back to
+/// [`lincomb_plain`] (the split's analysis says none exists).
 pub fn lincomb(u1: &Fe, u2: &Fe, r: (Fe, Fe)) -> Jacobian {
+    match (glv::split(u1), glv::split(u2)) {
+        (Some(a), Some(b)) => lincomb_split(a, b, r),
+        _ => lincomb_plain(u1, u2, r),
+    }
+}
+
+/// `a₁·G + a₂·(λ·G) + b₁·R + b₂·(λ·R)` for signed 128-bit halves: a 4-bit
+/// window over tables of ±R's and ±λR's multiples built here, an 8-bit window
+/// over the constant table of G's (λ and the sign applied per addition).
+fn lincomb_split((a1, a2): (glv::Half, glv::Half), (b1, b2): (glv::Half, glv::Half), r: (Fe, Fe)) -> Jacobian {
+    let r1 = if b1.negative { (r.0, negate(&r.1)) } else { r };
+    let mut r1_table = [Jacobian::from_affine(r1.0, r1.1); 15]; // entry k − 1 is k·(±R)
+    for k in 1..15 {
+        r1_table[k] = r1_table[k - 1].add_affine(&r1.0, &r1.1);
+    }
+    // λ·(X : Y : Z) = (β·X : Y : Z); the sign of b₂ relative to b₁ flips Y.
+    let flip = b1.negative != b2.negative;
+    let r2_table =
+        r1_table.map(|p| Jacobian { x: mul(&glv::BETA, &p.x), y: if flip { negate(&p.y) } else { p.y }, z: p.z });
+    let mut acc = Jacobian::INFINITY;
+    for i in (0..32).rev() {
+        if !acc.is_infinity() {
+            for _ in 0..4 {
+                acc = acc.double();
+            }
+        }
+        let digit = b1.digit(i, 4);
+        if digit != 0 {
+            acc = acc.add(&r1_table[digit - 1]);
+        }
+        let digit = b2.digit(i, 4);
+        if digit != 0 {
+            acc = acc.add(&r2_table[digit - 1]);
+        }
+        if i % 2 == 0 {
+            let byte = a1.digit(i, 8);
+            if byte != 0 {
+                let [gx, gy] = &G_MULTIPLES[byte - 1];
+                acc = acc.add_affine(gx, &signed(gy, a1.negative));
+            }
+            let byte = a2.digit(i, 8);
+            if byte != 0 {
+                let [gx, gy] = &G_MULTIPLES[byte - 1];
+                acc = acc.add_affine(&mul(&glv::BETA, gx), &signed(gy, a2.negative));
+            }
+        }
+    }
+    acc
+}
+
+/// `−y mod p`.
+fn negate(y: &Fe) -> Fe {
+    field::neg(y, &P)
+}
+
+/// `y`, or `−y` when `negative`.
+fn signed(y: &Fe, negative: bool) -> Fe {
+    if negative {
+        negate(y)
+    } else {
+        *y
+    }
+}
+
+/// `u1·G + u2·R` for scalars `u1, u2` (any 256-bit values) and an affine `R` on
+/// the curve: one shared doubling chain of 256 doublings, a 4-bit window over a
+/// table of `R`'s multiples built here and an 8-bit window over the constant
+/// table of `G`'s.
+pub fn lincomb_plain(u1: &Fe, u2: &Fe, r: (Fe, Fe)) -> Jacobian {
     let mut r_table = [Jacobian::from_affine(r.0, r.1); 15]; // entry k − 1 is k·R
     for k in 1..15 {
         r_table[k] = r_table[k - 1].add_affine(&r.0, &r.1);

@@ -195,3 +195,36 @@ proptest! {
         }
     }
 }
+
+/// λ, the cube root of unity mod n of the GLV endomorphism.
+const LAMBDA: U256 =
+    U256::from_limbs([0xdf02_967c_1b23_bd72, 0x122e_22ea_2081_6678, 0xa526_1c02_8812_645a, 0x5363_ad4c_c05c_30e0]);
+
+/// Scalars mod n that make the GLV halves small, zero, negative or equal, and random ones.
+fn glv_scalar() -> impl Strategy<Value = U256> {
+    prop_oneof![
+        any::<[u64; 4]>().prop_map(|l| U256::from_limbs(l).reduce_mod(N_U256)),
+        (0u64..64).prop_map(U256::from),
+        (1u64..64).prop_map(|k| N_U256 - U256::from(k)),
+        (0u64..64).prop_map(|k| U256::from(k).mul_mod(LAMBDA, N_U256)),
+        (1u64..64).prop_map(|k| N_U256 - U256::from(k).mul_mod(LAMBDA, N_U256)),
+        (0u64..64, 0u64..64).prop_map(|(a, b)| U256::from(a).add_mod(U256::from(b).mul_mod(LAMBDA, N_U256), N_U256)),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn the_glv_chain_equals_the_plain_chain(u1 in glv_scalar(), u2 in glv_scalar(), k in prop_oneof![1u64..8, any::<u64>()]) {
+        // R = k·G: small k makes the additions meet equal and opposite operands.
+        let (x, y) = multiple_of_g(Scalar::from(k.max(1)));
+        let r = (field::from_be_bytes(&x), field::from_be_bytes(&y));
+        let (u1, u2) = (field::from_u256(u1), field::from_u256(u2));
+        prop_assert_eq!(point::lincomb(&u1, &u2, r).to_affine(), point::lincomb_plain(&u1, &u2, r).to_affine());
+    }
+}
+
+#[test]
+fn lambda_is_the_endomorphism_of_the_tests() {
+    assert_eq!(LAMBDA.pow_mod(U256::from(3), N_U256), U256::from(1));
+    assert_ne!(LAMBDA, U256::from(1));
+}
