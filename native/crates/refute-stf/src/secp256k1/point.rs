@@ -7,6 +7,15 @@
 //! operand at infinity, equal operands, opposite operands) exactly: the
 //! scalars come from a transaction, so an attacker may steer the intermediate
 //! points.
+//!
+//! Coordinates are *loose*: any 256-bit integer, standing for its residue
+//! mod p. A sum or difference that wraps past 2^256 is corrected by the
+//! two-word constant 2^256 − p ≡ 0 instead of being compared with p and
+//! reduced, which in the guest costs more than the multiplication it feeds;
+//! the accelerator's multiplication takes any 256-bit operands and returns a
+//! canonical product, zero tests accept both 0 and p (the only loose forms
+//! of 0, since 2p > 2^256), and [`Jacobian::to_affine`] returns canonical
+//! coordinates (products).
 
 use super::{g_table::G_MULTIPLES, glv};
 use crate::field::{self, Fe, ONE, ZERO};
@@ -19,12 +28,53 @@ const THREE: Fe = [3, 0, 0, 0, 0, 0, 0, 0];
 const FOUR: Fe = [4, 0, 0, 0, 0, 0, 0, 0];
 const EIGHT: Fe = [8, 0, 0, 0, 0, 0, 0, 0];
 
+/// `2^256 − p = 2^32 + 977` as its two low words (the rest are zero).
+const WRAP: [u32; 2] = [0x3d1, 1];
+
+/// `a + b`, loose. Each carry out drops 2^256 ≡ 2^256 − p, which is added
+/// back; a second carry can only follow a first (the sum is then below
+/// 2^256 − p + 2^256 − 2), and a third cannot.
 fn add(a: &Fe, b: &Fe) -> Fe {
-    field::add(a, b, &P)
+    let (mut sum, mut carry) = field::add_words(a, b);
+    while carry {
+        (sum, carry) = wrap(&sum, u32::overflowing_add);
+    }
+    sum
 }
+
+/// `a − b`, loose: each borrow adds 2^256 ≡ 2^256 − p, which is subtracted
+/// again (at most twice, as in [`add`]).
 fn sub(a: &Fe, b: &Fe) -> Fe {
-    field::sub(a, b, &P)
+    let (mut diff, mut borrow) = field::sub_words(a, b);
+    while borrow {
+        (diff, borrow) = wrap(&diff, u32::overflowing_sub);
+    }
+    diff
 }
+
+/// `x ± (2^256 − p)` modulo 2^256, and whether it carried or borrowed out:
+/// `step` is `u32::overflowing_add` or `u32::overflowing_sub`.
+#[inline(always)]
+fn wrap(x: &Fe, step: fn(u32, u32) -> (u32, bool)) -> (Fe, bool) {
+    let mut out = *x;
+    let (w0, o0) = step(out[0], WRAP[0]);
+    let (w1, o1) = step(out[1], WRAP[1] + u32::from(o0));
+    (out[0], out[1]) = (w0, w1);
+    let mut over = o1;
+    for word in &mut out[2..] {
+        if !over {
+            break;
+        }
+        (*word, over) = step(*word, 1);
+    }
+    (out, over)
+}
+
+/// Whether a loose `x` is 0 mod p.
+fn is_zero(x: &Fe) -> bool {
+    field::is_zero(x) || *x == P
+}
+
 fn mul(a: &Fe, b: &Fe) -> Fe {
     field::mul(a, b, &P)
 }
@@ -33,7 +83,7 @@ fn square(a: &Fe) -> Fe {
 }
 
 /// A point (X : Y : Z) standing for (X/Z², Y/Z³); Z = 0 is the point at infinity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Jacobian {
     x: Fe,
     y: Fe,
@@ -51,7 +101,7 @@ impl Jacobian {
 
     /// Whether this is the point at infinity.
     pub fn is_infinity(&self) -> bool {
-        field::is_zero(&self.z)
+        is_zero(&self.z)
     }
 
     /// Affine (x, y), or `None` at infinity.
@@ -116,9 +166,9 @@ impl Jacobian {
     fn finish_add(&self, u1: Fe, s1: Fe, u2: Fe, s2: Fe, z1z2: Fe) -> Self {
         let h = sub(&u2, &u1);
         let r = sub(&s2, &s1);
-        if field::is_zero(&h) {
+        if is_zero(&h) {
             // Same x: the operands are equal (double) or opposite (infinity).
-            return if field::is_zero(&r) { self.double() } else { Self::INFINITY };
+            return if is_zero(&r) { self.double() } else { Self::INFINITY };
         }
         let hh = square(&h);
         let hhh = mul(&hh, &h);
@@ -187,9 +237,9 @@ fn lincomb_split((a1, a2): (glv::Half, glv::Half), (b1, b2): (glv::Half, glv::Ha
     acc
 }
 
-/// `−y mod p`.
+/// `−y mod p`, loose.
 fn negate(y: &Fe) -> Fe {
-    field::neg(y, &P)
+    sub(&ZERO, y)
 }
 
 /// `y`, or `−y` when `negative`.
@@ -230,4 +280,54 @@ pub fn lincomb_plain(u1: &Fe, u2: &Fe, r: (Fe, Fe)) -> Jacobian {
         }
     }
     acc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::U256;
+    use proptest::prelude::*;
+
+    fn p() -> U256 {
+        field::to_u256(&P)
+    }
+
+    /// Loose values: random, and next to 0, p and 2^256 (where the wraps happen twice).
+    fn loose() -> impl Strategy<Value = U256> {
+        prop_oneof![
+            any::<[u64; 4]>().prop_map(U256::from_limbs),
+            (0u64..4096).prop_map(U256::from),
+            (0u64..4096).prop_map(|k| U256::MAX - U256::from(k)),
+            (0u64..4096).prop_map(|k| field::to_u256(&P) - U256::from(k)),
+            (0u64..4096).prop_map(|k| field::to_u256(&P) + U256::from(k)),
+        ]
+    }
+
+    fn residue(x: U256) -> U256 {
+        x.reduce_mod(p())
+    }
+
+    proptest! {
+        #[test]
+        fn loose_sums_and_differences_are_congruent(a in loose(), b in loose()) {
+            let (fa, fb) = (field::from_u256(a), field::from_u256(b));
+            prop_assert_eq!(residue(field::to_u256(&add(&fa, &fb))), residue(a).add_mod(residue(b), p()));
+            prop_assert_eq!(residue(field::to_u256(&sub(&fa, &fb))), residue(a).add_mod(p() - residue(b), p()));
+            prop_assert_eq!(residue(field::to_u256(&negate(&fa))), (p() - residue(a)).reduce_mod(p()));
+            prop_assert_eq!(is_zero(&fa), residue(a).is_zero());
+            prop_assert_eq!(field::to_u256(&mul(&fa, &fb)), residue(a).mul_mod(residue(b), p()));
+        }
+    }
+
+    #[test]
+    fn double_wraps() {
+        let max = field::from_u256(U256::MAX);
+        // (2^256 − 1) + (2^256 − 1) carries twice; 0 − (2^256 − 1) borrows twice.
+        let sum = field::to_u256(&add(&max, &max));
+        assert_eq!(residue(sum), residue(U256::MAX).add_mod(residue(U256::MAX), p()));
+        let diff = field::to_u256(&sub(&ZERO, &max));
+        assert_eq!(residue(diff), (p() - residue(U256::MAX)) % p());
+        assert!(is_zero(&P) && is_zero(&ZERO) && !is_zero(&ONE));
+        assert!(Jacobian { x: ONE, y: ONE, z: P }.is_infinity());
+    }
 }
