@@ -193,3 +193,17 @@ def test_the_guest_refuses_a_broken_statement_with_its_reason(fault_bundle: tupl
         zkvm.execute(load_guest("fault").program, rlp.encode(items))
     assert err.value.kind == "guest_failed"
     assert "agreed_state" in str(err.value)
+
+
+def test_the_programs_challenge_is_the_documented_one(fault_bundle: tuple[Path, dict[str, Any]]) -> None:
+    """`z = sha256("refute/blob-binding/v2" ‖ versioned_hash ‖ sha256(blob)) mod r`, as Python computes it."""
+    from refute.l1.blobs import binding_challenge
+    from refute.verifier.kzg_point import BLS_MODULUS
+
+    path, info = fault_bundle
+    bundle = load_bundle(path)
+    (published,) = input_blobs(bundle.input)
+    (opening,) = check(bundle, info["claimed_output_root"], cycles=False).openings
+    versioned_hash = bytes.fromhex(opening["versioned_hash"][2:])
+    expected = int.from_bytes(binding_challenge(versioned_hash, published), "big") % BLS_MODULUS
+    assert int(opening["z"], 16) == expected

@@ -24,7 +24,7 @@ pub const FIELD_ELEMENTS_PER_BLOB: usize = 4096;
 /// Bytes in an EIP-4844 blob.
 pub const BLOB_BYTES: usize = FIELD_ELEMENTS_PER_BLOB * 32;
 /// Domain separation for the challenge point.
-pub const CHALLENGE_DOMAIN: &[u8] = b"refute/blob-binding/v1";
+pub const CHALLENGE_DOMAIN: &[u8] = b"refute/blob-binding/v2";
 /// `log2` of the domain size.
 const DOMAIN_BITS: u32 = 12;
 
@@ -38,9 +38,14 @@ pub struct BlobOpening {
     pub y: B256,
 }
 
-/// `z = sha256(domain ‖ versioned_hash ‖ blob) mod r`.
+/// `z = sha256(domain ‖ versioned_hash ‖ sha256(blob)) mod r`.
+///
+/// The blob is hashed on its own so that, word-aligned in the guest's memory,
+/// the accelerator reads it in place (a prefix would shift it off the block
+/// boundaries and force a copy of all 128 KiB).
 pub fn challenge(versioned_hash: &B256, blob: &[u8]) -> Scalar {
-    let digest = sha256(&[CHALLENGE_DOMAIN, versioned_hash.as_slice(), blob]);
+    let blob_digest = sha256(&[blob]);
+    let digest = sha256(&[CHALLENGE_DOMAIN, versioned_hash.as_slice(), &blob_digest]);
     scalar::reduce(&refute_stf::field::from_be_bytes(&digest))
 }
 

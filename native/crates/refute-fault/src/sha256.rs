@@ -18,9 +18,10 @@ pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
 
 /// `sha256(parts[0] ‖ parts[1] ‖ …)`.
 ///
-/// The message streams through one fixed, word-aligned buffer of
-/// [`BUFFER_BLOCKS`] blocks (the accelerator reads whole aligned blocks), so a
-/// blob is hashed without allocating or paging in a second copy of it.
+/// The accelerator reads whole, word-aligned blocks. A part that starts a
+/// block and is word-aligned in memory (a blob, hashed alone) is hashed in
+/// place; the rest streams through one fixed, word-aligned buffer of
+/// [`BUFFER_BLOCKS`] blocks, so nothing is allocated.
 #[cfg(target_os = "zkvm")]
 pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     use risc0_zkvm_platform::syscall::{sys_sha_buffer, DIGEST_WORDS};
@@ -59,6 +60,16 @@ pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
         }
 
         fn absorb(&mut self, mut data: &[u8]) {
+            // Whole blocks of a word-aligned part that starts a block are hashed
+            // where they lie: no copy through the buffer.
+            let blocks = data.len() / BLOCK;
+            if self.filled == 0 && blocks > 0 && data.as_ptr().align_offset(4) == 0 {
+                let previous = self.state;
+                // SAFETY: both states are digest-sized word arrays; `data` is
+                // word-aligned and holds `blocks` whole 64-byte blocks.
+                unsafe { sys_sha_buffer(&mut self.state, &previous, data.as_ptr(), blocks as u32) };
+                data = &data[blocks * BLOCK..];
+            }
             while !data.is_empty() {
                 let take = data.len().min(CAPACITY - self.filled);
                 let at = self.filled;
