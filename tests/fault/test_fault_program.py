@@ -142,14 +142,20 @@ def test_dev_proof_artifact_carries_the_contract_call(
         verify_artifact_file(out, None, allow_dev=True)
 
 
-def test_a_different_blob_fails_its_point_evaluation(fault_bundle: tuple[Path, dict[str, Any]]) -> None:
-    """The opening of a blob other than the published one cannot pass 0x0a (checked with ckzg)."""
-    from refute.prover.da import kzg
-
+def _the_blob_and_its_opening(fault_bundle: tuple[Path, dict[str, Any]]) -> tuple[bytes, dict[str, str]]:
+    """The example's one published blob and the opening the program computes for it."""
     path, info = fault_bundle
     bundle = load_bundle(path)
     (published,) = input_blobs(bundle.input)
     (opening,) = check(bundle, info["claimed_output_root"], cycles=False).openings
+    return published, opening
+
+
+def test_a_different_blob_fails_its_point_evaluation(fault_bundle: tuple[Path, dict[str, Any]]) -> None:
+    """The opening of a blob other than the published one cannot pass 0x0a (checked with ckzg)."""
+    from refute.prover.da import kzg
+
+    published, opening = _the_blob_and_its_opening(fault_bundle)
     z = bytes.fromhex(opening["z"][2:])
     other = bytearray(published)
     other[4 * 32 + 7] ^= 0x40
@@ -200,10 +206,7 @@ def test_the_programs_challenge_is_the_documented_one(fault_bundle: tuple[Path, 
     from refute.l1.blobs import binding_challenge
     from refute.verifier.kzg_point import BLS_MODULUS
 
-    path, info = fault_bundle
-    bundle = load_bundle(path)
-    (published,) = input_blobs(bundle.input)
-    (opening,) = check(bundle, info["claimed_output_root"], cycles=False).openings
+    published, opening = _the_blob_and_its_opening(fault_bundle)
     versioned_hash = bytes.fromhex(opening["versioned_hash"][2:])
     expected = int.from_bytes(binding_challenge(versioned_hash, published), "big") % BLS_MODULUS
     assert int(opening["z"], 16) == expected
