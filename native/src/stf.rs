@@ -6,7 +6,7 @@
 
 use refute_stf::{
     blockchain_test,
-    execute::{decode_block, Request},
+    execute::{decode_block, minimal_witness, Request},
     input::{GuestInput, GuestJournal},
     kona::KonaFixture,
     prestate::{witness_from_state, FullState},
@@ -23,6 +23,10 @@ pub const STF_CHECK_HEADER: u32 = 1;
 pub const STF_STRICT_WITNESS: u32 = 2;
 /// `flags` bit 2: the block argument is RLP OP payload attributes (build the block from them).
 pub const STF_PAYLOAD: u32 = 4;
+/// `flags` bit 3 (guest inputs): give the guest only the part of the witness
+/// the block reads (found by executing it here first), or the witness as it is
+/// when the block cannot be executed from it.
+pub const STF_MINIMAL_WITNESS: u32 = 8;
 
 fn chain(bytes: &[u8]) -> FfiResult<ChainSpec> {
     ChainSpec::from_json(bytes).map_err(FfiError::from)
@@ -250,8 +254,14 @@ pub unsafe extern "C" fn refute_stf_guest_input(
     unsafe {
         ffi::run(|| {
             let block = ffi::input(block_ptr, block_len, "block")?;
-            let witness = parse_witness(ffi::input(witness_ptr, witness_len, "witness")?)?;
+            let mut witness = parse_witness(ffi::input(witness_ptr, witness_len, "witness")?)?;
             let chain = chain(ffi::input(chain_ptr, chain_len, "chain")?)?;
+            if flags & STF_MINIMAL_WITNESS != 0 {
+                let request = if flags & STF_PAYLOAD != 0 { Request::Payload(block) } else { Request::Block(block) };
+                if let Ok(minimal) = minimal_witness(&chain, request, &witness) {
+                    witness = minimal;
+                }
+            }
             let input = GuestInput {
                 chain,
                 block: block.to_vec().into(),

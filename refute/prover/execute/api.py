@@ -19,6 +19,7 @@ from refute.prover.execute.errors import InvalidBlockError, InvalidChainConfigEr
 CHECK_HEADER = 1
 STRICT_WITNESS = 2
 PAYLOAD = 4
+MINIMAL_WITNESS = 8
 
 # Ethereum fork and blockchain-test network names; any other string names a shipped chain.
 ETHEREUM_FORK_NAMES = frozenset(
@@ -215,10 +216,17 @@ def guest_input(
     *,
     check_header: bool = True,
     payload: bool = False,
+    minimal: bool = True,
 ) -> bytes:
     """The ``block`` zkVM guest's input (RLP envelope): a block, or with ``payload`` the RLP
-    OP payload attributes the guest builds the block from."""
-    flags = (CHECK_HEADER if check_header else 0) | (PAYLOAD if payload else 0)
+    OP payload attributes the guest builds the block from.
+
+    With ``minimal`` (the default) the block is first executed here and the guest is given only
+    the witness nodes, codes and headers it reads: the guest hashes every node and code it is
+    given, and a preimage-store witness (kona's fixtures list every preimage as both a node and a
+    code) would otherwise cost it several times the execution itself. A block that cannot be
+    executed from ``witness`` keeps the witness as given, so the guest meets the same error."""
+    flags = (CHECK_HEADER if check_header else 0) | (PAYLOAD if payload else 0) | (MINIMAL_WITNESS if minimal else 0)
     data = block_bytes(block)
     return _call("stf_guest_input", data, witness_bytes(witness), chain_bytes(chain), flags)
 

@@ -31,8 +31,9 @@ fn main() {
         eprintln!("refute-phase {name} {}", now - last);
         last = now;
     };
-    let mut bytes = Vec::new();
-    env::stdin().read_to_end(&mut bytes).expect("reading guest input");
+    let mut stdin = env::stdin();
+    let mut bytes = refute_stf::input::read_list(|buf| stdin.read_exact(buf));
+    stdin.read_to_end(&mut bytes).expect("reading guest input");
     let input = GuestInput::decode(&bytes).unwrap_or_else(|e| panic!("{}: {e}", e.kind()));
     phase("input");
     let outcome = input.execute_observed(&mut |name| phase(name)).unwrap_or_else(|e| panic!("{}: {e}", e.kind()));

@@ -101,12 +101,26 @@ pub fn decode(blob: &[u8]) -> DaResult<Vec<u8>> {
         let spos = 4 + len + pos;
         return Err(blob_err(stream_to_blob_offset(spos), format!("non-zero byte after the declared length {len}")));
     }
-    if let Some(pos) = blob[rounds * 128..].iter().position(|&b| b != 0) {
+    if let Some(pos) = first_non_zero(&blob[rounds * 128..]) {
         return Err(blob_err(rounds * 128 + pos, format!("non-zero byte after the declared length {len}")));
     }
     stream.truncate(4 + len);
     stream.drain(..4);
     Ok(stream)
+}
+
+/// The index of the first non-zero byte of `bytes`, testing aligned words
+/// four bytes at a time.
+///
+/// Why: a blob's unused tail is usually most of its 128 KiB, and in the zkVM a
+/// byte-by-byte test of it costs about half a million cycles per blob.
+fn first_non_zero(bytes: &[u8]) -> Option<usize> {
+    // SAFETY: every bit pattern is a valid `u32`; `align_to` only views the
+    // aligned middle of the slice as words.
+    let (head, words, _) = unsafe { bytes.align_to::<u32>() };
+    let zero_words = if head.iter().all(|&b| b == 0) { words.iter().take_while(|&&w| w == 0).count() } else { 0 };
+    let from = if zero_words == 0 { 0 } else { head.len() + 4 * zero_words };
+    bytes[from..].iter().position(|&b| b != 0).map(|pos| from + pos)
 }
 
 /// Where byte `spos` of the 127-byte-round stream lives in the blob (for the
@@ -122,5 +136,29 @@ fn stream_to_blob_offset(spos: usize) -> usize {
         64..=94 => base + 65 + (i - 64),
         95 => base + 64,
         _ => base + 97 + (i - 96),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn the_word_test_finds_the_byte_test_s_index(
+            len in 0usize..200,
+            offset in 0usize..8,
+            nonzero in proptest::collection::vec((0usize..200, 1u8..), 0..3),
+        ) {
+            let mut buf = alloc::vec![0u8; offset + len];
+            for (at, value) in nonzero {
+                if at < len {
+                    buf[offset + at] = value;
+                }
+            }
+            let bytes = &buf[offset..];
+            prop_assert_eq!(first_non_zero(bytes), bytes.iter().position(|&b| b != 0));
+        }
     }
 }

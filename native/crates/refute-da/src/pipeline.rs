@@ -5,6 +5,7 @@
 
 use alloc::{format, vec::Vec};
 
+use alloy_primitives::Bytes;
 use alloy_rlp::{Encodable, Header};
 use refute_forks::{OpForkSchedule, OpHardfork};
 
@@ -62,7 +63,9 @@ pub enum InputKind {
 pub struct Input {
     pub l1_block: u64,
     pub kind: InputKind,
-    pub data: Vec<u8>,
+    /// Shared, not owned: a caller holding the blobs and calldata already (the
+    /// fault program's input) hands them over without copying 128 KiB per blob.
+    pub data: Bytes,
 }
 
 /// A decoded channel and what came out of it.

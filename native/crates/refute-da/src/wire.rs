@@ -100,7 +100,7 @@ pub fn decode_request_config(data: &[u8]) -> DaResult<(RequestConfig, Vec<Input>
         };
         let len = be_u32(&mut r, "len")? as usize;
         let data = r.bytes(len, "input data")?.to_vec();
-        inputs.push(Input { l1_block, kind, data });
+        inputs.push(Input { l1_block, kind, data: data.into() });
     }
     if r.remaining() != 0 {
         return Err(err(&r, "trailing bytes"));
@@ -165,8 +165,8 @@ mod tests {
     #[test]
     fn round_trip() {
         let inputs = [
-            Input { l1_block: 5, kind: InputKind::OpBlob, data: alloc::vec![1, 2, 3] },
-            Input { l1_block: 6, kind: InputKind::BatcherData, data: Vec::new() },
+            Input { l1_block: 5, kind: InputKind::OpBlob, data: alloc::vec![1, 2, 3].into() },
+            Input { l1_block: 6, kind: InputKind::BatcherData, data: Default::default() },
         ];
         for cfg in [config(0), config(450), RequestConfig { forks: OpForkSchedule::default(), ..config(9) }] {
             let bytes = encode_request(&cfg, &inputs);
@@ -175,7 +175,7 @@ mod tests {
             assert_eq!(back, cfg);
             assert_eq!(got.len(), 2);
             assert_eq!(
-                (got[0].l1_block, got[0].kind, got[0].data.as_slice()),
+                (got[0].l1_block, got[0].kind, &got[0].data[..]),
                 (5, InputKind::OpBlob, &[1u8, 2, 3][..])
             );
             assert_eq!((got[1].l1_block, got[1].kind), (6, InputKind::BatcherData));

@@ -71,8 +71,10 @@ fn unichain_blob_tests_cover_the_fixture_folder() {
 #[test]
 fn unichain_channel_gives_published_span_batch() {
     let Some(blobs) = common::unichain_blobs() else { return };
-    let inputs: Vec<Input> =
-        blobs.into_iter().map(|data| Input { l1_block: 24149392, kind: InputKind::OpBlob, data }).collect();
+    let inputs: Vec<Input> = blobs
+        .into_iter()
+        .map(|data| Input { l1_block: 24149392, kind: InputKind::OpBlob, data: data.into() })
+        .collect();
     let rec = run(&inputs, &fjord_config(130)).unwrap();
     assert_eq!(rec.channels.len(), 1);
     let ch = &rec.channels[0];
@@ -149,7 +151,8 @@ fn kona_batcher_tx_gives_one_span_batch() {
     assert_eq!(frames.len(), 1);
     assert_eq!(hex::encode(frames[0].channel_id), "ac329933f5efdcc35ccd284232a376d3");
     assert_eq!((frames[0].number, frames[0].data.len(), frames[0].is_last), (0, 119799, true));
-    let rec = run(&[Input { l1_block: 1, kind: InputKind::BatcherData, data: calldata }], &fjord_config(10)).unwrap();
+    let rec =
+        run(&[Input { l1_block: 1, kind: InputKind::BatcherData, data: calldata.into() }], &fjord_config(10)).unwrap();
     assert_eq!(rec.channels.len(), 1);
     assert_eq!(rec.channels[0].decompressed_len, 240308);
     assert_eq!(rec.channels[0].algorithm, Algorithm::Zlib);

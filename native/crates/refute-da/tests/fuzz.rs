@@ -114,7 +114,7 @@ fn unichain_frame_mutations_never_panic() {
             for (at, v) in edits {
                 m[at] = v;
             }
-            let inputs = [Input { l1_block: 1, kind: InputKind::BatcherData, data: m }];
+            let inputs = [Input { l1_block: 1, kind: InputKind::BatcherData, data: m.into() }];
             let _ = run(&inputs, &cfg());
             Ok(())
         })

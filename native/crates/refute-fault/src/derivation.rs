@@ -110,17 +110,13 @@ pub fn batcher_data(
                             ))
                         })?;
                         data.blob_hashes.push(*versioned_hash);
-                        data.inputs.push(Input {
-                            l1_block: block.number,
-                            kind: InputKind::OpBlob,
-                            data: blob.to_vec(),
-                        });
+                        data.inputs.push(Input { l1_block: block.number, kind: InputKind::OpBlob, data: blob.clone() });
                     }
                 }
                 _ => data.inputs.push(Input {
                     l1_block: block.number,
                     kind: InputKind::BatcherData,
-                    data: tx.input().to_vec(),
+                    data: tx.input().clone(),
                 }),
             }
         }

@@ -396,7 +396,7 @@ fn reconstruct(config: &RollupConfig, blobs: &[Bytes]) -> pipeline::Reconstructi
     };
     let rules = PipelineConfig::at(derive, &config.forks, config.genesis_l2_time, config.channel_timeout_bedrock);
     let inputs: Vec<Input> =
-        blobs.iter().map(|b| Input { l1_block: 102, kind: InputKind::OpBlob, data: b.to_vec() }).collect();
+        blobs.iter().map(|b| Input { l1_block: 102, kind: InputKind::OpBlob, data: b.clone() }).collect();
     pipeline::run(&inputs, &rules).unwrap()
 }
 

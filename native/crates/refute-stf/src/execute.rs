@@ -19,7 +19,7 @@ use alloy_consensus::{
     TxType,
 };
 use alloy_eips::{eip4895::Withdrawal, eip7685::Requests, Typed2718};
-use alloy_primitives::{b256, logs_bloom, map::B256Set, Address, Bloom, Bytes, Log, B256, U256};
+use alloy_primitives::{b256, keccak256, logs_bloom, map::B256Set, Address, Bloom, Bytes, Log, B256, U256};
 use revm::{
     context::{BlockEnv, CfgEnv, Context, ContextTr, TxEnv},
     context_interface::{block::BlobExcessGasAndPrice, result::EVMError},
@@ -178,26 +178,60 @@ pub fn execute_request_observed(
 ) -> Result<BlockOutcome, StfError> {
     let store = NodeStore::from_nodes(witness.state.iter().cloned());
     observe(PHASES[0]);
-    let run = match (chain, request) {
-        (ChainSpec::Ethereum(c), Request::Block(bytes)) => {
-            let block = decode_block(bytes)?;
-            execute_with_store(c, &block, &witness.headers, &store, &witness.codes, opts)?
-        }
-        (ChainSpec::Op(spec), Request::Block(bytes)) => {
-            crate::op::block::execute_op_block(spec, bytes, &witness.headers, &store, &witness.codes, opts)?
-        }
-        (ChainSpec::Op(spec), Request::Payload(bytes)) => {
-            let payload = crate::op::OpPayload::decode(bytes)?;
-            crate::op::execute_payload(spec, &payload, &witness.headers, &store, &witness.codes)?
-        }
-        (ChainSpec::Ethereum(_), Request::Payload(_)) => {
-            return Err(StfError::Config("payload attributes are an OP Stack input; give an OP chain".into()))
-        }
-    };
+    let run = run_request(chain, request, witness, &store, opts)?;
     observe(PHASES[1]);
     let outcome = finish(run, witness, &store, opts);
     observe(PHASES[2]);
     outcome
+}
+
+/// The part of `witness` that executing `request` reads: the trie nodes it
+/// fetched and the codes it ran (each once, in the witness's order) and the
+/// headers from the oldest one BLOCKHASH reached.
+///
+/// Why: a witness taken from a preimage store (kona's fixtures) lists every
+/// preimage as both a trie node and a code, and the guest hashes everything it
+/// is given (and analyses every code), so most of its work would be spent on
+/// data the block never touches. The minimal witness proves the same block:
+/// the guest still checks every node against the state root it hangs from.
+/// Fails as execution does when the block cannot be executed from `witness`.
+pub fn minimal_witness(chain: &ChainSpec, request: Request<'_>, witness: &Witness) -> Result<Witness, StfError> {
+    let store = NodeStore::from_nodes(witness.state.iter().cloned());
+    let opts = ExecOptions { check_header: false, strict_witness: false };
+    let run = run_request(chain, request, witness, &store, opts)?;
+    let mut used_nodes = store.used();
+    let state = witness.state.iter().filter(|n| used_nodes.remove(&keccak256(n))).cloned().collect();
+    let mut used_codes = run.used_codes;
+    let codes = witness.codes.iter().filter(|c| used_codes.remove(&keccak256(c))).cloned().collect();
+    let needed_from = run.oldest_block_hash.unwrap_or(run.outcome.number.saturating_sub(1));
+    let headers = witness.headers.iter().filter(|h| h.number >= needed_from).cloned().collect();
+    Ok(Witness { headers, codes, state, keys: Vec::new() })
+}
+
+/// Executes `request` over `store` (the nodes of `witness.state`).
+fn run_request(
+    chain: &ChainSpec,
+    request: Request<'_>,
+    witness: &Witness,
+    store: &NodeStore,
+    opts: ExecOptions,
+) -> Result<Execution, StfError> {
+    Ok(match (chain, request) {
+        (ChainSpec::Ethereum(c), Request::Block(bytes)) => {
+            let block = decode_block(bytes)?;
+            execute_with_store(c, &block, &witness.headers, store, &witness.codes, opts)?
+        }
+        (ChainSpec::Op(spec), Request::Block(bytes)) => {
+            crate::op::block::execute_op_block(spec, bytes, &witness.headers, store, &witness.codes, opts)?
+        }
+        (ChainSpec::Op(spec), Request::Payload(bytes)) => {
+            let payload = crate::op::OpPayload::decode(bytes)?;
+            crate::op::execute_payload(spec, &payload, &witness.headers, store, &witness.codes)?
+        }
+        (ChainSpec::Ethereum(_), Request::Payload(_)) => {
+            return Err(StfError::Config("payload attributes are an OP Stack input; give an OP chain".into()))
+        }
+    })
 }
 
 /// Witness accounting, and with `strict_witness` the rejection of unused parts.

@@ -16,6 +16,60 @@ use crate::{
     witness::Witness,
 };
 
+/// Inputs larger than this are read as a stream of unknown length rather than
+/// into one buffer sized by their header (no allocation is made from an
+/// unchecked claim larger than the zkVM's memory).
+pub const MAX_PREALLOCATED_INPUT: usize = 1 << 28;
+
+/// Reads one RLP list (a guest's whole input) into a buffer of exactly its
+/// size: the header, then the payload the header announces.
+///
+/// Why: `read_to_end` grows its buffer by doubling, so a guest reading a
+/// 128 KiB blob that way copies it about twice more and touches twice the
+/// pages; the list header says the size up front. A first byte that is not a
+/// list header, a malformed or oversized length, or a stream shorter than the
+/// header's claim returns the bytes read so far: the caller reads the rest to
+/// the end and the decoder reports what is wrong, as it would have. Bytes after
+/// the list are left for the caller, whose decoder rejects them.
+pub fn read_list<E>(mut read_exact: impl FnMut(&mut [u8]) -> Result<(), E>) -> Vec<u8> {
+    let mut head = [0u8; 9];
+    if read_exact(&mut head[..1]).is_err() {
+        return Vec::new();
+    }
+    let length_bytes = head[0].saturating_sub(0xf7) as usize;
+    if head[0] < 0xc0 || read_exact(&mut head[1..1 + length_bytes]).is_err() {
+        return head[..1].to_vec();
+    }
+    let head = &head[..1 + length_bytes];
+    let total = list_payload_length(head)
+        .and_then(|payload| payload.checked_add(head.len()))
+        .filter(|&total| total <= MAX_PREALLOCATED_INPUT);
+    let Some(total) = total else { return head.to_vec() };
+    let mut bytes = Vec::with_capacity(total);
+    bytes.extend_from_slice(head);
+    bytes.resize(total, 0);
+    if read_exact(&mut bytes[head.len()..]).is_err() {
+        // Only a stream that ended early fails here; keep what the header gave.
+        bytes.truncate(head.len());
+    }
+    bytes
+}
+
+/// The payload length a whole RLP list header (`0xc0`–`0xf7`, or `0xf8`–`0xff`
+/// and its length bytes) announces, if it is canonical. (alloy-rlp's
+/// `Header::decode` needs the payload present as well, which is what the
+/// header is read to size.)
+fn list_payload_length(head: &[u8]) -> Option<usize> {
+    match *head {
+        [b @ 0xc0..=0xf7] => Some(usize::from(b - 0xc0)),
+        [0xf8..=0xff, first, ..] if first != 0 => {
+            let length = head[1..].iter().fold(0u64, |v, &b| v << 8 | u64::from(b));
+            usize::try_from(length).ok().filter(|&length| length >= 56)
+        }
+        _ => None,
+    }
+}
+
 /// Everything the guest reads.
 #[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
 pub struct GuestInput {
@@ -90,5 +144,58 @@ impl GuestJournal {
     pub fn decode(mut bytes: &[u8]) -> Result<Self, StfError> {
         <GuestJournal as alloy_rlp::Decodable>::decode(&mut bytes)
             .map_err(|e| StfError::MalformedWitness(alloc::format!("guest journal RLP: {e}")))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `read_exact` over `stream`, as `std::io::Read::read_exact` behaves: a
+    /// short read consumes what there was and fails.
+    fn reader(stream: &[u8]) -> impl FnMut(&mut [u8]) -> Result<(), ()> + '_ {
+        let mut at = 0;
+        move |buf: &mut [u8]| {
+            let n = buf.len().min(stream.len() - at);
+            buf[..n].copy_from_slice(&stream[at..at + n]);
+            at += n;
+            if n == buf.len() {
+                Ok(())
+            } else {
+                Err(())
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn reads_exactly_one_list(items in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..300), 0..40), trailing in proptest::collection::vec(any::<u8>(), 0..4)) {
+            let list: Vec<Bytes> = items.into_iter().map(Bytes::from).collect();
+            let encoded = alloy_rlp::encode(&list);
+            let stream = [encoded.clone(), trailing].concat();
+            let read = read_list(reader(&stream));
+            prop_assert_eq!(&read, &encoded);
+            prop_assert_eq!(read.capacity(), encoded.len());
+        }
+
+        #[test]
+        fn anything_else_yields_a_prefix_of_the_stream(stream in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let read = read_list(reader(&stream));
+            prop_assert!(stream.starts_with(&read));
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_whole_list_is_left_to_the_decoder() {
+        let list = alloy_rlp::encode(vec![Bytes::from(vec![7u8; 100])]);
+        // Not a list, a non-canonical length, an oversized claim, a stream that ends early.
+        assert_eq!(read_list(reader(&[0x83, 1, 2, 3])), [0x83]);
+        assert_eq!(read_list(reader(&[0xf8, 0x05, 1, 2, 3, 4, 5])), [0xf8, 0x05]);
+        assert_eq!(read_list(reader(&[0xfb, 0xff, 0xff, 0xff, 0xff])), [0xfb, 0xff, 0xff, 0xff, 0xff]);
+        assert_eq!(read_list(reader(&list[..50])), list[..2]);
+        assert_eq!(read_list(reader(&[])), Vec::<u8>::new());
+        assert_eq!(read_list(reader(&[0xf9, 0x01])), [0xf9]);
     }
 }

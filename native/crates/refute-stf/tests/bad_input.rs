@@ -50,6 +50,36 @@ fn extracted_witness_is_exact() {
 }
 
 #[test]
+fn the_minimal_witness_drops_exactly_what_the_block_does_not_read() {
+    let Some((chain, block, w)) = simple_tx() else { return };
+    let spec = refute_stf::ChainSpec::Ethereum(chain.clone());
+    let request = refute_stf::execute::Request::Block(&block);
+    // Padded as a preimage store pads it: every node also listed as a code, every code as a
+    // node, junk of both kinds, duplicates.
+    let junk = Bytes::from(alloy_rlp::encode(vec![Bytes::from(vec![0x20; 32]), Bytes::from(vec![7u8; 40])]));
+    let mut padded = w.clone();
+    padded.state = [w.codes.clone(), vec![junk.clone()], w.state.clone(), w.state.clone()].concat();
+    padded.codes = [w.state.clone(), vec![junk, Bytes::from_static(&[0x60, 0x00])], w.codes.clone()].concat();
+    let minimal = refute_stf::execute::minimal_witness(&spec, request, &padded).unwrap();
+    let sorted = |v: &[Bytes]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(&minimal.state), sorted(&w.state));
+    assert_eq!(sorted(&minimal.codes), sorted(&w.codes));
+    assert_eq!(minimal.headers, w.headers);
+    let strict = ExecOptions { check_header: true, strict_witness: true };
+    let expected = execute_block(&chain, &block, &w, strict).unwrap();
+    assert_eq!(execute_block(&chain, &block, &minimal, strict).unwrap(), expected);
+    // A witness the block cannot run from fails as execution fails.
+    let mut short = w.clone();
+    short.state.pop();
+    let err = refute_stf::execute::minimal_witness(&spec, request, &short).unwrap_err();
+    assert!(matches!(err, StfError::Trie { .. }), "{err}");
+}
+
+#[test]
 fn altered_nodes_are_missing_nodes() {
     let Some((chain, block, w)) = simple_tx() else { return };
     for i in 0..w.state.len() {

@@ -25,18 +25,71 @@ const HALF_N: Fe =
 /// n − 2, the inversion exponent modulo n.
 const N_MINUS_2: Fe =
     [0xd036_413f, 0xbfd2_5e8c, 0xaf48_a03b, 0xbaae_dce6, 0xffff_fffe, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff];
-/// p − 2, the inversion exponent modulo p.
+/// p − 2, the inversion exponent modulo p ([`invert_p`]'s addition chain computes it).
+#[cfg(test)]
 const P_MINUS_2: Fe =
     [0xffff_fc2d, 0xffff_fffe, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff];
-/// (p + 1) / 4: since p ≡ 3 (mod 4), a square root of a square a is a^((p+1)/4).
+/// (p + 1) / 4: since p ≡ 3 (mod 4), a square root of a square a is a^((p+1)/4)
+/// ([`sqrt_candidate`]'s addition chain computes it).
+#[cfg(test)]
 const SQRT_EXPONENT: Fe =
     [0xbfff_ff0c, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0x3fff_ffff];
 /// The curve's b in y² = x³ + 7.
 const B: Fe = [7, 0, 0, 0, 0, 0, 0, 0];
 
-/// a⁻¹ mod p for a non-zero a < p.
+/// a⁻¹ mod p for a non-zero a < p: a^(p−2), whose bits are 223 ones, a zero,
+/// 22 ones, then `0000101101`.
 fn invert_p(a: &Fe) -> Fe {
-    field::pow(a, &P_MINUS_2, &P)
+    let ones = OnesPowers::of(a);
+    let t = times(&squarings(&ones.x223, 23), &ones.x22);
+    let t = times(&squarings(&t, 5), a);
+    let t = times(&squarings(&t, 3), &ones.x2);
+    times(&squarings(&t, 2), a)
+}
+
+/// a^((p+1)/4), whose bits are 223 ones, a zero, 22 ones, then `00001100`.
+fn sqrt_candidate(a: &Fe) -> Fe {
+    let ones = OnesPowers::of(a);
+    let t = times(&squarings(&ones.x223, 23), &ones.x22);
+    let t = times(&squarings(&t, 6), &ones.x2);
+    squarings(&t, 2)
+}
+
+/// `a^(2^k − 1)` (k ones in the exponent) for the runs of ones that p − 2 and
+/// (p + 1)/4 are made of, by libsecp256k1's addition chain: 222 squarings and
+/// 11 multiplications, where a 4-bit window over either exponent costs about
+/// 250 squarings and 78 multiplications.
+struct OnesPowers {
+    x2: Fe,
+    x22: Fe,
+    x223: Fe,
+}
+
+impl OnesPowers {
+    fn of(a: &Fe) -> Self {
+        let x2 = times(&field::square(a, &P), a);
+        let x3 = times(&field::square(&x2, &P), a);
+        let x6 = times(&squarings(&x3, 3), &x3);
+        let x9 = times(&squarings(&x6, 3), &x3);
+        let x11 = times(&squarings(&x9, 2), &x2);
+        let x22 = times(&squarings(&x11, 11), &x11);
+        let x44 = times(&squarings(&x22, 22), &x22);
+        let x88 = times(&squarings(&x44, 44), &x44);
+        let x176 = times(&squarings(&x88, 88), &x88);
+        let x220 = times(&squarings(&x176, 44), &x44);
+        let x223 = times(&squarings(&x220, 3), &x3);
+        OnesPowers { x2, x22, x223 }
+    }
+}
+
+/// `a^(2^k) mod p`.
+fn squarings(a: &Fe, k: usize) -> Fe {
+    (0..k).fold(*a, |acc, _| field::square(&acc, &P))
+}
+
+/// `a·b mod p`.
+fn times(a: &Fe, b: &Fe) -> Fe {
+    field::mul(a, b, &P)
 }
 
 /// a⁻¹ mod n for a non-zero a < n.
@@ -48,7 +101,7 @@ fn invert_n(a: &Fe) -> Fe {
 /// `None` if x³ + 7 is not a square.
 fn decompress(x: &Fe, y_odd: bool) -> Option<(Fe, Fe)> {
     let y2 = field::add(&field::mul(&field::square(x, &P), x, &P), &B, &P);
-    let y = field::pow(&y2, &SQRT_EXPONENT, &P);
+    let y = sqrt_candidate(&y2);
     if field::square(&y, &P) != y2 {
         return None;
     }

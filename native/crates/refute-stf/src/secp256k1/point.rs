@@ -197,15 +197,10 @@ pub fn lincomb(u1: &Fe, u2: &Fe, r: (Fe, Fe)) -> Jacobian {
 /// window over tables of ±R's and ±λR's multiples built here, an 8-bit window
 /// over the constant table of G's (λ and the sign applied per addition).
 fn lincomb_split((a1, a2): (glv::Half, glv::Half), (b1, b2): (glv::Half, glv::Half), r: (Fe, Fe)) -> Jacobian {
-    let r1 = if b1.negative { (r.0, negate(&r.1)) } else { r };
-    let mut r1_table = [Jacobian::from_affine(r1.0, r1.1); 15]; // entry k − 1 is k·(±R)
-    for k in 1..15 {
-        r1_table[k] = r1_table[k - 1].add_affine(&r1.0, &r1.1);
-    }
-    // λ·(X : Y : Z) = (β·X : Y : Z); the sign of b₂ relative to b₁ flips Y.
+    let r1_table = multiples((r.0, signed(&r.1, b1.negative))); // k·(±R)
+                                                                // λ·(X : Y : Z) = (β·X : Y : Z); the sign of b₂ relative to b₁ flips Y.
     let flip = b1.negative != b2.negative;
-    let r2_table =
-        r1_table.map(|p| Jacobian { x: mul(&glv::BETA, &p.x), y: if flip { negate(&p.y) } else { p.y }, z: p.z });
+    let r2_table = r1_table.map(|p| Jacobian { x: mul(&glv::BETA, &p.x), y: signed(&p.y, flip), z: p.z });
     let mut acc = Jacobian::INFINITY;
     for i in (0..32).rev() {
         if !acc.is_infinity() {
@@ -237,6 +232,16 @@ fn lincomb_split((a1, a2): (glv::Half, glv::Half), (b1, b2): (glv::Half, glv::Ha
     acc
 }
 
+/// `1·P … 15·P` for an affine `P` (entry `k − 1` is `k·P`): the table of a
+/// 4-bit window.
+fn multiples(p: (Fe, Fe)) -> [Jacobian; 15] {
+    let mut table = [Jacobian::from_affine(p.0, p.1); 15];
+    for k in 1..15 {
+        table[k] = table[k - 1].add_affine(&p.0, &p.1);
+    }
+    table
+}
+
 /// `−y mod p`, loose.
 fn negate(y: &Fe) -> Fe {
     sub(&ZERO, y)
@@ -256,10 +261,7 @@ fn signed(y: &Fe, negative: bool) -> Fe {
 /// table of `R`'s multiples built here and an 8-bit window over the constant
 /// table of `G`'s.
 pub fn lincomb_plain(u1: &Fe, u2: &Fe, r: (Fe, Fe)) -> Jacobian {
-    let mut r_table = [Jacobian::from_affine(r.0, r.1); 15]; // entry k − 1 is k·R
-    for k in 1..15 {
-        r_table[k] = r_table[k - 1].add_affine(&r.0, &r.1);
-    }
+    let r_table = multiples(r);
     let mut acc = Jacobian::INFINITY;
     for i in (0..64).rev() {
         if !acc.is_infinity() {

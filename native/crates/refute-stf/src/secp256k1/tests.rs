@@ -140,6 +140,26 @@ fn interesting_u256() -> impl Strategy<Value = U256> {
 
 proptest! {
     #[test]
+    fn the_addition_chains_are_the_exponentiations(a in any::<[u64; 4]>()) {
+        let p = field::to_u256(&P);
+        let a = field::from_u256(U256::from_limbs(a).reduce_mod(p));
+        prop_assert_eq!(invert_p(&a), field::pow(&a, &P_MINUS_2, &P));
+        prop_assert_eq!(sqrt_candidate(&a), field::pow(&a, &SQRT_EXPONENT, &P));
+    }
+}
+
+#[test]
+fn the_addition_chains_at_the_edges() {
+    let p = field::to_u256(&P);
+    for a in [U256::ZERO, U256::from(1), U256::from(2), p - U256::from(1), p - U256::from(2)] {
+        let a = field::from_u256(a);
+        assert_eq!(invert_p(&a), field::pow(&a, &P_MINUS_2, &P));
+        assert_eq!(sqrt_candidate(&a), field::pow(&a, &SQRT_EXPONENT, &P));
+    }
+}
+
+proptest! {
+    #[test]
     fn recovers_the_signer(secret in any::<[u8; 32]>(), message in any::<Vec<u8>>()) {
         let Ok(key) = SigningKey::from_bytes(&secret.into()) else { return Ok(()) };
         let hash = keccak256(&message);
