@@ -174,10 +174,7 @@ mod tests {
             let (back, got) = decode_request_config(&bytes).unwrap();
             assert_eq!(back, cfg);
             assert_eq!(got.len(), 2);
-            assert_eq!(
-                (got[0].l1_block, got[0].kind, &got[0].data[..]),
-                (5, InputKind::OpBlob, &[1u8, 2, 3][..])
-            );
+            assert_eq!((got[0].l1_block, got[0].kind, &got[0].data[..]), (5, InputKind::OpBlob, &[1u8, 2, 3][..]));
             assert_eq!((got[1].l1_block, got[1].kind), (6, InputKind::BatcherData));
         }
     }

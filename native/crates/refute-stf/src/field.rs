@@ -137,129 +137,37 @@ pub fn neg(a: &Fe, m: &Fe) -> Fe {
     sub(&ZERO, a, m)
 }
 
-/// RISC Zero's bigint2 program for `a · b mod m` on 256-bit operands
-/// (`modmul_256.blob` of risc0-zkos-v1compat 2.2.3, whose kernel runs the same
-/// program for the v1 `sys_bigint` call): a header (nondet program, verify
-/// program, constants and temporary sizes in words) and the three sections.
-/// The circuit checks `a · b = q · m + out` for the prover's `q` and `out`.
-#[cfg(target_os = "zkvm")]
-static MODMUL_256: [u32; 82] = [
-    0x0000_002e,
-    0x0000_0020,
-    0x0000_0000,
-    0x0000_0014,
-    0x6362_6962,
-    0x0000_0001,
-    0x0000_0000,
-    0x0000_0003,
-    0x0000_0000,
-    0x0000_0008,
-    0x0000_0020,
-    0x0000_0000,
-    0x0000_00ff,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_003f,
-    0x0000_0000,
-    0x001f_c020,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_0041,
-    0x0000_0000,
-    0x0000_00ff,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_0000,
-    0x0000_0003,
-    0x0000_000b,
-    0x0000_0003,
-    0x0000_000c,
-    0x0000_0003,
-    0x0000_000d,
-    0x0000_001a,
-    0x0000_0100,
-    0x0003_002c,
-    0x0000_0200,
-    0x0003_000b,
-    0x0000_0200,
-    0x0000_0004,
-    0x0000_050e,
-    0x0000_0024,
-    0x0000_0402,
-    0x11a2_0004,
-    0x11a2_0003,
-    0x11a2_0002,
-    0x11a2_0001,
-    0x12a2_0000,
-    0x01ad_0001,
-    0x03ad_0000,
-    0x016b_0001,
-    0x026b_0000,
-    0x016c_0001,
-    0x036c_0000,
-    0x11ae_0001,
-    0x13ae_0000,
-    0x2400_0005,
-    0x2500_0005,
-    0x2100_0005,
-    0x2400_0004,
-    0x2500_0004,
-    0x2100_0004,
-    0x2400_0003,
-    0x2500_0003,
-    0x2100_0003,
-    0x2400_0002,
-    0x2500_0002,
-    0x2100_0002,
-    0x2400_0001,
-    0x2500_0001,
-    0x2100_0001,
-    0x2400_0000,
-    0x2500_0000,
-    0x2600_0000,
-    0x2000_0000,
-];
-
 /// `a · b mod m` for any 256-bit `a` and `b` (neither needs to be reduced):
-/// one run of the zkVM's bigint accelerator.
+/// one run of RISC Zero's bigint2 `modmul_256` program (risc0-bigint2).
 ///
 /// The program's quotient holds 65 bytes, room for `a · b / m` of any two
 /// 256-bit operands, and the circuit checks `a · b = q · m + out` whatever
 /// their size; only `out < m` is left to the caller, and checked here. Callers
 /// may therefore pass sums of two residues (below `2m`) unreduced, saving the
 /// comparison and subtraction a modular addition costs.
-///
-/// Why the bigint2 call rather than `sys_bigint`: the v1 call traps into the
-/// compatibility kernel, which checks its arguments in software and then runs
-/// this same program; calling the program directly skips that detour on the
-/// hottest operation of sender recovery and the blob binding.
 #[cfg(target_os = "zkvm")]
 pub fn mul(a: &Fe, b: &Fe, m: &Fe) -> Fe {
-    use risc0_zkvm_platform::syscall::sys_bigint2_4;
     let mut out = ZERO;
-    // SAFETY: the program is word-aligned with its header's section sizes; the
-    // operands and the result are live, word-aligned arrays of 8 words, the
-    // width the program reads and writes.
-    unsafe {
-        sys_bigint2_4(
-            MODMUL_256.as_ptr().cast::<u8>(),
-            a.as_ptr(),
-            b.as_ptr(),
-            m.as_ptr(),
-            out.as_mut_ptr().cast_const(),
-        )
-    };
+    risc0_bigint2::field::unchecked::modmul_256(a, b, m, &mut out);
     // The circuit proves out ≡ a·b (mod m); canonical form is checked here.
     assert!(lt(&out, m), "the bigint accelerator returned a product not below the modulus");
     out
+}
+
+/// `a⁻¹ mod m` for `0 < a < m` and a prime `m`: one run of the bigint2
+/// `modinv_256` program (the circuit checks `a · out ≡ 1`; risc0-bigint2's
+/// checked call asserts `out < m`).
+#[cfg(target_os = "zkvm")]
+pub fn invert_prime(a: &Fe, m: &Fe) -> Fe {
+    let mut out = ZERO;
+    risc0_bigint2::field::modinv_256(a, m, &mut out);
+    out
+}
+
+/// `a⁻¹ mod m` for `0 < a < m` and a prime `m`, by Fermat: `a^(m−2)`.
+#[cfg(not(target_os = "zkvm"))]
+pub fn invert_prime(a: &Fe, m: &Fe) -> Fe {
+    pow(a, &sub_words(m, &[2, 0, 0, 0, 0, 0, 0, 0]).0, m)
 }
 
 /// `a · b mod m` for any 256-bit `a` and `b` (see the zkVM version).

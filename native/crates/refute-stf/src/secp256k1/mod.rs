@@ -8,6 +8,7 @@
 //! the double-scalar multiplication — is the same code on both, and the host
 //! build is tested against k256.
 
+mod affine;
 mod g_table;
 mod glv;
 mod point;
@@ -23,6 +24,7 @@ const N: Fe = [0xd036_4141, 0xbfd2_5e8c, 0xaf48_a03b, 0xbaae_dce6, 0xffff_fffe, 
 const HALF_N: Fe =
     [0x681b_20a0, 0xdfe9_2f46, 0x57a4_501d, 0x5d57_6e73, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0x7fff_ffff];
 /// n − 2, the inversion exponent modulo n.
+#[cfg(test)]
 const N_MINUS_2: Fe =
     [0xd036_413f, 0xbfd2_5e8c, 0xaf48_a03b, 0xbaae_dce6, 0xffff_fffe, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff];
 /// p − 2, the inversion exponent modulo p ([`invert_p`]'s addition chain computes it).
@@ -92,9 +94,22 @@ fn times(a: &Fe, b: &Fe) -> Fe {
     field::mul(a, b, &P)
 }
 
-/// a⁻¹ mod n for a non-zero a < n.
+/// a⁻¹ mod n for a non-zero a < n (the accelerator's inversion in the guest,
+/// Fermat on the host).
 fn invert_n(a: &Fe) -> Fe {
-    field::pow(a, &N_MINUS_2, &N)
+    field::invert_prime(a, &N)
+}
+
+/// `u1·G + u2·R` in affine coordinates, `None` at infinity: in the guest the
+/// affine chain over the accelerator's point operations ([`affine`]), on the
+/// host (and for a scalar the GLV split cannot bound) the Jacobian chain.
+fn lincomb(u1: &Fe, u2: &Fe, r: (Fe, Fe)) -> Option<(Fe, Fe)> {
+    #[cfg(target_os = "zkvm")]
+    if let (Some(a), Some(b)) = (glv::split(u1), glv::split(u2)) {
+        use affine::PointOps;
+        return affine::Accelerated::coordinates(&affine::lincomb_split::<affine::Accelerated>(a, b, r));
+    }
+    point::lincomb(u1, u2, r).to_affine()
 }
 
 /// The curve point with x-coordinate `x` (< p) and y of the given parity, or
@@ -139,7 +154,7 @@ pub fn recover_address(prehash: B256, r: U256, s: U256, y_odd: bool) -> Result<A
     let r_inv = invert_n(&r);
     let u1 = field::neg(&field::mul(&r_inv, &z, &N), &N);
     let u2 = field::mul(&r_inv, &s, &N);
-    let (x, y) = point::lincomb(&u1, &u2, big_r).to_affine().ok_or("the recovered key is the point at infinity")?;
+    let (x, y) = lincomb(&u1, &u2, big_r).ok_or("the recovered key is the point at infinity")?;
     let mut key = [0u8; 64];
     key[..32].copy_from_slice(&field::to_be_bytes(&x));
     key[32..].copy_from_slice(&field::to_be_bytes(&y));
