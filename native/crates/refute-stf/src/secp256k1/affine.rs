@@ -24,10 +24,11 @@ pub(crate) trait PointOps {
     const INFINITY: Self::Point;
     /// The point (x, y), canonical coordinates, on the curve.
     fn point(x: Fe, y: Fe) -> Self::Point;
-    /// `a + b` for any two points.
-    fn add(a: &Self::Point, b: &Self::Point) -> Self::Point;
-    /// `2·a`.
-    fn double(a: &Self::Point) -> Self::Point;
+    /// `out = a + b` for any two points (written in place: a point is 72
+    /// bytes, and returning one costs the guest a copy per operation).
+    fn add(a: &Self::Point, b: &Self::Point, out: &mut Self::Point);
+    /// `out = 2·a`.
+    fn double(a: &Self::Point, out: &mut Self::Point);
     /// `(x, y)`, or `None` at infinity.
     fn coordinates(a: &Self::Point) -> Option<(Fe, Fe)>;
 }
@@ -47,16 +48,12 @@ impl PointOps for Accelerated {
         risc0_bigint2::ec::AffinePoint::new_unchecked(x, y)
     }
 
-    fn add(a: &Self::Point, b: &Self::Point) -> Self::Point {
-        let mut sum = Self::INFINITY;
-        a.add(b, &mut sum);
-        sum
+    fn add(a: &Self::Point, b: &Self::Point, out: &mut Self::Point) {
+        a.add(b, out);
     }
 
-    fn double(a: &Self::Point) -> Self::Point {
-        let mut twice = Self::INFINITY;
-        a.double(&mut twice);
-        twice
+    fn double(a: &Self::Point, out: &mut Self::Point) {
+        a.double(out);
     }
 
     fn coordinates(a: &Self::Point) -> Option<(Fe, Fe)> {
@@ -79,16 +76,29 @@ impl PointOps for Software {
         Some((x, y))
     }
 
-    fn add(a: &Self::Point, b: &Self::Point) -> Self::Point {
-        let (Some((x1, y1)), Some((x2, y2))) = (a, b) else { return a.or(*b) };
-        if x1 == x2 {
-            return if y1 == y2 { Self::double(a) } else { None };
-        }
-        let slope = field::mul(&field::sub(y2, y1, &P), &super::invert_p(&field::sub(x2, x1, &P)), &P);
-        Some(finish(slope, x1, y1, x2))
+    fn add(a: &Self::Point, b: &Self::Point, out: &mut Self::Point) {
+        *out = match (a, b) {
+            (Some((x1, y1)), Some((x2, y2))) if x1 != x2 => {
+                let slope = field::mul(&field::sub(y2, y1, &P), &super::invert_p(&field::sub(x2, x1, &P)), &P);
+                Some(finish(slope, x1, y1, x2))
+            }
+            (Some((_, y1)), Some((_, y2))) => return if y1 == y2 { Self::double(a, out) } else { *out = None },
+            _ => a.or(*b),
+        };
     }
 
-    fn double(a: &Self::Point) -> Self::Point {
+    fn double(a: &Self::Point, out: &mut Self::Point) {
+        *out = Self::twice(a);
+    }
+
+    fn coordinates(a: &Self::Point) -> Option<(Fe, Fe)> {
+        *a
+    }
+}
+
+#[cfg(test)]
+impl Software {
+    fn twice(a: &Option<(Fe, Fe)>) -> Option<(Fe, Fe)> {
         let (x, y) = (*a)?;
         if field::is_zero(&y) {
             return None;
@@ -97,10 +107,6 @@ impl PointOps for Software {
         let slope =
             field::mul(&field::add(&field::add(&x2, &x2, &P), &x2, &P), &super::invert_p(&field::add(&y, &y, &P)), &P);
         Some(finish(slope, &x, &y, &x))
-    }
-
-    fn coordinates(a: &Self::Point) -> Option<(Fe, Fe)> {
-        *a
     }
 }
 
@@ -128,18 +134,23 @@ pub(crate) fn lincomb_split<O: PointOps>(
         Some((x, y)) => O::point(field::mul(&glv::BETA, &x, &P), signed(&y, flip)),
         None => O::INFINITY,
     });
-    let mut acc = O::INFINITY;
+    // The running sum alternates between two buffers: each operation writes
+    // the other one, and only the references swap.
+    let (mut first, mut second) = (O::INFINITY, O::INFINITY);
+    let (mut acc, mut next) = (&mut first, &mut second);
     let mut started = false;
     for i in (0..32).rev() {
         if started {
             for _ in 0..4 {
-                acc = O::double(&acc);
+                O::double(acc, next);
+                core::mem::swap(&mut acc, &mut next);
             }
         }
         for (half, table) in [(&b1, &r1_table), (&b2, &r2_table)] {
             let digit = half.digit(i, 4);
             if digit != 0 {
-                acc = O::add(&acc, &table[digit - 1]);
+                O::add(acc, &table[digit - 1], next);
+                core::mem::swap(&mut acc, &mut next);
                 started = true;
             }
         }
@@ -149,13 +160,14 @@ pub(crate) fn lincomb_split<O: PointOps>(
                 if byte != 0 {
                     let [gx, gy] = &G_MULTIPLES[byte - 1];
                     let x = if lambda { field::mul(&glv::BETA, gx, &P) } else { *gx };
-                    acc = O::add(&acc, &O::point(x, signed(gy, half.negative)));
+                    O::add(acc, &O::point(x, signed(gy, half.negative)), next);
+                    core::mem::swap(&mut acc, &mut next);
                     started = true;
                 }
             }
         }
     }
-    acc
+    *acc
 }
 
 /// `1·P … 15·P` (entry `k − 1` is `k·P`) for the point (x, y).
@@ -163,7 +175,8 @@ fn multiples<O: PointOps>(x: Fe, y: Fe) -> [O::Point; 15] {
     let base = O::point(x, y);
     let mut table = [base; 15];
     for k in 1..15 {
-        table[k] = O::add(&table[k - 1], &base);
+        let (done, rest) = table.split_at_mut(k);
+        O::add(&done[k - 1], &base, &mut rest[0]);
     }
     table
 }

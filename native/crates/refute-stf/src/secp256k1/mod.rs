@@ -8,6 +8,8 @@
 //! the double-scalar multiplication — is the same code on both, and the host
 //! build is tested against k256.
 
+// The guest's chain, and the host's tests of it (the host itself runs `point`).
+#[cfg(any(test, target_os = "zkvm"))]
 mod affine;
 mod g_table;
 mod glv;
