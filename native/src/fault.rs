@@ -199,7 +199,8 @@ impl From<SourceError> for FfiError {
 }
 
 /// One step of collecting a bundle from RPC answers (`step` in the request):
-/// `plan` (what the agreed block fixes), `blobs` (the versioned hashes to fetch),
+/// `plan` (what the agreed block fixes), `blobs` (the versioned hashes to fetch,
+/// and the L1 blocks whose receipts are needed),
 /// `assemble` (the RLP input, hex), `l1_block` (one L1 block and, with
 /// `receipts`, its receipts, checked against their roots).
 fn bundle_step(request: &[u8]) -> FfiResult<Vec<u8>> {
@@ -209,12 +210,12 @@ fn bundle_step(request: &[u8]) -> FfiResult<Vec<u8>> {
     let out = match step {
         "plan" => assemble::plan(&req)?.to_json(),
         "blobs" => {
-            let (plan, requests) = assemble::blob_requests_for(&req)?;
+            let (plan, requests, receipts) = assemble::blob_requests_for(&req)?;
             let blobs: Vec<Value> = requests
                 .iter()
                 .map(|r| json!({"l1_block": r.l1_block, "timestamp": r.timestamp, "versioned_hash": r.versioned_hash}))
                 .collect();
-            json!({"plan": plan.to_json(), "blobs": blobs})
+            json!({"plan": plan.to_json(), "blobs": blobs, "receipts": receipts})
         }
         "assemble" => {
             let input = assemble::assemble(&req)?;

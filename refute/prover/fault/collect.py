@@ -118,6 +118,7 @@ class Collector:
         self._full: dict[int, dict[str, Any]] = {}
         self._blobs: dict[str, str] = {}
         self._sidecars: dict[int, list[Any]] = {}
+        self._receipts: dict[int, list[Any]] = {}
 
     def _call(self, client: RpcClient, method: str, *params: Any) -> Any:
         self.fetched[method] = self.fetched.get(method, 0) + 1
@@ -213,12 +214,15 @@ class Collector:
         return self._full[number]
 
     def receipts(self, number: int) -> list[Any]:
-        self.progress("L1 receipts", f"L1 block {number}")
-        return list(
-            self._required(
-                self.endpoints.l1, f"receipts of L1 block {number}", "eth_getBlockReceipts", self._hash_of(number)
+        """The receipts of L1 block ``number`` (fetched once)."""
+        if number not in self._receipts:
+            self.progress("L1 receipts", f"L1 block {number}")
+            self._receipts[number] = list(
+                self._required(
+                    self.endpoints.l1, f"receipts of L1 block {number}", "eth_getBlockReceipts", self._hash_of(number)
+                )
             )
-        )
+        return self._receipts[number]
 
     def l1_blocks(self, window_to: int) -> list[dict[str, Any]]:
         """The blocks from ``l1_head`` down, full where inside the window ``origin+1 ..= window_to``."""
@@ -277,14 +281,16 @@ def collect(
             f"no batch for L2 block {l2_block} can be in it",
             piece="l1_block",
         )
-    request["l1_receipts"] = [{"number": origin + 1, "receipts": c.receipts(origin + 1)}]
     beacon = BeaconClient(endpoints.beacon)
     window_to = origin + 1
     while True:
         request["l1_blocks"] = c.l1_blocks(window_to)
         request["l1_transactions"] = {"from": origin + 1, "to": window_to}
-        needed = native.call_json("fault_bundle", json.dumps({"step": "blobs", **request}))["blobs"]
-        request["blobs"] = [c.blob(beacon, r) for r in needed]
+        needed = native.call_json("fault_bundle", json.dumps({"step": "blobs", **request}))
+        # The next origin's receipts (its deposits) and those of any window block whose logs bloom
+        # may hold a system config update.
+        request["l1_receipts"] = [{"number": n, "receipts": c.receipts(n)} for n in needed["receipts"]]
+        request["blobs"] = [c.blob(beacon, r) for r in needed["blobs"]]
         assembled = native.call_json("fault_bundle", json.dumps({"step": "assemble", **request}))
         input_bytes = parse_hex(assembled["input"], "assembled input")
         progress("derivation", f"L1 blocks {origin + 1}..={window_to}")

@@ -745,12 +745,33 @@ fn check_blob_schedule(plan: &Plan, headers: &[Header]) -> SourceResult<()> {
     Ok(())
 }
 
-/// The blob requests of an assemble request without its blobs (what to fetch from the beacon API).
-pub fn blob_requests_for(req: &Value) -> SourceResult<(Plan, Vec<BlobRequest>)> {
+/// The blob requests of an assemble request without its blobs (what to fetch
+/// from the beacon API), and the L1 blocks whose receipts the program needs
+/// ([`receipt_numbers`]).
+pub fn blob_requests_for(req: &Value) -> SourceResult<(Plan, Vec<BlobRequest>, Vec<u64>)> {
     let plan = plan(req)?;
     let l1 = l1_part(req, &plan)?;
     let requests = blob_requests(&plan, &l1.window)?;
-    Ok((plan, requests))
+    let receipts = receipt_numbers(&plan, &l1);
+    Ok((plan, requests, receipts))
+}
+
+/// The L1 blocks whose receipts the program reads, ascending: the next L1
+/// origin's (its user deposits), when the chain given reaches it, and every
+/// window block whose logs bloom admits a system config update
+/// ([`crate::system_config`]).
+fn receipt_numbers(plan: &Plan, l1: &L1Part) -> Vec<u64> {
+    let next_origin = plan.l1_info.l1_number + 1;
+    let mut numbers: Vec<u64> = l1.headers.iter().filter(|h| h.number == next_origin).map(|h| h.number).collect();
+    numbers.extend(
+        l1.window
+            .iter()
+            .filter(|b| crate::system_config::may_update(&b.header, plan.config.system_config))
+            .map(|b| b.header.number),
+    );
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
 }
 
 /// The whole [`FaultInput`] from an assemble request: the [`plan`] fields plus
@@ -811,11 +832,16 @@ pub fn assemble(req: &Value) -> SourceResult<FaultInput> {
     }
     l1_receipts.sort_by_key(|r| r.number);
     let next_origin = plan.l1_info.l1_number + 1;
-    if l1.headers.iter().any(|h| h.number == next_origin) && !l1_receipts.iter().any(|r| r.number == next_origin) {
-        return err(
-            "l1_receipts",
-            format!("the receipts of L1 block {next_origin} (the next L1 origin, whose deposits block {} may include) are missing", plan.l2_block()),
-        );
+    for number in receipt_numbers(&plan, &l1) {
+        if l1_receipts.iter().any(|r| r.number == number) {
+            continue;
+        }
+        let why = if number == next_origin {
+            format!("the next L1 origin, whose deposits block {} may include", plan.l2_block())
+        } else {
+            "its logs bloom may hold a system config update, which would change whose batcher data counts".into()
+        };
+        return err("l1_receipts", format!("the receipts of L1 block {number} ({why}) are missing"));
     }
     let l1_transactions = l1
         .window

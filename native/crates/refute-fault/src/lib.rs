@@ -27,6 +27,7 @@ pub mod l1;
 pub mod l1_info;
 pub mod scalar;
 pub mod sha256;
+pub mod system_config;
 
 #[cfg(feature = "generate")]
 pub mod generate;
@@ -68,6 +69,7 @@ pub fn run_observed(input: &FaultInput, observe: &mut dyn FnMut(&'static str)) -
     observe(PHASES[1]);
     let chain = l1::L1Chain::verify(input.l1_head, &input.l1_headers)?;
     observe(PHASES[2]);
+    system_config::check_window(&chain, &input.l1_transactions, &input.l1_receipts, input.config.system_config)?;
     let data = derivation::batcher_data(&input.config, &chain, &parent, &input.l1_transactions, &input.blobs)?;
     observe(PHASES[3]);
     let openings = data.open_blobs()?;

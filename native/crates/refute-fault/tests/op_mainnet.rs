@@ -192,3 +192,24 @@ fn derives_op_mainnet_blocks_109279675_to_109279680() {
     // transactions compared; the later blocks continue the epoch.
     assert_eq!(epochs, [18_090_205, 18_090_206, 18_090_206, 18_090_206, 18_090_206, 18_090_206, 18_090_206]);
 }
+
+#[test]
+fn real_l1_blooms_rule_out_system_config_updates_in_the_window() {
+    // None of the window's 13 mainnet blocks has both the SystemConfig address and the
+    // ConfigUpdate topic in its logs bloom, so the program needs no receipts beyond the new
+    // origin's and pays nothing for the rule here.
+    let Some(l1) = l1_data() else { return };
+    let config = op_mainnet_config();
+    let chain = L1Chain::verify(l1.headers[0].hash_slow(), &l1.headers).unwrap();
+    let window: Vec<BlockTransactions> = l1.transactions.iter().filter(|b| b.number > L1_FIRST).cloned().collect();
+    assert_eq!(window.len(), 13);
+    assert_eq!(refute_fault::system_config::receipts_needed(&chain, &window, config.system_config), Vec::<u64>::new());
+    refute_fault::system_config::check_window(&chain, &window, &[], config.system_config).unwrap();
+    // The bloom does hold what the receipts hold: the portal's deposit event in the new origin.
+    let origin = l1.headers.iter().find(|h| h.number == L1_FIRST + 1).unwrap();
+    let portal = address!("beb5fc579115071764c7423a4f12edde41f106ed");
+    assert!(origin.logs_bloom.contains_input(alloy_primitives::BloomInput::Raw(portal.as_slice())));
+    assert!(origin
+        .logs_bloom
+        .contains_input(alloy_primitives::BloomInput::Raw(refute_fault::deposits::deposit_event_topic().as_slice())));
+}

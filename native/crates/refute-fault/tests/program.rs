@@ -191,3 +191,87 @@ fn another_config_changes_the_journal_hash_or_is_refused() {
     // Under another inbox there is no batch, so there is nothing to derive.
     assert_eq!(refused(&input).kind(), "blob_binding");
 }
+
+/// The example with L1 block `number`'s receipts replaced by `receipts` (its
+/// receipts root and logs bloom follow them, and the chain is relinked up to a
+/// new `l1_head`).
+fn with_l1_receipts(number: u64, receipts: &[alloy_consensus::ReceiptEnvelope]) -> FaultInput {
+    use alloy_eips::eip2718::Encodable2718;
+    let mut input = fixture().input.clone();
+    let encoded: Vec<Bytes> = receipts.iter().map(|r| Bytes::from(r.encoded_2718())).collect();
+    let k = input.l1_headers.iter().position(|h| h.number == number).unwrap();
+    let header = &mut input.l1_headers[k];
+    header.receipts_root =
+        alloy_trie::root::ordered_trie_root_with_encoder(&encoded, |r: &Bytes, buf: &mut Vec<u8>| {
+            buf.extend_from_slice(r)
+        });
+    header.logs_bloom = receipts.iter().fold(alloy_primitives::Bloom::ZERO, |b, r| b | r.logs_bloom().to_owned());
+    for j in (0..k).rev() {
+        input.l1_headers[j].parent_hash = input.l1_headers[j + 1].hash_slow();
+    }
+    input.l1_head = input.l1_headers[0].hash_slow();
+    input.l1_receipts.retain(|r| r.number != number);
+    input.l1_receipts.push(refute_fault::l1::BlockReceipts { number, receipts: encoded });
+    input.l1_receipts.sort_by_key(|r| r.number);
+    input
+}
+
+/// A receipt with `logs` (`address`, first topic), successful or not.
+fn receipt(success: bool, logs: &[(alloy_primitives::Address, B256)]) -> alloy_consensus::ReceiptEnvelope {
+    use alloy_consensus::{Eip658Value, Receipt, ReceiptWithBloom};
+    let logs: Vec<alloy_primitives::Log> = logs
+        .iter()
+        .map(|(address, topic)| {
+            alloy_primitives::Log::new_unchecked(
+                *address,
+                vec![*topic, B256::ZERO, B256::with_last_byte(0)],
+                Bytes::from(vec![0u8; 96]),
+            )
+        })
+        .collect();
+    let receipt = Receipt { status: Eip658Value::Eip658(success), cumulative_gas_used: 50_000, logs };
+    let bloom = receipt.bloom_slow();
+    alloy_consensus::ReceiptEnvelope::Eip1559(ReceiptWithBloom { receipt, logs_bloom: bloom })
+}
+
+/// The last L1 block of the window: no batch names its hash, so only `l1_head` moves.
+fn last_window_block() -> u64 {
+    fixture().input.l1_transactions.last().unwrap().number
+}
+
+#[test]
+fn refuses_a_window_in_which_the_system_config_changes() {
+    let config = fixture().input.config.system_config;
+    let update = refute_fault::deposits::config_update_topic();
+    let number = last_window_block();
+    let input = with_l1_receipts(number, &[receipt(true, &[(config, update)])]);
+    let err = refused(&input);
+    assert_eq!(err.kind(), "unsupported", "{err}");
+    assert!(err.to_string().contains(&format!("L1 block {number}")), "{err}");
+    // Without the receipts the bloom asks for, the program cannot tell.
+    let mut short = input.clone();
+    short.l1_receipts.retain(|r| r.number != number);
+    let err = refused(&short);
+    assert_eq!(err.kind(), "l1_data", "{err}");
+    assert!(err.to_string().contains("logs bloom"), "{err}");
+}
+
+#[test]
+fn a_bloom_that_only_may_hold_an_update_needs_the_receipts_that_show_none() {
+    let config = fixture().input.config.system_config;
+    let update = refute_fault::deposits::config_update_topic();
+    let other = alloy_primitives::Address::repeat_byte(0x5c);
+    // The contract's address and the event's topic are both in the bloom, but not in one log
+    // of a successful receipt: op-node applies no update, and neither does the program.
+    let receipts =
+        [receipt(true, &[(config, B256::repeat_byte(1)), (other, update)]), receipt(false, &[(config, update)])];
+    let number = last_window_block();
+    let input = with_l1_receipts(number, &receipts);
+    assert!(refute_fault::system_config::may_update(
+        input.l1_headers.iter().find(|h| h.number == number).unwrap(),
+        config
+    ));
+    let journal = run(&input).unwrap().journal;
+    assert_eq!(journal.computed_output_root, fixture().true_output_root);
+    assert_eq!(journal.l1_head, input.l1_head);
+}
