@@ -31,6 +31,8 @@ use crate::{
 /// The EIP-2718 type of EIP-7702 (set-code) transactions, which op-node drops
 /// batches for before Isthmus.
 const EIP7702_TX_TYPE: u8 = 0x04;
+/// The OP Stack deposit transaction type, which a batch may not carry.
+const DEPOSIT_TX_TYPE: u8 = 0x7e;
 
 /// Where L2 fees go (`SequencerFeeVault`): every derived block's fee recipient.
 pub const SEQUENCER_FEE_VAULT: Address = address!("4200000000000000000000000000000000000011");
@@ -197,9 +199,18 @@ fn drop_reason(
             }
         }
     }
-    let set_code = candidate.transactions.iter().position(|tx| tx.first() == Some(&EIP7702_TX_TYPE));
-    if let Some(index) = set_code.filter(|_| !config.forks.is_active(OpHardfork::Isthmus, candidate.timestamp)) {
-        return Ok(Some(format!("transaction {index} is an EIP-7702 transaction before Isthmus")));
+    // What a batch may not carry (op-node's last check, transaction by transaction): an empty
+    // transaction, a deposit (only derivation makes those), a set-code transaction before Isthmus.
+    let isthmus = config.forks.is_active(OpHardfork::Isthmus, candidate.timestamp);
+    for (index, tx) in candidate.transactions.iter().enumerate() {
+        match tx.first() {
+            None => return Ok(Some(format!("transaction {index} is empty"))),
+            Some(&DEPOSIT_TX_TYPE) => return Ok(Some(format!("transaction {index} is a deposit"))),
+            Some(&EIP7702_TX_TYPE) if !isthmus => {
+                return Ok(Some(format!("transaction {index} is an EIP-7702 transaction before Isthmus")))
+            }
+            _ => {}
+        }
     }
     Ok(None)
 }
@@ -431,6 +442,19 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_or_deposit_transaction_drops_its_batch() {
+        let s = setup(0, ORIGIN_TIME + 12, ORIGIN_TIME, true);
+        let mut candidate = batch(&s, 100, 3);
+        assert_eq!(verdict(&s, &candidate).unwrap(), None);
+        candidate.transactions[2] = Vec::new();
+        assert_eq!(verdict(&s, &candidate).unwrap().unwrap(), "transaction 2 is empty");
+        // A deposit would otherwise reach the executor among the derived deposits, with a sender
+        // and mint of the batcher's choosing.
+        candidate.transactions[0] = alloc::vec![0x7e, 0xc0];
+        assert_eq!(verdict(&s, &candidate).unwrap().unwrap(), "transaction 0 is a deposit");
+    }
+
+    #[test]
     fn an_empty_batch_past_the_drift_is_valid_until_the_next_origin_could_be_adopted() {
         // 700 s after its origin (past the 600 s drift), empty, staying in epoch 100.
         let late = ORIGIN_TIME + 700;
@@ -498,8 +522,8 @@ mod tests {
         /// Accept, drop and "cannot decide yet" agree with kona's `check_batch`
         /// on singular batches for the next block: any L1 origin near the
         /// parent's, right or wrong hashes, times around the sequencer drift
-        /// and Fjord's activation, empty batches, and set-code transactions
-        /// around Isthmus.
+        /// and Fjord's activation, empty batches, and empty, deposit and
+        /// set-code transactions (the last around Isthmus).
         #[test]
         fn batch_validity_agrees_with_kona(
             gaps in proptest::collection::vec(1u64..900, 0..4),
@@ -510,7 +534,10 @@ mod tests {
             epoch in 98u64..104,
             wrong_parent in prop::bool::weighted(0.1),
             wrong_origin_hash in prop::bool::weighted(0.1),
-            txs in proptest::collection::vec(prop_oneof![Just(0x02u8), Just(0x04u8)], 0..3),
+            txs in proptest::collection::vec(
+                prop_oneof![Just(alloc::vec![0x02u8, 0xc0]), Just(alloc::vec![0x04, 0xc0]), Just(alloc::vec![0x7e, 0xc0]), Just(Vec::new())],
+                0..3,
+            ),
             inclusion in any::<prop::sample::Index>(),
         ) {
             let mut times = alloc::vec![ORIGIN_TIME];
@@ -521,7 +548,7 @@ mod tests {
             let mut candidate = batch_for(&s, epoch);
             if wrong_parent { candidate.parent_check[0] ^= 1; }
             if wrong_origin_hash { candidate.l1_origin_check[0] ^= 1; }
-            candidate.transactions = txs.iter().map(|t| alloc::vec![*t, 0xc0]).collect();
+            candidate.transactions = txs;
             let inclusion = 100 + inclusion.index(times.len()) as u64;
             let ours = drop_reason(&s.config, &s.chain, &s.parent, &candidate, None, inclusion);
             let kona = kona_verdict(&s, &candidate, inclusion);
