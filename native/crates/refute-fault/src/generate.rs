@@ -241,6 +241,7 @@ const DUP1: u8 = 0x80;
 const DUP2: u8 = 0x81;
 const DUP3: u8 = 0x82;
 const SWAP1: u8 = 0x90;
+const LOG0: u8 = 0xa0;
 const LOG3: u8 = 0xa3;
 const RETURN: u8 = 0xf3;
 const STATICCALL: u8 = 0xfa;
@@ -283,7 +284,10 @@ pub fn storage_runtime() -> Vec<u8> {
 /// The precompile-heavy contract's runtime: copies the calldata (128 bytes of
 /// `ecrecover` input, then 96 bytes of BN254 `ecMul` input) to memory, calls
 /// `ecrecover` (0x01) and `sha256` (0x02) on the first 128 bytes and `ecMul`
-/// (0x07) on the rest, and returns the recovered address.
+/// (0x07) on the rest, logs the recovered address (zero when there is none)
+/// and returns it. The log puts each recovery's result in the receipts, so the
+/// block hash, and with it the output root, depends on it: a guest that
+/// recovered differently from the host would compute another root.
 pub fn precompile_runtime() -> Vec<u8> {
     let mut code = vec![CALLDATASIZE, PUSH1, 0, DUP1, CALLDATACOPY];
     // STATICCALL(gas, address, args offset, args size, return offset, return size)
@@ -294,7 +298,7 @@ pub fn precompile_runtime() -> Vec<u8> {
         code.extend_from_slice(&ret_offset.to_be_bytes());
         code.extend_from_slice(&[PUSH1, args_size, PUSH1, args_offset, PUSH1, address, GAS, STATICCALL, POP]);
     }
-    code.extend_from_slice(&[PUSH1, 0x20, PUSH1, 0xe0, RETURN]);
+    code.extend_from_slice(&[PUSH1, 0x20, PUSH1, 0xe0, LOG0, PUSH1, 0x20, PUSH1, 0xe0, RETURN]);
     code
 }
 
@@ -324,11 +328,7 @@ fn workload_transaction(workload: Workload, key: &SigningKey, nonce: u64, i: u64
             signed_call(key, nonce, TxKind::Call(STORAGE_CONTRACT), gas, base.to_be_bytes::<32>().to_vec())
         }
         Workload::PrecompileHeavy => {
-            let hash = keccak256(i.to_be_bytes());
-            let (sig, recovery) = key.sign_prehash_recoverable(hash.as_slice()).map_err(gen_err)?;
-            let mut input = hash.to_vec();
-            input.extend_from_slice(&U256::from(27 + u64::from(recovery.to_byte())).to_be_bytes::<32>());
-            input.extend_from_slice(&sig.to_bytes());
+            let mut input = ecrecover_input(key, i)?.to_vec();
             // BN254 generator (1, 2) times i + 1.
             input.extend_from_slice(&U256::from(1).to_be_bytes::<32>());
             input.extend_from_slice(&U256::from(2).to_be_bytes::<32>());
@@ -336,6 +336,45 @@ fn workload_transaction(workload: Workload, key: &SigningKey, nonce: u64, i: u64
             signed_call(key, nonce, TxKind::Call(PRECOMPILE_CONTRACT), gas, input)
         }
     }
+}
+
+/// The `ecrecover` input (hash, v, r, s) of the precompile-heavy call number
+/// `i`: a signature of `keccak256(i)` by `key`, except that every third call
+/// from the second on is built so that `u1·G + u2·R` meets equal operands and
+/// every third from the third on opposite ones, which recovery must settle
+/// exactly (a doubling; the point at infinity, so no address).
+///
+/// With R = k·G for a small k, u₂ = s/r and u₁ = −z/r: s = u₂·r and
+/// z = −u₁·r (mod n) give u₁·G + u₂·R = (u₁ + u₂·k)·G, which is 2·u₂·k·G for
+/// u₁ = u₂·k and infinity for u₁ = −u₂·k.
+fn ecrecover_input(key: &SigningKey, i: u64) -> FaultResult<[u8; 128]> {
+    use k256::elliptic_curve::{sec1::ToEncodedPoint, PrimeField};
+    use k256::{ProjectivePoint, Scalar};
+    let mut out = [0u8; 128];
+    if i.is_multiple_of(3) {
+        let hash = keccak256(i.to_be_bytes());
+        let (sig, recovery) = key.sign_prehash_recoverable(hash.as_slice()).map_err(gen_err)?;
+        out[..32].copy_from_slice(hash.as_slice());
+        out[63] = 27 + recovery.to_byte();
+        out[64..].copy_from_slice(&sig.to_bytes());
+        return Ok(out);
+    }
+    let k = 2 + i;
+    let r_point = (ProjectivePoint::GENERATOR * Scalar::from(k)).to_affine().to_encoded_point(false);
+    let (x, y) = (
+        r_point.x().ok_or_else(|| gen_err("k·G at infinity"))?,
+        r_point.y().ok_or_else(|| gen_err("k·G at infinity"))?,
+    );
+    let r = Option::<Scalar>::from(Scalar::from_repr(*x)).ok_or_else(|| gen_err("x(k·G) is not below n"))?;
+    let u2 = Scalar::from(1 + i);
+    let u1 = if i % 3 == 1 { u2 * Scalar::from(k) } else { -(u2 * Scalar::from(k)) };
+    let s = u2 * r;
+    let z = -(u1 * r);
+    out[..32].copy_from_slice(&z.to_bytes());
+    out[63] = 27 + (y[31] & 1);
+    out[64..96].copy_from_slice(x);
+    out[96..].copy_from_slice(&s.to_bytes());
+    Ok(out)
 }
 
 /// The L2 block gas limit: the devnet's 30 M, raised when the batched
@@ -750,6 +789,32 @@ mod tests {
         let ex = example(&ExampleOptions { transactions, workload, ..Default::default() }).unwrap();
         self_check(&ex).unwrap();
         ex
+    }
+
+    #[test]
+    fn the_precompile_workload_meets_equal_and_opposite_operands() {
+        use k256::{elliptic_curve::sec1::ToEncodedPoint, ProjectivePoint, Scalar};
+        let key = key(7).unwrap();
+        for i in 0..9u64 {
+            let input = ecrecover_input(&key, i).unwrap();
+            let word = |at: usize| U256::from_be_slice(&input[at..at + 32]);
+            let recovered = refute_stf::secp256k1::recover_address_precompile(
+                B256::from_slice(&input[..32]),
+                word(64),
+                word(96),
+                input[63] == 28,
+            );
+            match i % 3 {
+                0 => assert_eq!(recovered, Ok(address_of(&key)), "call {i}"),
+                1 => {
+                    // (u₁ + u₂·k)·G with u₁ = u₂·k: 2·u₂·k·G.
+                    let q = ProjectivePoint::GENERATOR * Scalar::from(2 * (1 + i) * (2 + i));
+                    let point = q.to_affine().to_encoded_point(false);
+                    assert_eq!(recovered, Ok(Address::from_raw_public_key(&point.as_bytes()[1..])), "call {i}");
+                }
+                _ => assert_eq!(recovered, Err("the recovered key is the point at infinity"), "call {i}"),
+            }
+        }
     }
 
     #[test]
