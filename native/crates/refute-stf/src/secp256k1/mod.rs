@@ -1,12 +1,12 @@
 //! secp256k1 ECDSA public-key recovery on 256-bit words.
 //!
 //! Why our own: software secp256k1 (k256) costs millions of zkVM cycles per
-//! signature, while the zkVM multiplies modulo a 256-bit modulus in one
-//! accelerator call. Here only `field::mul` differs between the guest
-//! (`sys_bigint`) and the host (`U256::mul_mod`); everything else — field
-//! addition, inversion (Fermat), the square root of R's y, the point formulas,
-//! the double-scalar multiplication — is the same code on both, and the host
-//! build is tested against k256.
+//! signature, while RISC Zero's bigint2 programs multiply and invert modulo a
+//! 256-bit modulus and add or double affine points in one accelerator call
+//! each. The guest walks `u1·G + u2·R` over those point operations (`affine`);
+//! the host, where they would cost an inversion each, walks the same GLV
+//! split over Jacobian coordinates (`point`). The field arithmetic is shared,
+//! and the host build is tested against k256.
 
 // The guest's chain, and the host's tests of it (the host itself runs `point`).
 #[cfg(any(test, target_os = "zkvm"))]

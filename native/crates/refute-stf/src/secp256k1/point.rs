@@ -1,12 +1,12 @@
 //! secp256k1 points in Jacobian coordinates and the double-scalar
 //! multiplication `u1·G + u2·R` of public-key recovery.
 //!
-//! Why these formulas: multiplications are the accelerated operation in the
-//! guest, additions are software, so the formulas favour multiplications over
-//! chains of additions. Every addition handles its exceptional cases (an
-//! operand at infinity, equal operands, opposite operands) exactly: the
-//! scalars come from a transaction, so an attacker may steer the intermediate
-//! points.
+//! The host's chain (and the guest's fallback for a scalar the GLV split
+//! cannot bound). Multiplications are accelerator calls in the guest and
+//! additions software, so the formulas favour multiplications over chains of
+//! additions. Every addition handles its exceptional cases (an operand at
+//! infinity, equal operands, opposite operands) exactly: the scalars come from
+//! a transaction, so an attacker may steer the intermediate points.
 //!
 //! Coordinates are *loose*: any 256-bit integer, standing for its residue
 //! mod p. A sum or difference that wraps past 2^256 is corrected by the
