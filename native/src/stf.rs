@@ -50,14 +50,22 @@ pub fn parse_witness(bytes: &[u8]) -> FfiResult<Witness> {
     }
 }
 
+/// What `block` is under `flags`: OP payload attributes with `STF_PAYLOAD`, else an RLP block.
+fn request(block: &[u8], flags: u32) -> Request<'_> {
+    if flags & STF_PAYLOAD != 0 {
+        Request::Payload(block)
+    } else {
+        Request::Block(block)
+    }
+}
+
 /// Executes a block; returns the outcome JSON.
 pub fn execute(block: &[u8], witness: &[u8], chain_json: &[u8], flags: u32) -> FfiResult<Vec<u8>> {
     let chain = chain(chain_json)?;
     let witness = parse_witness(witness)?;
     let opts =
         ExecOptions { check_header: flags & STF_CHECK_HEADER != 0, strict_witness: flags & STF_STRICT_WITNESS != 0 };
-    let request = if flags & STF_PAYLOAD != 0 { Request::Payload(block) } else { Request::Block(block) };
-    let outcome = refute_stf::execute_request(&chain, request, &witness, opts).map_err(FfiError::from)?;
+    let outcome = refute_stf::execute_request(&chain, request(block, flags), &witness, opts).map_err(FfiError::from)?;
     ffi::json(&outcome_json(&outcome))
 }
 
@@ -257,8 +265,7 @@ pub unsafe extern "C" fn refute_stf_guest_input(
             let mut witness = parse_witness(ffi::input(witness_ptr, witness_len, "witness")?)?;
             let chain = chain(ffi::input(chain_ptr, chain_len, "chain")?)?;
             if flags & STF_MINIMAL_WITNESS != 0 {
-                let request = if flags & STF_PAYLOAD != 0 { Request::Payload(block) } else { Request::Block(block) };
-                if let Ok(minimal) = minimal_witness(&chain, request, &witness) {
+                if let Ok(minimal) = minimal_witness(&chain, request(block, flags), &witness) {
                     witness = minimal;
                 }
             }
