@@ -911,6 +911,8 @@ def _check_text(d: dict[str, Any]) -> str:
         f"{d['derivation']['inclusion_block']}, {d['derivation']['transactions']} transactions",
         f"blobs opened: {len(d['openings'])}",
     ]
+    for kind, label in (("dropped_batches", "batch dropped"), ("skipped_data", "data skipped")):
+        lines.extend(f"{label}: {reason}" for reason in d["derivation"].get(kind, []))
     if "cycles" in d:
         c = d["cycles"]
         lines.append(f"cycles: {c['total_cycles']} total, {c['user_cycles']} user, {c['segments']} segments")

@@ -49,6 +49,7 @@ fn check(input: &[u8]) -> FfiResult<Vec<u8>> {
             "l1_origin": derived.l1_origin,
             "inclusion_block": derived.inclusion_block,
             "dropped_batches": derived.dropped,
+            "skipped_data": derived.skipped,
             "transactions": derived.payload.transactions.len(),
             "timestamp": derived.payload.timestamp,
         },

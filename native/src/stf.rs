@@ -52,11 +52,7 @@ pub fn parse_witness(bytes: &[u8]) -> FfiResult<Witness> {
 
 /// What `block` is under `flags`: OP payload attributes with `STF_PAYLOAD`, else an RLP block.
 fn request(block: &[u8], flags: u32) -> Request<'_> {
-    if flags & STF_PAYLOAD != 0 {
-        Request::Payload(block)
-    } else {
-        Request::Block(block)
-    }
+    Request::new(block, flags & STF_PAYLOAD != 0)
 }
 
 /// Executes a block; returns the outcome JSON.

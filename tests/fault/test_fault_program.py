@@ -35,6 +35,7 @@ def test_check_finds_the_fault_and_the_journal_matches_the_bundle(fault_bundle: 
     assert "0x" + j.rollup_config_hash.hex() == info["rollup_config_hash"]
     assert j.computed_output_root != bytes.fromhex(info["claimed_output_root"][2:])
     assert result.derivation["transactions"] == 12
+    assert result.derivation["skipped_data"] == [] and result.derivation["dropped_batches"] == []
     assert len(result.openings) == 1
 
 

@@ -324,50 +324,102 @@ pub fn encode_batch(batch: &Batch) -> Vec<u8> {
 
 /// Decodes one `type ++ content` batch; `base` is the offset of the type byte.
 pub fn decode_batch(data: &[u8], base: usize, delta: bool) -> DaResult<Batch> {
+    let batch = decode_any_batch(data, base)?;
+    if matches!(batch, Batch::Span(_)) && !delta {
+        return Err(span_before_delta(base));
+    }
+    Ok(batch)
+}
+
+/// Decodes one `type ++ content` batch of either type, whatever the fork.
+fn decode_any_batch(data: &[u8], base: usize) -> DaResult<Batch> {
     match data.first() {
         None => Err(batch_err(base, "empty batch")),
         Some(&SINGULAR_BATCH_TYPE) => Ok(Batch::Singular(SingularBatch::decode(&data[1..], base + 1)?)),
-        Some(&SPAN_BATCH_TYPE) if delta => Ok(Batch::Span(RawSpanBatch::decode(&data[1..], base + 1)?)),
-        Some(&SPAN_BATCH_TYPE) => Err(batch_err(base, "span batch (type 1) before Delta")),
+        Some(&SPAN_BATCH_TYPE) => Ok(Batch::Span(RawSpanBatch::decode(&data[1..], base + 1)?)),
         Some(&t) => Err(batch_err(base, format!("unknown batch type {t}"))),
     }
+}
+
+fn span_before_delta(base: usize) -> DaError {
+    batch_err(base, "span batch (type 1) before Delta")
 }
 
 /// Batches, each with its offset in the decompressed channel data.
 pub type OffsetBatches = Vec<(usize, Batch)>;
 
-/// Reads every batch in decompressed channel data.
-///
-/// Returns the batches (with their offsets) read before the data ended. If the
-/// data stops in the middle of a batch, that is an error when `complete` (the
-/// stream ended cleanly, so the channel is malformed); otherwise op-node
-/// ignores the cut-off tail, and so do we, reporting it in the second value.
-pub fn read_batches(data: &[u8], complete: bool, delta: bool) -> DaResult<(OffsetBatches, Option<DaError>)> {
-    let mut out = Vec::new();
+/// What op-node's channel reader gets out of one channel's decompressed data.
+#[derive(Clone, Debug, Default)]
+pub struct ChannelBatches {
+    /// The batches read, with their offsets.
+    pub batches: OffsetBatches,
+    /// Span batches before Delta: they decode, and op-node's channel reader
+    /// drops each alone and reads on.
+    pub skipped: Vec<DaError>,
+    /// The batch that does not decode: op-node skips to the next channel there,
+    /// keeping the batches before it.
+    pub malformed: Option<DaError>,
+    /// The data ended inside a batch of a stream that did not end cleanly (cut
+    /// or corrupt compressed data): op-node ignores that tail.
+    pub cut_off: Option<DaError>,
+}
+
+/// Reads a channel's batches as op-node's channel reader does: in order, until
+/// the data ends or a batch does not decode.
+pub fn read_channel_batches(data: &[u8], complete: bool, delta: bool) -> ChannelBatches {
+    let mut out = ChannelBatches::default();
     let mut at = 0usize;
     while at < data.len() {
         let mut buf = &data[at..];
         let h = match Header::decode(&mut buf) {
             Ok(h) => h,
             Err(alloy_rlp::Error::InputTooShort) if !complete => {
-                return Ok((out, Some(batch_err(at, "batch cut off by the end of the decompressed stream"))));
+                out.cut_off = Some(batch_err(at, "batch cut off by the end of the decompressed stream"));
+                return out;
             }
-            Err(e) => return Err(batch_err(at, format!("batch RLP header: {e}"))),
+            Err(e) => {
+                out.malformed = Some(batch_err(at, format!("batch RLP header: {e}")));
+                return out;
+            }
         };
         if h.list {
-            return Err(batch_err(at, "batch must be an RLP byte string, found a list"));
+            out.malformed = Some(batch_err(at, "batch must be an RLP byte string, found a list"));
+            return out;
         }
         let head = data.len() - at - buf.len();
         if buf.len() < h.payload_length {
             let e = batch_err(at, format!("batch of {} bytes cut off after {} bytes", h.payload_length, buf.len()));
             if complete {
-                return Err(e);
+                out.malformed = Some(e);
+            } else {
+                out.cut_off = Some(e);
             }
-            return Ok((out, Some(e)));
+            return out;
         }
-        let body = &buf[..h.payload_length];
-        out.push((at, decode_batch(body, at + head, delta)?));
+        match decode_any_batch(&buf[..h.payload_length], at + head) {
+            Ok(Batch::Span(_)) if !delta => out.skipped.push(span_before_delta(at + head)),
+            Ok(batch) => out.batches.push((at, batch)),
+            Err(e) => {
+                out.malformed = Some(e);
+                return out;
+            }
+        }
         at += head + h.payload_length;
     }
-    Ok((out, None))
+    out
+}
+
+/// Reads every batch in decompressed channel data, refusing any that op-node
+/// would skip.
+///
+/// Returns the batches (with their offsets) read before the data ended. If the
+/// data stops in the middle of a batch, that is an error when `complete` (the
+/// stream ended cleanly, so the channel is malformed); otherwise op-node
+/// ignores the cut-off tail, and so do we, reporting it in the second value.
+pub fn read_batches(data: &[u8], complete: bool, delta: bool) -> DaResult<(OffsetBatches, Option<DaError>)> {
+    let read = read_channel_batches(data, complete, delta);
+    if let Some(e) = read.skipped.into_iter().next().or(read.malformed) {
+        return Err(e);
+    }
+    Ok((read.batches, read.cut_off))
 }

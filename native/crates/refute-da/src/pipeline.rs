@@ -9,7 +9,7 @@ use alloy_primitives::Bytes;
 use alloy_rlp::{Encodable, Header};
 use refute_forks::{OpForkSchedule, OpHardfork};
 
-use crate::batch::{read_batches, Batch};
+use crate::batch::{read_channel_batches, Batch};
 use crate::channel::{Assembler, ChannelRules, Note};
 use crate::compress::{decompress, Algorithm};
 use crate::derive::{batch_blocks, DeriveConfig, L2Block};
@@ -27,6 +27,22 @@ pub struct PipelineConfig {
     pub fjord: bool,
     /// Span batches allowed.
     pub delta: bool,
+    /// What to do with data op-node skips.
+    pub bad_data: BadData,
+}
+
+/// What the pipeline does with published data that op-node skips: a blob that
+/// does not decode, batcher data whose frames do not parse, a channel whose
+/// compression is unknown, a batch that does not decode (the rest of its
+/// channel goes with it), a span batch before Delta.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadData {
+    /// Stop with the error: for inspecting where published data stops making
+    /// sense (`refute reconstruct`, the `da` guest).
+    Fail,
+    /// Skip it as op-node does and record why ([`Reconstruction::skipped`]): the
+    /// fault program, which must derive what op-node derives.
+    Skip,
 }
 
 /// op-node `MaxRLPBytesPerChannel` before Fjord.
@@ -45,7 +61,13 @@ impl PipelineConfig {
             max_rlp_bytes: if fjord { MAX_RLP_BYTES_FJORD } else { MAX_RLP_BYTES_BEDROCK },
             fjord,
             delta: forks.is_delta_active(timestamp),
+            bad_data: BadData::Fail,
         }
+    }
+
+    /// The same rules, skipping what op-node skips.
+    pub fn skipping_bad_data(self) -> Self {
+        PipelineConfig { bad_data: BadData::Skip, ..self }
     }
 }
 
@@ -94,8 +116,24 @@ pub struct Reconstruction {
     pub notes: Vec<Note>,
     /// Channels still incomplete after the last input: (id, frames held, closed).
     pub pending: Vec<(ChannelId, usize, bool)>,
-    /// Frame count per input.
+    /// Frame count per input (0 for an input skipped whole).
     pub frames_per_input: Vec<usize>,
+    /// What was skipped as op-node skips it, in reading order (only under
+    /// [`BadData::Skip`]).
+    pub skipped: Vec<DaError>,
+}
+
+impl Reconstruction {
+    /// Records `error` as skipped data, or returns it when the rules say [`BadData::Fail`].
+    fn skip(&mut self, cfg: &PipelineConfig, error: DaError) -> DaResult<()> {
+        match cfg.bad_data {
+            BadData::Fail => Err(error),
+            BadData::Skip => {
+                self.skipped.push(error);
+                Ok(())
+            }
+        }
+    }
 }
 
 impl Reconstruction {
@@ -133,21 +171,22 @@ pub fn run(inputs: &[Input], cfg: &PipelineConfig) -> DaResult<Reconstruction> {
     let mut asm = Assembler::new(cfg.channel);
     let mut rec = Reconstruction::default();
     for (i, input) in inputs.iter().enumerate() {
-        let decoded;
-        let data: &[u8] = match input.kind {
-            InputKind::BatcherData => &input.data,
-            InputKind::OpBlob => {
-                decoded = crate::blob::decode(&input.data).map_err(|e| in_input(e, i))?;
-                &decoded
+        let frames = match input_frames(input) {
+            Ok(frames) => frames,
+            Err(e) => {
+                rec.skip(cfg, in_input(e, i))?;
+                rec.frames_per_input.push(0);
+                continue;
             }
         };
-        let frames = parse_frames(data).map_err(|e| in_input(e, i))?;
         rec.frames_per_input.push(frames.len());
         for f in frames {
             asm.ingest(input.l1_block, f);
         }
         for ch in asm.take_ready() {
-            rec.channels.push(process_channel(ch, cfg, &mut rec.blocks)?);
+            if let Some(report) = process_channel(ch, cfg, &mut rec)? {
+                rec.channels.push(report);
+            }
         }
     }
     rec.notes = asm.take_notes();
@@ -155,26 +194,46 @@ pub fn run(inputs: &[Input], cfg: &PipelineConfig) -> DaResult<Reconstruction> {
     Ok(rec)
 }
 
+/// The frames of one input; an error means op-node ignores the whole input (a
+/// blob that does not decode, or data whose frames do not all parse).
+fn input_frames(input: &Input) -> DaResult<Vec<crate::frame::Frame>> {
+    match input.kind {
+        InputKind::BatcherData => parse_frames(&input.data),
+        InputKind::OpBlob => parse_frames(&crate::blob::decode(&input.data)?),
+    }
+}
+
+/// Decompresses a complete channel and reads its batches into `rec.blocks`;
+/// `None` when op-node would skip the whole channel.
 fn process_channel(
     ch: crate::channel::ReadyChannel,
     cfg: &PipelineConfig,
-    blocks: &mut Vec<L2Block>,
-) -> DaResult<ChannelReport> {
+    rec: &mut Reconstruction,
+) -> DaResult<Option<ChannelReport>> {
     let id_hex = hex_id(&ch.id);
     let ctx = |e: DaError| DaError { message: format!("channel {id_hex}: {}", e.message), ..e };
-    let dec = decompress(&ch.data, cfg.max_rlp_bytes, cfg.fjord).map_err(ctx)?;
-    let (batches, tail) = read_batches(&dec.data, dec.complete(), cfg.delta).map_err(ctx)?;
-    let mut summary = Vec::with_capacity(batches.len());
-    for (offset, batch) in &batches {
+    let dec = match decompress(&ch.data, cfg.max_rlp_bytes, cfg.fjord) {
+        Ok(dec) => dec,
+        Err(e) => {
+            rec.skip(cfg, ctx(e))?;
+            return Ok(None);
+        }
+    };
+    let read = read_channel_batches(&dec.data, dec.complete(), cfg.delta);
+    for e in read.skipped.into_iter().chain(read.malformed) {
+        rec.skip(cfg, ctx(e))?;
+    }
+    let mut summary = Vec::with_capacity(read.batches.len());
+    for (offset, batch) in &read.batches {
         let bl = batch_blocks(batch, *offset, &cfg.derive).map_err(ctx)?;
         let ty = match batch {
             Batch::Singular(_) => 0,
             Batch::Span(_) => 1,
         };
         summary.push((*offset, ty, bl.len()));
-        blocks.extend(bl);
+        rec.blocks.extend(bl);
     }
-    Ok(ChannelReport {
+    Ok(Some(ChannelReport {
         id: ch.id,
         open_block: ch.open_block,
         ready_block: ch.ready_block,
@@ -184,8 +243,8 @@ fn process_channel(
         decompressed_len: dec.data.len(),
         stream_status: dec.status,
         batches: summary,
-        tail,
-    })
+        tail: read.cut_off,
+    }))
 }
 
 /// Lower-case hex of a channel id.

@@ -9,7 +9,7 @@ use refute_da::batch::{read_batches, Batch, RawSpanBatch};
 use refute_da::channel::ChannelRules;
 use refute_da::compress::{decompress, Algorithm, MAX_RLP_BYTES_PER_CHANNEL_FJORD};
 use refute_da::derive::{span_transactions, DeriveConfig};
-use refute_da::pipeline::{run, Input, InputKind, PipelineConfig};
+use refute_da::pipeline::{run, BadData, Input, InputKind, PipelineConfig};
 use refute_da::{blob, frame};
 
 fn fjord_config(chain_id: u64) -> PipelineConfig {
@@ -19,6 +19,7 @@ fn fjord_config(chain_id: u64) -> PipelineConfig {
         max_rlp_bytes: MAX_RLP_BYTES_PER_CHANNEL_FJORD,
         fjord: true,
         delta: true,
+        bad_data: BadData::Fail,
     }
 }
 

@@ -9,7 +9,7 @@ use refute_da::batch::{read_batches, RawSpanBatch};
 use refute_da::channel::ChannelRules;
 use refute_da::compress::decompress;
 use refute_da::derive::{span_transactions, DeriveConfig};
-use refute_da::pipeline::{run, Input, InputKind, PipelineConfig};
+use refute_da::pipeline::{run, BadData, Input, InputKind, PipelineConfig};
 use refute_da::{blob, eigenda, frame, wire};
 
 fn cfg() -> PipelineConfig {
@@ -19,6 +19,7 @@ fn cfg() -> PipelineConfig {
         max_rlp_bytes: 1 << 20,
         fjord: true,
         delta: true,
+        bad_data: BadData::Fail,
     }
 }
 

@@ -6,20 +6,17 @@ use alloc::{format, vec::Vec};
 
 use alloy_consensus::ReceiptEnvelope;
 use alloy_eips::eip2718::Encodable2718;
-use alloy_primitives::{keccak256, Address, Bytes, Log, TxKind, B256, U256};
+use alloy_primitives::{b256, Address, Bytes, Log, TxKind, B256, U256};
 use op_alloy_consensus::{OpTxEnvelope, TxDeposit, UserDepositSource};
 
-use crate::error::{FaultError, FaultResult};
+use crate::{
+    error::{FaultError, FaultResult},
+    system_config::is_config_update,
+};
 
-/// `keccak256("TransactionDeposited(address,address,uint256,bytes)")`.
-pub fn deposit_event_topic() -> B256 {
-    keccak256("TransactionDeposited(address,address,uint256,bytes)")
-}
-
-/// `keccak256("ConfigUpdate(uint256,uint8,bytes)")`: a system config change.
-pub fn config_update_topic() -> B256 {
-    keccak256("ConfigUpdate(uint256,uint8,bytes)")
-}
+/// `keccak256("TransactionDeposited(address,address,uint256,bytes)")`, the
+/// deposit contract's event (a test checks the hash).
+pub const DEPOSIT_EVENT_TOPIC: B256 = b256!("b3813568d9991fc951961fcb4c784893574240a28925604d09fc577c55bb7c32");
 
 fn word(data: &[u8], at: usize) -> Option<U256> {
     data.get(at..at + 32).map(U256::from_be_slice)
@@ -86,20 +83,17 @@ pub fn user_deposits(
     deposit_contract: Address,
     system_config: Address,
 ) -> FaultResult<Vec<Bytes>> {
-    let deposited = deposit_event_topic();
-    let config_update = config_update_topic();
     let mut out = Vec::new();
     let mut log_index = 0u64;
     for receipt in receipts {
-        let logs = receipt.logs();
-        for log in logs {
-            let first = log.data.topics().first().copied();
-            if receipt.status() && log.address == system_config && first == Some(config_update) {
+        let succeeded = receipt.status();
+        for log in receipt.logs() {
+            if is_config_update(succeeded, log, system_config) {
                 return Err(FaultError::Unsupported(format!(
                     "L1 origin {block_hash} changes the system config (log {log_index})"
                 )));
             }
-            if receipt.status() && log.address == deposit_contract && first == Some(deposited) {
+            if succeeded && log.address == deposit_contract && log.topics().first() == Some(&DEPOSIT_EVENT_TOPIC) {
                 out.push(deposit_from_log(log, block_hash, log_index)?);
             }
             log_index += 1;

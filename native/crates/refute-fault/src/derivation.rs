@@ -63,6 +63,8 @@ pub struct DerivedBlock {
     pub inclusion_block: u64,
     /// Batches for `N`'s timestamp that were dropped before the one used, and why.
     pub dropped: Vec<String>,
+    /// Batcher data skipped as op-node skips it (it does not decode), and why.
+    pub skipped: Vec<String>,
 }
 
 /// Batcher transactions (to the inbox, signed by the system config's batcher as
@@ -279,7 +281,7 @@ pub fn derive_block(
         l2_genesis_time: config.genesis_l2_time,
         block_time: config.block_time,
     };
-    let rules = PipelineConfig::at(derive, forks, timestamp, config.channel_timeout_bedrock);
+    let rules = PipelineConfig::at(derive, forks, timestamp, config.channel_timeout_bedrock).skipping_bad_data();
     let rec = pipeline::run(&data.inputs, &rules)?;
     let inclusion = inclusion_blocks(&rec);
     let mut dropped = Vec::new();
@@ -343,7 +345,8 @@ pub fn derive_block(
         eip1559_params,
         min_base_fee,
     };
-    Ok(DerivedBlock { payload, openings, l1_origin: epoch, inclusion_block, dropped })
+    let skipped = rec.skipped.iter().map(|e| format!("{e}")).collect();
+    Ok(DerivedBlock { payload, openings, l1_origin: epoch, inclusion_block, dropped, skipped })
 }
 
 #[cfg(all(test, feature = "generate"))]

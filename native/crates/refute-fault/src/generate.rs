@@ -37,7 +37,7 @@ use refute_stf::{
 use crate::{
     agreed::message_passer_root,
     config::{BlobFeeStep, RollupConfig, CONFIG_VERSION},
-    deposits::{deposit_event_topic, user_deposits},
+    deposits::{user_deposits, DEPOSIT_EVENT_TOPIC},
     derivation::SEQUENCER_FEE_VAULT,
     error::{FaultError, FaultResult},
     input::{FaultInput, OutputPreimage, INPUT_VERSION},
@@ -449,7 +449,7 @@ pub fn deposit_log_data(mint: U256, value: U256, gas: u64, is_creation: bool, ca
 /// A `TransactionDeposited` log: `from` deposits `mint`, sends `value` to `to`.
 fn deposit_log(from: Address, to: Address, mint: u128, value: u128, gas: u64) -> Log {
     let data = deposit_log_data(U256::from(mint), U256::from(value), gas, false, &[]);
-    let topics = vec![deposit_event_topic(), from.into_word(), to.into_word(), B256::ZERO];
+    let topics = vec![DEPOSIT_EVENT_TOPIC, from.into_word(), to.into_word(), B256::ZERO];
     Log { address: DEPOSIT_CONTRACT, data: LogData::new_unchecked(topics, Bytes::from(data)) }
 }
 

@@ -20,20 +20,29 @@
 use alloc::{format, vec::Vec};
 
 use alloy_consensus::Header;
-use alloy_primitives::{Address, BloomInput};
+use alloy_primitives::{b256, Address, BloomInput, Log, B256};
 
 use crate::{
-    deposits::config_update_topic,
     error::{FaultError, FaultResult},
     l1::{verify_receipts, BlockReceipts, BlockTransactions, L1Chain},
 };
+
+/// `keccak256("ConfigUpdate(uint256,uint8,bytes)")`, the `SystemConfig`
+/// contract's event (a test checks the hash).
+pub const CONFIG_UPDATE_TOPIC: B256 = b256!("1d2b0bda21d56b8bd12d4f94ebacffdfb35f5e226f84b461103bb8beab6353be");
+
+/// Whether `log`, of a receipt that `succeeded`, updates the config of
+/// `system_config` (op-node reads only successful receipts' logs).
+pub fn is_config_update(succeeded: bool, log: &Log, system_config: Address) -> bool {
+    succeeded && log.address == system_config && log.topics().first() == Some(&CONFIG_UPDATE_TOPIC)
+}
 
 /// Whether `header`'s logs bloom admits a `ConfigUpdate` log of
 /// `system_config` (the address and the event topic both possibly present).
 pub fn may_update(header: &Header, system_config: Address) -> bool {
     let bloom = &header.logs_bloom;
     bloom.contains_input(BloomInput::Raw(system_config.as_slice()))
-        && bloom.contains_input(BloomInput::Raw(config_update_topic().as_slice()))
+        && bloom.contains_input(BloomInput::Raw(CONFIG_UPDATE_TOPIC.as_slice()))
 }
 
 /// The blocks of `window` whose receipts must be given: those whose bloom
@@ -55,7 +64,6 @@ pub fn check_window(
     receipts: &[BlockReceipts],
     system_config: Address,
 ) -> FaultResult<()> {
-    let topic = config_update_topic();
     for number in receipts_needed(chain, window, system_config) {
         let given = receipts.iter().find(|r| r.number == number).ok_or_else(|| {
             FaultError::L1Data(format!(
@@ -63,12 +71,7 @@ pub fn check_window(
             ))
         })?;
         for (index, receipt) in verify_receipts(chain, given)?.iter().enumerate() {
-            let updates = receipt.status()
-                && receipt
-                    .logs()
-                    .iter()
-                    .any(|log| log.address == system_config && log.topics().first() == Some(&topic));
-            if updates {
+            if receipt.logs().iter().any(|log| is_config_update(receipt.status(), log, system_config)) {
                 return Err(FaultError::Unsupported(format!(
                     "L1 block {number}, whose batcher data is read, updates the system config (receipt {index}); \
                      op-node reads its data and the blocks after it under the updated config"
@@ -77,4 +80,18 @@ pub fn check_window(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::keccak256;
+
+    use super::CONFIG_UPDATE_TOPIC;
+    use crate::deposits::DEPOSIT_EVENT_TOPIC;
+
+    #[test]
+    fn the_event_topics_are_the_hashes_of_their_signatures() {
+        assert_eq!(CONFIG_UPDATE_TOPIC, keccak256("ConfigUpdate(uint256,uint8,bytes)"));
+        assert_eq!(DEPOSIT_EVENT_TOPIC, keccak256("TransactionDeposited(address,address,uint256,bytes)"));
+    }
 }

@@ -30,7 +30,7 @@ use kona_genesis::{HardForkConfig, RollupConfig as KonaRollupConfig, SystemConfi
 use kona_protocol::{decode_deposit, L1BlockInfoTx};
 use op_alloy_consensus::{OpTxEnvelope, TxDeposit};
 use proptest::prelude::*;
-use refute_fault::deposits::{deposit_event_topic, user_deposits};
+use refute_fault::deposits::{user_deposits, DEPOSIT_EVENT_TOPIC};
 use refute_fault::generate::deposit_log_data;
 use refute_fault::l1_info::{L1Info, L1InfoFormat};
 
@@ -88,7 +88,7 @@ fn portal_deposits_agree() {
         (U256::from(u128::MAX), U256::MAX, u64::MAX, false, vec![0; 31]),
     ] {
         let data = deposit_log_data(mint, value, gas, creation, &calldata);
-        let log = deposit_log(vec![deposit_event_topic(), from, to, B256::ZERO], data);
+        let log = deposit_log(vec![DEPOSIT_EVENT_TOPIC, from, to, B256::ZERO], data);
         compare_deposit(&log);
         assert!(our_deposit(&log).is_ok());
     }
@@ -98,7 +98,7 @@ fn portal_deposits_agree() {
 fn op_node_log_rules_hold() {
     // The three rules op-node applies to the log data, kona and we alike.
     let from = B256::left_padding_from(&[0xaa; 20]);
-    let topics = vec![deposit_event_topic(), from, from, B256::ZERO];
+    let topics = vec![DEPOSIT_EVENT_TOPIC, from, from, B256::ZERO];
     let good = deposit_log_data(U256::ZERO, U256::ZERO, 21_000, false, &[1, 2, 3]);
     // A word of extra padding.
     let mut padded = good.clone();
@@ -123,18 +123,18 @@ fn k5_in_its_exact_shape() {
     dirty[0] = 1;
     let data = deposit_log_data(U256::ZERO, U256::ZERO, 21_000, false, &[]);
     // op-node takes the low 20 bytes of the topic; kona refuses it.
-    let log = deposit_log(vec![deposit_event_topic(), dirty, clean, B256::ZERO], data.clone());
+    let log = deposit_log(vec![DEPOSIT_EVENT_TOPIC, dirty, clean, B256::ZERO], data.clone());
     assert!(our_deposit(&log).is_ok());
     assert!(decode_deposit(L1_BLOCK, 0, &log).is_err());
     // A dirty offset word: op-node and we refuse, kona accepts.
     let mut bad_offset = data.clone();
     bad_offset[0] = 1;
-    let log = deposit_log(vec![deposit_event_topic(), clean, clean, B256::ZERO], bad_offset);
+    let log = deposit_log(vec![DEPOSIT_EVENT_TOPIC, clean, clean, B256::ZERO], bad_offset);
     assert!(our_deposit(&log).is_err());
     assert!(decode_deposit(L1_BLOCK, 0, &log).is_ok());
     // A mint above 2^128: kona truncates it, we refuse.
     let log = deposit_log(
-        vec![deposit_event_topic(), clean, clean, B256::ZERO],
+        vec![DEPOSIT_EVENT_TOPIC, clean, clean, B256::ZERO],
         deposit_log_data(U256::from(1) << 130, U256::ZERO, 21_000, false, &[]),
     );
     assert!(our_deposit(&log).is_err());
@@ -260,7 +260,7 @@ proptest! {
         if let Some(cut) = cut { data.truncate(cut.index(data.len() + 1)); }
         let mut from = B256::left_padding_from(&from);
         if dirty_from { from[3] = 0x5a; }
-        let mut topics = vec![deposit_event_topic(), from, B256::left_padding_from(&[0xbb; 20]), version];
+        let mut topics = vec![DEPOSIT_EVENT_TOPIC, from, B256::left_padding_from(&[0xbb; 20]), version];
         topics.truncate(4 - extra_topics);
         compare_deposit(&deposit_log(topics, data));
     }

@@ -211,5 +211,5 @@ fn real_l1_blooms_rule_out_system_config_updates_in_the_window() {
     assert!(origin.logs_bloom.contains_input(alloy_primitives::BloomInput::Raw(portal.as_slice())));
     assert!(origin
         .logs_bloom
-        .contains_input(alloy_primitives::BloomInput::Raw(refute_fault::deposits::deposit_event_topic().as_slice())));
+        .contains_input(alloy_primitives::BloomInput::Raw(refute_fault::deposits::DEPOSIT_EVENT_TOPIC.as_slice())));
 }

@@ -184,6 +184,43 @@ fn refuses_when_the_batch_is_not_in_the_data_read() {
     assert_eq!(refused(&input).kind(), "derivation");
 }
 
+/// Batcher data that does not decode is skipped, as op-node skips it: with
+/// junk before and after the real blob, derivation gives the same block.
+#[test]
+fn batcher_data_that_does_not_decode_is_skipped() {
+    use refute_da::pipeline::{Input, InputKind};
+    use refute_fault::{agreed, derivation, l1::L1Chain};
+    use refute_stf::mpt::NodeStore;
+
+    let input = &fixture().input;
+    let store = NodeStore::from_nodes(input.witness.state.iter().cloned());
+    let parent = agreed::verify(input, &store).unwrap();
+    let chain = L1Chain::verify(input.l1_head, &input.l1_headers).unwrap();
+    let data = derivation::batcher_data(&input.config, &chain, &parent, &input.l1_transactions, &input.blobs).unwrap();
+    let derive = |data: &derivation::BatcherData| {
+        derivation::derive_block(&input.config, &chain, &parent, data, Vec::new(), &input.l1_receipts).unwrap()
+    };
+    let clean = derive(&data);
+    assert!(clean.skipped.is_empty());
+
+    let mut junk = data.clone();
+    let l1_block = data.inputs[0].l1_block;
+    let mut not_op_encoded = vec![0u8; refute_da::blob::BLOB_SIZE];
+    not_op_encoded[1] = 7;
+    let noise = [
+        (InputKind::BatcherData, vec![1, 2, 3]),
+        (InputKind::OpBlob, not_op_encoded),
+        (InputKind::BatcherData, vec![0, 0xaa]),
+    ];
+    junk.inputs
+        .splice(0..0, noise[..2].iter().map(|(kind, d)| Input { l1_block, kind: *kind, data: d.clone().into() }));
+    junk.inputs.push(Input { l1_block, kind: noise[2].0, data: noise[2].1.clone().into() });
+    let skipping = derive(&junk);
+    assert_eq!(skipping.payload, clean.payload);
+    assert_eq!(skipping.skipped.len(), 3, "{:?}", skipping.skipped);
+    assert!(skipping.skipped[1].starts_with("blob layer"), "{:?}", skipping.skipped);
+}
+
 #[test]
 fn another_config_changes_the_journal_hash_or_is_refused() {
     let mut input = fixture().input.clone();
@@ -242,7 +279,7 @@ fn last_window_block() -> u64 {
 #[test]
 fn refuses_a_window_in_which_the_system_config_changes() {
     let config = fixture().input.config.system_config;
-    let update = refute_fault::deposits::config_update_topic();
+    let update = refute_fault::system_config::CONFIG_UPDATE_TOPIC;
     let number = last_window_block();
     let input = with_l1_receipts(number, &[receipt(true, &[(config, update)])]);
     let err = refused(&input);
@@ -259,7 +296,7 @@ fn refuses_a_window_in_which_the_system_config_changes() {
 #[test]
 fn a_bloom_that_only_may_hold_an_update_needs_the_receipts_that_show_none() {
     let config = fixture().input.config.system_config;
-    let update = refute_fault::deposits::config_update_topic();
+    let update = refute_fault::system_config::CONFIG_UPDATE_TOPIC;
     let other = alloy_primitives::Address::repeat_byte(0x5c);
     // The contract's address and the event's topic are both in the bloom, but not in one log
     // of a successful receipt: op-node applies no update, and neither does the program.

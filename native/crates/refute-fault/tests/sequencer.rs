@@ -21,7 +21,7 @@ use refute_da::{
     pipeline::{self, Input, InputKind, PipelineConfig},
 };
 use refute_fault::{
-    deposits::deposit_event_topic,
+    deposits::DEPOSIT_EVENT_TOPIC,
     generate::deposit_log_data,
     input::INPUT_VERSION,
     l1::{BlockReceipts, BlockTransactions},
@@ -96,7 +96,7 @@ fn l1_header(parent: B256, number: u64, timestamp: u64, txs: &[Bytes], receipts:
 
 fn deposit_receipt(from: Address, to: Address) -> Bytes {
     let data = deposit_log_data(U256::from(ETHER), U256::from(ETHER / 2), 100_000, false, &[]);
-    let topics = vec![deposit_event_topic(), from.into_word(), to.into_word(), B256::ZERO];
+    let topics = vec![DEPOSIT_EVENT_TOPIC, from.into_word(), to.into_word(), B256::ZERO];
     let log = Log { address: DEPOSIT_CONTRACT, data: LogData::new_unchecked(topics, Bytes::from(data)) };
     let receipt = Receipt { status: Eip658Value::Eip658(true), cumulative_gas_used: 100_000, logs: vec![log] };
     let with_bloom: ReceiptWithBloom<Receipt<Log>> = receipt.into();

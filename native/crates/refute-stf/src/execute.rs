@@ -142,6 +142,18 @@ pub enum Request<'a> {
     Payload(&'a [u8]),
 }
 
+impl<'a> Request<'a> {
+    /// `bytes` as payload attributes when `payload`, else as a block: the one
+    /// reading of the flag the guest input and the C ABI both carry.
+    pub fn new(bytes: &'a [u8], payload: bool) -> Self {
+        if payload {
+            Request::Payload(bytes)
+        } else {
+            Request::Block(bytes)
+        }
+    }
+}
+
 /// Executes an RLP block against a witness.
 pub fn execute_block(
     chain: &ChainConfig,
@@ -199,12 +211,12 @@ pub fn minimal_witness(chain: &ChainSpec, request: Request<'_>, witness: &Witnes
     let store = NodeStore::from_nodes(witness.state.iter().cloned());
     let opts = ExecOptions { check_header: false, strict_witness: false };
     let run = run_request(chain, request, witness, &store, opts)?;
+    let needed_from = run.oldest_needed_header();
+    let headers = witness.headers.iter().filter(|h| h.number >= needed_from).cloned().collect();
     let mut used_nodes = store.used();
     let state = witness.state.iter().filter(|n| used_nodes.remove(&keccak256(n))).cloned().collect();
     let mut used_codes = run.used_codes;
     let codes = witness.codes.iter().filter(|c| used_codes.remove(&keccak256(c))).cloned().collect();
-    let needed_from = run.oldest_block_hash.unwrap_or(run.outcome.number.saturating_sub(1));
-    let headers = witness.headers.iter().filter(|h| h.number >= needed_from).cloned().collect();
     Ok(Witness { headers, codes, state, keys: Vec::new() })
 }
 
@@ -236,6 +248,7 @@ fn run_request(
 
 /// Witness accounting, and with `strict_witness` the rejection of unused parts.
 fn finish(run: Execution, witness: &Witness, store: &NodeStore, opts: ExecOptions) -> Result<BlockOutcome, StfError> {
+    let needed_from = run.oldest_needed_header();
     let mut outcome = run.outcome;
     outcome.witness_nodes = store.len();
     let unused = store.unused();
@@ -255,7 +268,6 @@ fn finish(run: Execution, witness: &Witness, store: &NodeStore, opts: ExecOption
                 list_hashes(&run.unused_codes, 3)
             )));
         }
-        let needed_from = run.oldest_block_hash.unwrap_or(outcome.number - 1);
         if let Some(h) = witness.headers.iter().find(|h| h.number < needed_from) {
             return Err(StfError::Witness(format!("header {} is not needed by the block", h.number)));
         }
@@ -275,6 +287,12 @@ pub struct Execution {
 }
 
 impl Execution {
+    /// The oldest header the block needs: its parent's, or an older one whose
+    /// hash BLOCKHASH asked for.
+    pub fn oldest_needed_header(&self) -> u64 {
+        self.oldest_block_hash.unwrap_or(self.outcome.number.saturating_sub(1))
+    }
+
     /// `outcome` with what `db` recorded while the block ran.
     pub(crate) fn new(mut outcome: BlockOutcome, db: &WitnessDb<'_>) -> Self {
         let unused_codes = db.unused_codes();

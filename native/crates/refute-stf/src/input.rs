@@ -93,7 +93,7 @@ impl GuestInput {
     /// [`Self::execute`], calling `observe` at the end of each phase of
     /// [`crate::execute::PHASES`] (the guest reports cycles per phase there).
     pub fn execute_observed(&self, observe: &mut dyn FnMut(&'static str)) -> Result<BlockOutcome, StfError> {
-        let request = if self.payload != 0 { Request::Payload(&self.block) } else { Request::Block(&self.block) };
+        let request = Request::new(&self.block, self.payload != 0);
         let opts = ExecOptions { check_header: self.check_header != 0, strict_witness: false };
         execute_request_observed(&self.chain, request, &self.witness, opts, observe)
     }

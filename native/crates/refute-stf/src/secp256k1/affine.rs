@@ -82,7 +82,8 @@ impl PointOps for Software {
                 let slope = field::mul(&field::sub(y2, y1, &P), &super::invert_p(&field::sub(x2, x1, &P)), &P);
                 Some(finish(slope, x1, y1, x2))
             }
-            (Some((_, y1)), Some((_, y2))) => return if y1 == y2 { Self::double(a, out) } else { *out = None },
+            (Some((_, y1)), Some((_, y2))) if y1 == y2 => Self::twice(a),
+            (Some(_), Some(_)) => None,
             _ => a.or(*b),
         };
     }
