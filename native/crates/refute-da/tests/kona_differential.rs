@@ -23,6 +23,24 @@
 //!   input ran out, where op-node drains everything decoded before the cut.
 //! - **K4** kona panics (index out of bounds) on a span batch whose signature
 //!   column is cut short, where op-node returns an error.
+//!
+//! - **K8** kona panics (`BatchType::from`, "Invalid batch type") on a batch
+//!   whose type byte is neither 0 nor 1, where op-node returns an error and its
+//!   channel reader skips to the next channel.
+//! - **K9** kona's span batch varints (the `unsigned-varint` crate) drop the
+//!   bits past 64 of a ten-byte varint whose last byte is above 1, and refuse a
+//!   varint that is not minimally encoded; op-node (`binary.ReadUvarint`)
+//!   refuses the first and reads the second.
+//! - **K10** kona's brotli decoder allocates from a fixed pool (32 MiB of bytes)
+//!   and panics ("OOM") when a stream asks for more than it holds, where
+//!   op-node's reader (Go's brotli) returns data or an error.
+//! - **K11** kona pads a span batch bit field cut short by the end of the data
+//!   with zeros; op-node (`io.ReadFull`) refuses the batch.
+//!
+//! Otherwise, reading a channel's batches until one does not decode (op-node's
+//! channel reader skips the rest of the channel there, keeping the batches
+//! before it) agrees with kona's `BatchReader` on channels mixing good and bad
+//! batches.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
@@ -34,7 +52,9 @@ use alloy_consensus::{Transaction, TxEnvelope};
 use alloy_eips::eip2718::Decodable2718;
 use kona_protocol::{BatchReader, Frame as KonaFrame, RawSpanBatch as KonaSpanBatch};
 use proptest::prelude::*;
-use refute_da::batch::{read_batches, Batch, RawSpanBatch, SPAN_BATCH_TYPE};
+use refute_da::batch::{
+    encode_batch, read_batches, read_channel_batches, Batch, RawSpanBatch, SingularBatch, SPAN_BATCH_TYPE,
+};
 use refute_da::compress::{decompress, MAX_RLP_BYTES_PER_CHANNEL_FJORD};
 use refute_da::derive::{batch_blocks, DeriveConfig};
 use refute_da::frame::{encode_frames, parse_frames, Frame};
@@ -167,10 +187,14 @@ fn arb_frame() -> impl Strategy<Value = Frame> {
 
 // ---------------------------------------------------------------- decompression
 
-/// kona's channel decompression (the first step of its `BatchReader`).
+/// kona's channel decompression (the first step of its `BatchReader`), with
+/// K10's panic turned into an error.
 fn kona_decompress(channel: &[u8], cap: usize) -> Result<Vec<u8>, String> {
     let mut reader = BatchReader::new(channel.to_vec(), cap);
-    reader.decompress().map_err(|e| format!("{e:?}"))?;
+    match catch_unwind(AssertUnwindSafe(|| reader.decompress())) {
+        Ok(r) => r.map_err(|e| format!("{e:?}"))?,
+        Err(_) => return Err("K10: kona panicked".into()),
+    }
     Ok(reader.decompressed)
 }
 
@@ -189,6 +213,8 @@ fn compare_decompression(channel: &[u8], cap: usize) {
     let kona = kona_decompress(channel, cap);
     match (ours, kona) {
         (Err(_), Err(_)) => {}
+        // K10: kona's brotli decoder runs out of its fixed memory pool and panics.
+        (_, Err(k)) if k.starts_with("K10") => assert_eq!(channel[0], 1, "K10 on a zlib channel"),
         (Err(e), Ok(k)) => panic!("kona decompresses {} bytes from a channel we refuse: {e}", k.len()),
         (Ok(ours), Err(k)) => {
             // K2 (zlib: all or nothing) or K3 (brotli: doubling buffer). In both,
@@ -362,9 +388,28 @@ fn compare_span_batch(content: &[u8]) {
             assert_same_blocks(&a, &b, &CFG);
         }
         (Err(_), Err(_)) => {}
+        // K9: a varint op-node reads (not minimally encoded) that kona refuses; kona takes
+        // the same batch written minimally.
+        (Ok(a), Err(_)) if a.encode() != content && kona_span_decode(&a.encode()).is_ok() => {}
         (Ok(a), Err(e)) => panic!("we decode a span batch of {} blocks that kona refuses: {e}", a.block_count()),
+        (Err(e), Ok(_)) if is_k9_overflow(content, &e) || is_k11_cut_bitfield(content, &e) => {}
         (Err(e), Ok(b)) => panic!("kona decodes a span batch of {} blocks that we refuse: {e}", b.payload.block_count),
     }
+}
+
+/// K11: our error is a bit field cut short by the end of the batch (kona pads it with zeros).
+fn is_k11_cut_bitfield(content: &[u8], e: &DaError) -> bool {
+    let left = e.message.strip_suffix(" left").and_then(|m| m.rsplit(' ').next()?.parse::<usize>().ok());
+    e.message.starts_with("truncated: ") && e.message.contains("_bits needs") && left == Some(content.len() - e.offset)
+}
+
+/// K9: our error is a varint whose tenth byte ends it with a value above 1,
+/// which overflows 64 bits (op-node's `binary.ReadUvarint` refuses it; kona
+/// drops the high bits).
+fn is_k9_overflow(content: &[u8], e: &DaError) -> bool {
+    let varint = content.get(e.offset..e.offset + 10);
+    e.message.starts_with("varint overflows u64")
+        && varint.is_some_and(|v| v[..9].iter().all(|b| b & 0x80 != 0) && (2..0x80).contains(&v[9]))
 }
 
 #[test]
@@ -462,5 +507,92 @@ proptest! {
         for (at, v) in edits { let i = at.index(content.len()); content[i] = v; }
         if truncate { content.truncate(cut.index(content.len() + 1)); }
         compare_span_batch(&content);
+    }
+}
+
+// ------------------------------------------------- batches until one is bad
+
+/// One batch of a channel: a good singular batch, or one that does not decode.
+#[derive(Clone, Debug)]
+enum Piece {
+    Singular {
+        timestamp: u64,
+        transactions: Vec<Vec<u8>>,
+    },
+    /// A byte string whose type byte (2 or more) no fork defines.
+    UnknownType(u8, Vec<u8>),
+    /// An RLP list where a batch's byte string belongs.
+    List(Vec<u8>),
+}
+
+impl Piece {
+    fn encode(&self) -> Vec<u8> {
+        match self {
+            Piece::Singular { timestamp, transactions } => encode_batch(&Batch::Singular(SingularBatch {
+                parent_hash: [3u8; 32].into(),
+                epoch_num: 7,
+                epoch_hash: [4u8; 32].into(),
+                timestamp: *timestamp,
+                transactions: transactions.iter().cloned().map(Into::into).collect(),
+            })),
+            Piece::UnknownType(t, body) => {
+                let mut content = vec![*t];
+                content.extend_from_slice(body);
+                alloy_rlp::encode(alloy_primitives::Bytes::from(content))
+            }
+            Piece::List(items) => alloy_rlp::encode(items.clone()),
+        }
+    }
+}
+
+fn arb_piece() -> impl Strategy<Value = Piece> {
+    prop_oneof![
+        4 => (any::<u64>(), proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..40), 0..3))
+            .prop_map(|(timestamp, transactions)| Piece::Singular { timestamp, transactions }),
+        1 => (2u8.., proptest::collection::vec(any::<u8>(), 0..40)).prop_map(|(t, b)| Piece::UnknownType(t, b)),
+        1 => proptest::collection::vec(any::<u8>(), 0..40).prop_map(Piece::List),
+    ]
+}
+
+/// kona's batch timestamps out of one zlib channel, read until its reader gives
+/// none, and whether it panicked there (K8).
+fn kona_timestamps(channel: &[u8]) -> (Vec<u64>, bool) {
+    let cfg = kona_genesis::RollupConfig::default();
+    let mut reader = BatchReader::new(channel.to_vec(), MAX_RLP_BYTES_PER_CHANNEL_FJORD);
+    let mut timestamps = Vec::new();
+    loop {
+        match catch_unwind(AssertUnwindSafe(|| reader.next_batch(&cfg))) {
+            Ok(Some(batch)) => timestamps.push(batch.timestamp()),
+            Ok(None) => return (timestamps, false),
+            Err(_) => return (timestamps, true),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    /// The batches before the first bad one, and nothing after it, on both sides.
+    #[test]
+    fn a_bad_batch_ends_the_channel_alike(pieces in proptest::collection::vec(arb_piece(), 0..6)) {
+        let stream: Vec<u8> = pieces.iter().flat_map(Piece::encode).collect();
+        let channel = miniz_oxide::deflate::compress_to_vec_zlib(&stream, 6);
+        let ours = read_channel_batches(&stream, true, true);
+        let good_prefix: Vec<u64> = pieces
+            .iter()
+            .map_while(|p| match p { Piece::Singular { timestamp, .. } => Some(*timestamp), _ => None })
+            .collect();
+        let timestamps: Vec<u64> = ours
+            .batches
+            .iter()
+            .map(|(_, b)| match b { Batch::Singular(s) => s.timestamp, Batch::Span(s) => s.rel_timestamp })
+            .collect();
+        prop_assert_eq!(&timestamps, &good_prefix);
+        prop_assert_eq!(ours.malformed.is_some(), good_prefix.len() < pieces.len());
+        prop_assert!(ours.skipped.is_empty() && ours.cut_off.is_none());
+        let first_bad_is_unknown_type = matches!(pieces.get(good_prefix.len()), Some(Piece::UnknownType(..)));
+        let (kona, panicked) = kona_timestamps(&channel);
+        prop_assert_eq!(kona, good_prefix);
+        prop_assert_eq!(panicked, first_bad_is_unknown_type, "K8 is exactly kona's panic");
     }
 }
