@@ -252,8 +252,13 @@ fn reconstruction_json(rec: &Reconstruction) -> Value {
         .iter()
         .map(|(id, frames, closed)| json!({"channel_id": hex_id(id), "frames": frames, "closed": closed}))
         .collect();
+    let headless: Vec<Value> = rec
+        .headless
+        .iter()
+        .map(|h| json!({"channel_id": hex_id(&h.id), "l1_block": h.l1_block, "frame": h.frame_number}))
+        .collect();
     json!({
-        "channels": channels, "blocks": blocks, "notes": notes, "pending": pending,
+        "channels": channels, "blocks": blocks, "notes": notes, "pending": pending, "headless": headless,
         "frames_per_input": rec.frames_per_input, "canonical": hex0x(&rec.canonical()),
     })
 }

@@ -93,6 +93,7 @@ impl From<FaultError> for FfiError {
             | FaultError::L1Data(_)
             | FaultError::BlobBinding(_)
             | FaultError::Derivation(_)
+            | FaultError::WindowStart(_)
             | FaultError::Unsupported(_) => FfiError::invalid_kind(e.kind(), e.to_string()),
         }
     }

@@ -74,6 +74,15 @@ fn parse_address(v: &Value, what: &str) -> FfiResult<Option<Address>> {
     }
 }
 
+/// The boolean `v[name]` (false when absent or null).
+fn parse_flag(v: &Value, name: &str) -> FfiResult<bool> {
+    match v.get(name) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(other) => Err(FfiError::bad_argument(format!("{name}: expected true or false, got {other}"))),
+    }
+}
+
 fn generate(options: &[u8]) -> FfiResult<Vec<u8>> {
     let v: Value = if options.is_empty() {
         json!({})
@@ -105,6 +114,7 @@ fn generate(options: &[u8]) -> FfiResult<Vec<u8>> {
     if let Some(payout) = parse_address(&v, "payout")? {
         opts.payout = payout;
     }
+    opts.stray_frame = parse_flag(&v, "stray_frame")?;
     let ex = example(&opts)?;
     self_check(&ex)?;
     ffi::json(&json!({
@@ -257,6 +267,9 @@ fn serve(request: &[u8]) -> FfiResult<Vec<u8>> {
                 FfiError::bad_argument("example.transactions: expected an integer from 0 to 1000".to_string())
             })?;
             opts.transactions = n as usize;
+        }
+        if let Some(options) = req.get("example") {
+            opts.stray_frame = parse_flag(options, "stray_frame")?;
         }
         example(&opts)?.input
     };

@@ -24,9 +24,10 @@ SECONDS_PER_SLOT = 12
 
 
 @lru_cache(maxsize=4)
-def _example_answers(transactions: int) -> str:
+def _example_answers(transactions: int, stray_frame: bool = False) -> str:
     """The generator's chain as served answers (JSON text): generating and executing it takes seconds."""
-    return native.call("fault_serve", json.dumps({"example": {"transactions": transactions}})).decode()
+    example = {"transactions": transactions, "stray_frame": stray_frame}
+    return native.call("fault_serve", json.dumps({"example": example})).decode()
 
 
 def _number(value: Any) -> int:
@@ -48,9 +49,13 @@ class ServedChain:
             self._blocks_by_number[_number(block["number"])] = block
 
     @classmethod
-    def from_example(cls, transactions: int = 10) -> ServedChain:
-        """The chain-fixture generator's chain (the disputed block carries ``transactions`` transfers)."""
-        return cls(json.loads(_example_answers(transactions)))
+    def from_example(cls, transactions: int = 10, *, stray_frame: bool = False) -> ServedChain:
+        """The chain-fixture generator's chain (the disputed block carries ``transactions`` transfers).
+
+        ``stray_frame`` adds, after the agreed block's L1 origin, a frame of a
+        channel opened before it, so a bundle must read L1 data from earlier.
+        """
+        return cls(json.loads(_example_answers(transactions, stray_frame)))
 
     @classmethod
     def from_input(cls, input_bytes: bytes) -> ServedChain:

@@ -114,3 +114,20 @@ def test_cli_reports_a_missing_piece_with_exit_3(served: ServedChain, tmp_path: 
     assert failure["kind"] == "missing_data"
     assert any(versioned_hash in m for m in failure["fields"]["missing"])
     assert not (tmp_path / "b" / "bundle.json").exists()
+
+
+def test_a_channel_opened_before_the_window_moves_its_start(tmp_path: Path) -> None:
+    """A frame of a channel opened before the agreed L1 origin's successor: the program asks for
+    earlier data, and the bundle's window starts at the plan's full start (here the L1 genesis
+    block, the agreed origin itself), deriving the generator's journal."""
+    chain = ServedChain.from_example(1, stray_frame=True)
+    generated = native.call_json("fault_example", json.dumps({"transactions": 1, "stray_frame": True}))
+    out = tmp_path / "bundle"
+    with DevnetServer(chain) as server:
+        result = CliRunner().invoke(main, _bundle_args(server, chain, out))
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(result.output)
+    assert manifest["l1_transaction_window"][0] == manifest["l1_origin"]
+    ours = native.call_json("fault_check", load_bundle(out).input)
+    theirs = native.call_json("fault_check", bytes.fromhex(generated["input"][2:]))
+    assert ours["journal"] == theirs["journal"]

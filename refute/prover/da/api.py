@@ -136,6 +136,11 @@ def reconstruct_text(report: dict[str, Any]) -> str:
         lines.append(f"note: L1 block {n['l1_block']} channel {n['channel_id']}: {n['message']}")
     for p in report.get("pending", []):
         lines.append(f"incomplete channel {p['channel_id']}: {p['frames']} frames held")
+    for h in report.get("headless", []):
+        lines.append(
+            f"channel {h['channel_id']} first seen at frame {h['frame']} (L1 block {h['l1_block']}):"
+            " it opened before the data read, or its frames are out of order"
+        )
     blocks = report["blocks"]
     lines.append(f"{len(blocks)} L2 blocks, {sum(len(b['transactions']) for b in blocks)} transactions")
     for b in blocks[:20]:

@@ -10,7 +10,10 @@ What is fetched, in order (``docs/protocol.md``, "Which L1 data a bundle holds")
 3. from the L1 node: headers from ``l1_head`` back to the agreed block's L1
    origin (by parent hash, so only blocks on that chain), the receipts of the
    origin's successor, then full transaction lists from the origin's successor
-   onwards in a window that doubles until derivation finds block ``N``'s batch;
+   onwards in a window whose end doubles until derivation finds block ``N``'s
+   batch; when the program sees a channel that opened before the window
+   (kind ``window_start``), the window starts a channel timeout earlier (the
+   plan's ``full_window_start``) and the headers reach back to it;
 4. from the beacon API: the blob of every versioned hash the batcher's blob
    transactions in the window carry, each checked against its hash with KZG.
 
@@ -169,10 +172,15 @@ class Collector:
     # ---- L1 ----
 
     def l1_headers(self, origin: int) -> None:
-        """Blocks (transaction hashes only) from ``l1_head`` back to L1 block ``origin``, by parent hash."""
-        block_hash = self.l1_head
+        """Blocks (transaction hashes only) from ``l1_head`` back to L1 block ``origin``, by parent hash.
+
+        Called again with an earlier ``origin``, it goes on from the oldest block fetched.
+        """
+        if self._blocks and _number(self._blocks[-1]["number"], "number") <= origin:
+            return
+        block_hash = str(self._blocks[-1].get("parentHash")) if self._blocks else self.l1_head
         while True:
-            self.progress("L1 headers", f"{len(self._blocks)} fetched, back to L1 origin {origin}")
+            self.progress("L1 headers", f"{len(self._blocks)} fetched, back to L1 block {origin}")
             block = self._required(self.endpoints.l1, f"L1 block {block_hash}", "eth_getBlockByHash", block_hash, False)
             if not isinstance(block, dict):
                 raise InvalidInputError(f"eth_getBlockByHash({block_hash}): expected a block object")
@@ -187,7 +195,7 @@ class Collector:
                 return
             if len(self._blocks) >= MAX_L1_HEADERS:
                 raise InvalidInputError(
-                    f"l1_head is more than {MAX_L1_HEADERS} L1 blocks after the agreed L1 origin {origin}; "
+                    f"l1_head is more than {MAX_L1_HEADERS} L1 blocks after L1 block {origin}; "
                     "choose an earlier --l1-head"
                 )
             block_hash = str(block.get("parentHash"))
@@ -224,12 +232,11 @@ class Collector:
             )
         return self._receipts[number]
 
-    def l1_blocks(self, window_to: int) -> list[dict[str, Any]]:
-        """The blocks from ``l1_head`` down, full where inside the window ``origin+1 ..= window_to``."""
-        origin = _number(self._blocks[-1]["number"], "L1 origin number")
+    def l1_blocks(self, window_from: int, window_to: int) -> list[dict[str, Any]]:
+        """The blocks from ``l1_head`` down, full where inside the window ``window_from ..= window_to``."""
         return [
             self.full_block(_number(b["number"], "number"))
-            if origin < _number(b["number"], "number") <= window_to
+            if window_from <= _number(b["number"], "number") <= window_to
             else b
             for b in self._blocks
         ]
@@ -282,10 +289,11 @@ def collect(
             piece="l1_block",
         )
     beacon = BeaconClient(endpoints.beacon)
-    window_to = origin + 1
+    full_start = int(plan["full_window_start"])
+    window_from = window_to = origin + 1
     while True:
-        request["l1_blocks"] = c.l1_blocks(window_to)
-        request["l1_transactions"] = {"from": origin + 1, "to": window_to}
+        request["l1_blocks"] = c.l1_blocks(window_from, window_to)
+        request["l1_transactions"] = {"from": window_from, "to": window_to}
         needed = native.call_json("fault_bundle", json.dumps({"step": "blobs", **request}))
         # The next origin's receipts (its deposits) and those of any window block whose logs bloom
         # may hold a system config update.
@@ -293,10 +301,15 @@ def collect(
         request["blobs"] = [c.blob(beacon, r) for r in needed["blobs"]]
         assembled = native.call_json("fault_bundle", json.dumps({"step": "assemble", **request}))
         input_bytes = parse_hex(assembled["input"], "assembled input")
-        progress("derivation", f"L1 blocks {origin + 1}..={window_to}")
+        progress("derivation", f"L1 blocks {window_from}..={window_to}")
         try:
             report = native.call_json("fault_check", input_bytes)
         except FaultInputRefused as exc:
+            if exc.kind == "window_start" and window_from > full_start:
+                # A channel opened before the window: read from where none can still deliver a batch.
+                window_from = full_start
+                c.l1_headers(window_from)
+                continue
             if exc.kind != "derivation" or window_to >= head:
                 raise
             window_to = min(head, window_to + (window_to - origin))
@@ -309,8 +322,8 @@ def collect(
         "agreed_output_root": plan["agreed_output_root"],
         "rollup_config_hash": assembled["rollup_config_hash"],
         "l1_origin": origin,
-        "l1_headers": head - origin + 1,
-        "l1_transaction_window": [origin + 1, window_to],
+        "l1_headers": head - min(origin, window_from) + 1,
+        "l1_transaction_window": [window_from, window_to],
         "blobs": len(request["blobs"]),
         "computed_output_root": report["fields"]["computed_output_root"],
     }

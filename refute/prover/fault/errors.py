@@ -9,8 +9,10 @@ class FaultInputRefused(InvalidInputError):
     """The input breaks a statement of the fault program, so no receipt can exist for it.
 
     ``kind`` names the statement: ``agreed_state``, ``l1_data``, ``blob_binding``,
-    ``derivation`` or ``unsupported`` (a derivation step the program refuses
-    rather than derive something the rollup node would not).
+    ``derivation``, ``window_start`` (the L1 data read starts too late to rule
+    out an earlier batch; ``refute fault bundle`` then starts it earlier) or
+    ``unsupported`` (a derivation step the program refuses rather than derive
+    something the rollup node would not).
     """
 
 
@@ -20,4 +22,4 @@ class NoFault(InvalidInputError):
     kind = "no_fault"
 
 
-FAULT_KINDS = ("agreed_state", "l1_data", "blob_binding", "derivation", "unsupported")
+FAULT_KINDS = ("agreed_state", "l1_data", "blob_binding", "derivation", "window_start", "unsupported")

@@ -17,7 +17,7 @@
 //! moves on), so they are reported as [`Note`]s, not [`crate::DaError`]s.
 
 use alloc::{
-    collections::{btree_map::Entry, BTreeMap},
+    collections::{btree_map::Entry, BTreeMap, BTreeSet},
     format,
     string::String,
     vec::Vec,
@@ -90,6 +90,18 @@ pub struct Note {
     pub channel_id: ChannelId,
     pub frame_number: Option<u16>,
     pub message: String,
+}
+
+/// A channel whose first frame seen is not its frame 0. Either it opened
+/// before the first L1 block read, so the data read cannot show what it
+/// holds, or (before Holocene) its frames were posted out of order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadlessChannel {
+    pub id: ChannelId,
+    /// L1 block of the first frame seen.
+    pub l1_block: u64,
+    /// Number of the first frame seen (not 0).
+    pub frame_number: u16,
 }
 
 #[derive(Debug)]
@@ -171,6 +183,9 @@ pub struct Assembler {
     queue: Vec<ChannelId>,
     ready: Vec<ReadyChannel>,
     notes: Vec<Note>,
+    /// Every channel id a frame has named.
+    seen: BTreeSet<ChannelId>,
+    headless: Vec<HeadlessChannel>,
     /// Holocene: the frame number expected next in the open channel.
     next_number: u16,
 }
@@ -183,6 +198,8 @@ impl Assembler {
             queue: Vec::new(),
             ready: Vec::new(),
             notes: Vec::new(),
+            seen: BTreeSet::new(),
+            headless: Vec::new(),
             next_number: 0,
         }
     }
@@ -197,6 +214,9 @@ impl Assembler {
 
     /// Adds one frame seen in L1 block `l1_block`, then moves ready channels out.
     pub fn ingest(&mut self, l1_block: u64, frame: Frame) {
+        if self.seen.insert(frame.channel_id) && frame.number != 0 {
+            self.headless.push(HeadlessChannel { id: frame.channel_id, l1_block, frame_number: frame.number });
+        }
         if self.rules.holocene {
             self.ingest_holocene(l1_block, frame);
         } else {
@@ -343,6 +363,11 @@ impl Assembler {
     /// Everything ignored so far.
     pub fn take_notes(&mut self) -> Vec<Note> {
         core::mem::take(&mut self.notes)
+    }
+
+    /// Channels first seen at a frame other than frame 0, in the order seen.
+    pub fn headless(&self) -> &[HeadlessChannel] {
+        &self.headless
     }
 
     /// Channels still waiting for frames: (id, frames held, closed).

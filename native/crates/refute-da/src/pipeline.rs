@@ -10,7 +10,7 @@ use alloy_rlp::{Encodable, Header};
 use refute_forks::{OpForkSchedule, OpHardfork};
 
 use crate::batch::{read_channel_batches, Batch};
-use crate::channel::{Assembler, ChannelRules, Note};
+use crate::channel::{Assembler, ChannelRules, HeadlessChannel, Note};
 use crate::compress::{decompress, Algorithm};
 use crate::derive::{batch_blocks, DeriveConfig, L2Block};
 use crate::error::{DaError, DaResult};
@@ -116,6 +116,9 @@ pub struct Reconstruction {
     pub notes: Vec<Note>,
     /// Channels still incomplete after the last input: (id, frames held, closed).
     pub pending: Vec<(ChannelId, usize, bool)>,
+    /// Channels whose first frame read is not frame 0 (they may have opened
+    /// before the first input), in the order seen.
+    pub headless: Vec<HeadlessChannel>,
     /// Frame count per input (0 for an input skipped whole).
     pub frames_per_input: Vec<usize>,
     /// What was skipped as op-node skips it, in reading order (only under
@@ -191,6 +194,7 @@ pub fn run(inputs: &[Input], cfg: &PipelineConfig) -> DaResult<Reconstruction> {
     }
     rec.notes = asm.take_notes();
     rec.pending = asm.pending();
+    rec.headless = asm.headless().to_vec();
     Ok(rec)
 }
 

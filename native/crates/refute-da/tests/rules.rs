@@ -80,6 +80,28 @@ fn holocene_is_strict() {
     assert_eq!((r.len(), r[0].data.as_slice()), (1, &b"qr"[..]));
 }
 
+/// A channel first seen at a frame other than 0 is reported once, with the
+/// block and frame it was first seen at, under both rule sets; a channel first
+/// seen at frame 0 is not, even when its frames arrive later out of order.
+#[test]
+fn channels_first_seen_past_frame_0_are_reported() {
+    use refute_da::channel::HeadlessChannel;
+    for holocene in [false, true] {
+        let mut a = Assembler::new(rules(holocene));
+        a.ingest(10, f(1, 0, b"a", false));
+        a.ingest(11, f(2, 2, b"b", false));
+        a.ingest(12, f(2, 0, b"c", false));
+        a.ingest(12, f(1, 1, b"d", true));
+        a.ingest(13, f(2, 1, b"e", true));
+        a.ingest(14, f(3, 5, b"f", true));
+        let expected = [
+            HeadlessChannel { id: [2; 16], l1_block: 11, frame_number: 2 },
+            HeadlessChannel { id: [3; 16], l1_block: 14, frame_number: 5 },
+        ];
+        assert_eq!(a.headless(), expected, "holocene: {holocene}");
+    }
+}
+
 #[test]
 fn singular_batch_round_trip_and_strictness() {
     let b = SingularBatch {

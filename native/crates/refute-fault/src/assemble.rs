@@ -513,6 +513,11 @@ impl Plan {
             "batch_inbox": self.config.batch_inbox,
             "channel_timeout": self.config.channel_timeout_bedrock,
             "seq_window_size": self.config.seq_window_size,
+            "full_window_start": crate::window::full_start(
+                &self.config,
+                self.l1_info.l1_number,
+                self.parent.timestamp + self.config.block_time,
+            ),
             "rollup_config_hash": self.config.hash(),
         })
     }
@@ -647,12 +652,16 @@ fn l1_part(req: &Value, plan: &Plan) -> SourceResult<L1Part> {
     let window = field(req, "l1_transactions", "request")?;
     let (from, to) = (uint(window, "from", "request")?, uint(window, "to", "request")?);
     let origin = plan.l1_info.l1_number;
-    if from != origin + 1 || to < from {
+    if from > origin + 1 || to < from {
         return err(
             "request",
-            format!("the L1 transaction window {from}..={to} must start right after the agreed L1 origin {origin}"),
+            format!(
+                "the L1 transaction window {from}..={to} must start at or before block {}, right after the agreed L1 origin {origin}",
+                origin + 1
+            ),
         );
     }
+    let lowest = origin.min(from);
     let mut expected = head;
     let mut headers = Vec::with_capacity(blocks.len());
     let mut window_blocks = Vec::new();
@@ -683,27 +692,26 @@ fn l1_part(req: &Value, plan: &Plan) -> SourceResult<L1Part> {
             window_blocks.push(block.clone());
         }
         headers.push(block.header);
-        if number == origin {
-            if block.hash != plan.l1_info.l1_hash {
-                return err(
-                    "l1_block",
-                    format!(
-                        "L1 block {origin} on the chain to l1_head is {}, but the agreed block's L1 origin is {}",
-                        block.hash, plan.l1_info.l1_hash
-                    ),
-                );
-            }
-            break;
+        if number == origin && block.hash != plan.l1_info.l1_hash {
+            return err(
+                "l1_block",
+                format!(
+                    "L1 block {origin} on the chain to l1_head is {}, but the agreed block's L1 origin is {}",
+                    block.hash, plan.l1_info.l1_hash
+                ),
+            );
         }
-        if number <= origin {
+        if number <= lowest {
             break;
         }
     }
-    if headers.last().map(|h| h.number) != Some(origin) {
+    if headers.last().map(|h| h.number) != Some(lowest) {
         let reached = headers.last().map_or_else(|| "none".into(), |h| format!("L1 block {}", h.number));
         return err(
             "l1_block",
-            format!("the L1 blocks given from l1_head stop at {reached}, before the agreed L1 origin {origin}"),
+            format!(
+                "the L1 blocks given from l1_head stop at {reached}, before block {lowest} (the agreed L1 origin is {origin}, the window starts at {from})"
+            ),
         );
     }
     window_blocks.reverse();

@@ -14,6 +14,7 @@ use alloy_primitives::{address, Address, Bytes, B256};
 use op_alloy_consensus::{decode_holocene_extra_data, decode_jovian_extra_data};
 use refute_da::{
     derive::{DeriveConfig, L2Block},
+    frame::ChannelId,
     pipeline::{self, Input, InputKind, PipelineConfig},
 };
 use refute_forks::OpHardfork;
@@ -26,6 +27,7 @@ use crate::{
     deposits::user_deposits,
     error::{FaultError, FaultResult},
     l1::{verify_receipts, verify_transactions, BlockReceipts, BlockTransactions, L1Chain},
+    window,
 };
 
 /// The EIP-2718 type of EIP-7702 (set-code) transactions, which op-node drops
@@ -43,6 +45,8 @@ pub struct BatcherData {
     pub inputs: Vec<Input>,
     /// One per `OpBlob` input, in input order.
     pub blob_hashes: Vec<B256>,
+    /// The first L1 block read (whether or not it holds batcher data).
+    pub first_l1_block: Option<u64>,
 }
 
 impl BatcherData {
@@ -78,7 +82,7 @@ pub fn batcher_data(
     blobs: &[Bytes],
 ) -> FaultResult<BatcherData> {
     let batcher = parent.l1_info.batcher()?;
-    let mut data = BatcherData::default();
+    let mut data = BatcherData { first_l1_block: l1_blocks.first().map(|b| b.number), ..BatcherData::default() };
     let given = blobs.len();
     let mut blobs = blobs.iter();
     let mut previous: Option<u64> = None;
@@ -217,12 +221,12 @@ fn drop_reason(
     Ok(None)
 }
 
-/// The L1 block in which each block's channel completed.
-fn inclusion_blocks(rec: &pipeline::Reconstruction) -> Vec<u64> {
+/// Each block's channel, and the L1 block in which that channel completed.
+fn block_channels(rec: &pipeline::Reconstruction) -> Vec<(ChannelId, u64)> {
     let mut out = Vec::with_capacity(rec.blocks.len());
     for channel in &rec.channels {
         let blocks: usize = channel.batches.iter().map(|b| b.2).sum();
-        out.extend(core::iter::repeat_n(channel.ready_block, blocks));
+        out.extend(core::iter::repeat_n((channel.id, channel.ready_block), blocks));
     }
     out
 }
@@ -281,9 +285,12 @@ pub fn derive_block(
         l2_genesis_time: config.genesis_l2_time,
         block_time: config.block_time,
     };
+    window::check_first_block(data.first_l1_block, parent_origin)?;
+    let first_read = data.first_l1_block.unwrap_or_default();
+    let full_start = window::full_start(config, parent_origin, timestamp);
     let rules = PipelineConfig::at(derive, forks, timestamp, config.channel_timeout_bedrock).skipping_bad_data();
     let rec = pipeline::run(&data.inputs, &rules)?;
-    let inclusion = inclusion_blocks(&rec);
+    let channels = block_channels(&rec);
     let mut dropped = Vec::new();
     let mut chosen = None;
     for (i, block) in rec.blocks.iter().enumerate() {
@@ -291,21 +298,30 @@ pub fn derive_block(
             continue;
         }
         let previous = i.checked_sub(1).map(|p| &rec.blocks[p]);
-        match drop_reason(config, chain, parent, block, previous, inclusion[i])? {
+        match drop_reason(config, chain, parent, block, previous, channels[i].1)? {
             None => {
-                chosen = Some((block, inclusion[i]));
+                chosen = Some((block, channels[i]));
                 break;
             }
             Some(reason) => dropped.push(reason),
         }
     }
-    let Some((batch, inclusion_block)) = chosen else {
+    let Some((batch, (channel, inclusion_block))) = chosen else {
+        window::check_headless(first_read, full_start, &rec.headless, u64::MAX)?;
         return Err(FaultError::Derivation(format!(
             "no valid batch for L2 block {} (timestamp {timestamp}) in the L1 data given; dropped: [{}]",
             parent.header.number + 1,
             dropped.join("; ")
         )));
     };
+    window::check_headless(first_read, full_start, &rec.headless, inclusion_block)?;
+    if rec.headless.iter().any(|h| h.id == channel) {
+        return Err(FaultError::Unsupported(format!(
+            "the batch for L2 block {} is in channel {}, whose frame 0 came after a later frame",
+            parent.header.number + 1,
+            pipeline::hex_id(&channel)
+        )));
+    }
     let epoch = batch.l1_origin_number;
     let origin = chain.require(epoch, "the L1 origin")?;
     let (l1_info, deposits) = if epoch == parent_origin {

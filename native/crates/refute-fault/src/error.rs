@@ -25,6 +25,9 @@ pub enum FaultError {
     /// Derivation does not give block `N` from this data (no valid batch, a batch
     /// that breaks the rules against its parent or L1 origin, ...).
     Derivation(String),
+    /// The L1 data read starts too late to show that no batch for `N` lies
+    /// before it (`window.rs`); the host starts it earlier and runs again.
+    WindowStart(String),
     /// A derivation step the program does not implement yet (it refuses instead of
     /// deriving something the rollup node would not).
     Unsupported(String),
@@ -48,6 +51,7 @@ impl FaultError {
             FaultError::L1Data(_) => "l1_data",
             FaultError::BlobBinding(_) => "blob_binding",
             FaultError::Derivation(_) => "derivation",
+            FaultError::WindowStart(_) => "window_start",
             FaultError::Unsupported(_) => "unsupported",
             FaultError::Da(_) => "da",
             FaultError::Execution(e) => e.kind(),
@@ -65,6 +69,7 @@ impl core::fmt::Display for FaultError {
             FaultError::L1Data(r) => write!(f, "L1 data: {r}"),
             FaultError::BlobBinding(r) => write!(f, "blob binding: {r}"),
             FaultError::Derivation(r) => write!(f, "derivation: {r}"),
+            FaultError::WindowStart(r) => write!(f, "where the L1 data starts: {r}"),
             FaultError::Unsupported(r) => write!(f, "not supported by the fault program: {r}"),
             FaultError::Da(e) => write!(f, "published data: {e}"),
             FaultError::Execution(e) => write!(f, "execution: {e}"),

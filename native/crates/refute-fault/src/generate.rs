@@ -25,7 +25,10 @@ use alloy_eips::{eip2718::Encodable2718, eip7685::EMPTY_REQUESTS_HASH};
 use alloy_primitives::{address, keccak256, Address, Bytes, Log, LogData, Signature, TxKind, B256, B64, U256};
 use alloy_trie::{root::ordered_trie_root_with_encoder, EMPTY_ROOT_HASH};
 use k256::ecdsa::SigningKey;
-use refute_da::batch::SingularBatch;
+use refute_da::{
+    batch::SingularBatch,
+    frame::{encode_frames, Frame},
+};
 use refute_forks::{OpForkSchedule, OpHardfork};
 use refute_stf::{
     mpt::NodeStore,
@@ -143,6 +146,11 @@ pub struct ExampleOptions {
     pub payout: Address,
     /// The fork every block runs under (active from genesis).
     pub fork: OpHardfork,
+    /// Post, in the L1 block after the agreed block's origin, batcher calldata
+    /// carrying a later frame of a channel opened before it (as when a channel's
+    /// frames straddle the start of the data read), so the input must start at
+    /// [`crate::window::full_start`] instead.
+    pub stray_frame: bool,
 }
 
 impl Default for ExampleOptions {
@@ -152,6 +160,7 @@ impl Default for ExampleOptions {
             workload: Workload::EthTransfer,
             payout: address!("00000000000000000000000000000000c0ffee01"),
             fork: OpHardfork::Isthmus,
+            stray_frame: false,
         }
     }
 }
@@ -428,6 +437,24 @@ fn receipt(cumulative_gas_used: u64, logs: Vec<Log>, eip1559: bool) -> Bytes {
     Bytes::from(envelope.encoded_2718())
 }
 
+/// The batcher's calldata transaction carrying frame 1 (the last) of a channel
+/// whose frame 0 was posted before the L1 data the program reads.
+fn stray_frame_transaction(batcher_key: &SigningKey) -> FaultResult<Bytes> {
+    let frame =
+        Frame { channel_id: [0x3c; 16], number: 1, data: b"the rest of an earlier channel".to_vec(), is_last: true };
+    let tx = TxEip1559 {
+        chain_id: L1_CHAIN_ID,
+        gas_limit: 21_000,
+        max_fee_per_gas: 10 * GWEI,
+        max_priority_fee_per_gas: GWEI,
+        to: TxKind::Call(BATCH_INBOX),
+        input: encode_frames(&[frame]).into(),
+        ..Default::default()
+    };
+    let signature = sign(batcher_key, &tx)?;
+    Ok(Bytes::from(TxEnvelope::Eip1559(tx.into_signed(signature)).encoded_2718()))
+}
+
 /// The data of a `TransactionDeposited` log as `OptimismPortal` emits it: ABI
 /// `bytes` (offset word, length word) holding the packed opaque data (mint,
 /// value, gas, creation flag, calldata), zero-padded to a whole word.
@@ -582,11 +609,17 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
     };
     let recipient = address!("00000000000000000000000000000000000d0d02");
     let log = deposit_log(depositor, recipient, ETHER, ETHER / 2, 100_000);
+    let mut transactions = vec![deposit_tx];
+    let mut receipts = vec![receipt(120_000, vec![log], true)];
+    if options.stray_frame {
+        transactions.push(stray_frame_transaction(&batcher_key)?);
+        receipts.push(receipt(120_000 + 21_000, vec![], true));
+    }
     l1.push(L1BlockSpec {
         number: a_number + 1,
         timestamp: GENESIS_TIME + 2,
-        transactions: vec![deposit_tx],
-        receipts: vec![receipt(120_000, vec![log], true)],
+        transactions,
+        receipts,
         blob_gas_used: 0,
     });
     let mut headers: Vec<Header> = Vec::new();
@@ -661,7 +694,7 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
     };
 
     // Block 2 (origin B): the sequencer's attributes, executed for the true root.
-    let b_receipts = vec![l1[2].receipts[0].clone()];
+    let b_receipts = l1[2].receipts.clone();
     let receipts_b: Vec<ReceiptEnvelope> = b_receipts
         .iter()
         .map(|r| alloy_eips::Decodable2718::decode_2718(&mut r.as_ref()).map_err(gen_err))
@@ -715,6 +748,7 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
             gas_limit: 21_000,
             max_fee_per_gas: 10 * GWEI,
             max_priority_fee_per_gas: GWEI,
+            nonce: u64::from(options.stray_frame),
             to: BATCH_INBOX,
             blob_versioned_hashes: committed.iter().map(|(_, hash)| *hash).collect(),
             max_fee_per_blob_gas: 10 * GWEI,
@@ -743,8 +777,15 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
         headers.push(header);
     }
     let l1_head = parent;
-    let l1_transactions =
-        l1[2..].iter().map(|b| BlockTransactions { number: b.number, transactions: b.transactions.clone() }).collect();
+    // The data read starts right after the agreed block's origin A, or a channel
+    // timeout before that when a stray frame there needs it.
+    let first_read =
+        if options.stray_frame { crate::window::full_start(&config, a.number, GENESIS_TIME + 4) } else { a.number + 1 };
+    let l1_transactions = l1
+        .iter()
+        .filter(|b| b.number >= first_read)
+        .map(|b| BlockTransactions { number: b.number, transactions: b.transactions.clone() })
+        .collect();
     headers.reverse();
     let input = FaultInput {
         version: INPUT_VERSION,

@@ -28,6 +28,7 @@ pub mod l1_info;
 pub mod scalar;
 pub mod sha256;
 pub mod system_config;
+pub mod window;
 
 #[cfg(feature = "generate")]
 pub mod generate;

@@ -166,13 +166,14 @@ fn derives_op_mainnet_blocks_109279675_to_109279680() {
     let config = op_mainnet_config();
     let head = l1.headers[0].hash_slow();
     let chain = L1Chain::verify(head, &l1.headers).unwrap();
-    let batcher_block: Vec<BlockTransactions> =
-        l1.transactions.iter().filter(|b| b.number == L1_LAST).cloned().collect();
     let mut parent = agreed(&config, first, &first_txs);
     let mut epochs = vec![parent.l1_info.l1_number];
     for number in 109_279_675..=109_279_680u64 {
         let Some((real, hashes, _)) = l2_block(number) else { return };
-        let data = batcher_data(&config, &chain, &parent, &batcher_block, &[]).unwrap();
+        // Every L1 block after the parent's origin, whole: the data must start there.
+        let origin = parent.l1_info.l1_number;
+        let window: Vec<BlockTransactions> = l1.transactions.iter().filter(|b| b.number > origin).cloned().collect();
+        let data = batcher_data(&config, &chain, &parent, &window, &[]).unwrap();
         let derived = derive_block(&config, &chain, &parent, &data, Vec::new(), &l1.receipts).unwrap();
         let p = &derived.payload;
         assert_eq!(p.timestamp, real.timestamp, "block {number}: timestamp");

@@ -222,6 +222,155 @@ fn batcher_data_that_does_not_decode_is_skipped() {
 }
 
 #[test]
+fn the_data_must_start_right_after_the_parents_origin() {
+    // Block 102 follows the agreed block's origin 101; data from 103 on could hide a batch in 102.
+    let mut input = fixture().input.clone();
+    assert_eq!(input.l1_transactions[0].number, 102);
+    input.l1_transactions.remove(0);
+    let err = refused(&input);
+    assert_eq!(err.kind(), "window_start", "{err}");
+    assert!(err.to_string().contains("starts at block 103, after block 102"), "{err}");
+}
+
+/// The example with a stray frame in L1 block 102 (a channel opened before
+/// it) needs the data from the full start, 101: from 102 the program asks for
+/// earlier data, from 101 it derives the block.
+#[test]
+fn a_stray_frame_moves_the_start_of_the_data_to_the_full_start() {
+    let ex = example(&ExampleOptions { transactions: 1, stray_frame: true, ..Default::default() }).unwrap();
+    assert_eq!(ex.input.l1_transactions[0].number, 101);
+    let outcome = run(&ex.input).unwrap();
+    assert_eq!(outcome.journal.computed_output_root, ex.true_output_root);
+    let mut from_102 = ex.input.clone();
+    from_102.l1_transactions.remove(0);
+    let err = refused(&from_102);
+    assert_eq!(err.kind(), "window_start", "{err}");
+    assert!(err.to_string().contains("start the data at or before L1 block 101"), "{err}");
+}
+
+/// The example's batcher data, its parent, and the block derived from it.
+struct Derivation {
+    input: &'static FaultInput,
+    parent: refute_fault::agreed::AgreedBlock,
+    chain: refute_fault::l1::L1Chain,
+    data: refute_fault::derivation::BatcherData,
+}
+
+impl Derivation {
+    fn of_example() -> Self {
+        use refute_fault::{agreed, derivation, l1::L1Chain};
+        let input = &fixture().input;
+        let store = refute_stf::mpt::NodeStore::from_nodes(input.witness.state.iter().cloned());
+        let parent = agreed::verify(input, &store).unwrap();
+        let chain = L1Chain::verify(input.l1_head, &input.l1_headers).unwrap();
+        let data =
+            derivation::batcher_data(&input.config, &chain, &parent, &input.l1_transactions, &input.blobs).unwrap();
+        Derivation { input, parent, chain, data }
+    }
+
+    fn derive(
+        &self,
+        config: &refute_fault::RollupConfig,
+        data: &refute_fault::derivation::BatcherData,
+    ) -> refute_fault::FaultResult<refute_fault::derivation::DerivedBlock> {
+        refute_fault::derivation::derive_block(
+            config,
+            &self.chain,
+            &self.parent,
+            data,
+            Vec::new(),
+            &self.input.l1_receipts,
+        )
+    }
+
+    fn full_start(&self, config: &refute_fault::RollupConfig) -> u64 {
+        let timestamp = self.parent.header.timestamp + config.block_time;
+        refute_fault::window::full_start(config, self.parent.l1_info.l1_number, timestamp)
+    }
+}
+
+/// Calldata carrying `frames`, read in L1 block `l1_block`.
+fn calldata(l1_block: u64, frames: &[refute_da::frame::Frame]) -> refute_da::pipeline::Input {
+    let data = refute_da::frame::encode_frames(frames).into();
+    refute_da::pipeline::Input { l1_block, kind: refute_da::pipeline::InputKind::BatcherData, data }
+}
+
+/// A channel first seen at a frame other than 0 opened before the data read,
+/// so it may hold an earlier batch for `N`: the program asks for earlier data,
+/// unless the data already starts a channel timeout before the parent's
+/// origin's successor (or at L1 genesis), or the channel is first seen after
+/// the chosen batch's channel completed.
+#[test]
+fn a_channel_opened_before_the_data_read_asks_for_earlier_data() {
+    let d = Derivation::of_example();
+    let config = &d.input.config;
+    let clean = d.derive(config, &d.data).unwrap();
+    let full_start = d.full_start(config);
+    assert!(full_start < 102, "the example's data starts at 102, after the full start {full_start}");
+    let tail = refute_da::frame::Frame { channel_id: [0x77; 16], number: 3, data: vec![1, 2, 3], is_last: true };
+
+    let mut before = d.data.clone();
+    before.inputs.insert(0, calldata(102, core::slice::from_ref(&tail)));
+    let err = d.derive(config, &before).unwrap_err();
+    assert_eq!(err.kind(), "window_start", "{err}");
+    let expected = format!("first seen at frame 3 in L1 block 102, so it opened before the data read (block 102); start the data at or before L1 block {full_start}");
+    assert!(err.to_string().contains(&expected), "{err}");
+
+    // Read from the full start, such a channel has timed out for op-node: nothing changes.
+    let from_full_start = refute_fault::derivation::BatcherData { first_l1_block: Some(full_start), ..before.clone() };
+    assert_eq!(d.derive(config, &from_full_start).unwrap().payload, clean.payload);
+
+    // First seen after the batch's channel completed, it cannot come before it.
+    let mut after = d.data.clone();
+    after.inputs.push(calldata(clean.inclusion_block + 1, core::slice::from_ref(&tail)));
+    assert_eq!(d.derive(config, &after).unwrap().payload, clean.payload);
+
+    // With no batch found at all, the channel might hold it: earlier data first.
+    let mut no_batch = before.clone();
+    no_batch.inputs.retain(|i| i.kind == refute_da::pipeline::InputKind::BatcherData);
+    assert_eq!(d.derive(config, &no_batch).unwrap_err().kind(), "window_start");
+}
+
+/// Before Holocene a channel's frames may arrive in any order, so a channel
+/// read from the full start can still be first seen at a later frame: whether
+/// it opened before the data (and timed out for op-node) cannot be told, so a
+/// batch for `N` in it is refused.
+#[test]
+fn a_batch_in_a_channel_first_seen_after_its_frame_0_is_refused_before_holocene() {
+    use refute_da::frame::{parse_frames, Frame};
+    let d = Derivation::of_example();
+    let mut config = d.input.config.clone();
+    config.forks.holocene = None;
+    config.forks.isthmus = None;
+    config.forks.jovian = None;
+    config.forks.karst = None;
+    let blob = d.data.inputs.iter().find(|i| i.kind == refute_da::pipeline::InputKind::OpBlob).unwrap();
+    let frames = parse_frames(&refute_da::blob::decode(&blob.data).unwrap()).unwrap();
+    let [whole] = frames.as_slice() else { panic!("the example's channel is one frame") };
+    let (head, rest) = whole.data.split_at(whole.data.len() / 2);
+    let first = Frame { data: head.to_vec(), is_last: false, ..whole.clone() };
+    let second = Frame { number: 1, data: rest.to_vec(), is_last: true, ..whole.clone() };
+    let l1_block = blob.l1_block;
+    let in_order = refute_fault::derivation::BatcherData {
+        inputs: vec![
+            calldata(l1_block, core::slice::from_ref(&first)),
+            calldata(l1_block, core::slice::from_ref(&second)),
+        ],
+        blob_hashes: Vec::new(),
+        first_l1_block: Some(d.full_start(&config)),
+    };
+    let derived = d.derive(&config, &in_order).unwrap();
+    let reversed = refute_fault::derivation::BatcherData {
+        inputs: vec![calldata(l1_block, &[second]), calldata(l1_block, &[first])],
+        ..in_order
+    };
+    let err = d.derive(&config, &reversed).unwrap_err();
+    assert_eq!(err.kind(), "unsupported", "{err}");
+    assert!(err.to_string().contains("whose frame 0 came after a later frame"), "{err}");
+    assert_eq!(derived.inclusion_block, l1_block);
+}
+
+#[test]
 fn another_config_changes_the_journal_hash_or_is_refused() {
     let mut input = fixture().input.clone();
     input.config.batch_inbox = alloy_primitives::Address::repeat_byte(7);

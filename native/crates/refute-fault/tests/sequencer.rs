@@ -157,9 +157,15 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
     let genesis = genesis(&params, &alloc).unwrap();
 
     let deposit = deposit_receipt(address!("00000000000000000000000000000000000d0d01"), address_of(&user));
-    // The deposit's L1 transaction is not read (only its receipt's log), so any bytes stand for it.
-    let deposit_tx = Bytes::from_static(b"\x02an-l1-deposit-call");
-    let l1_101 = l1_header(l1_100.hash_slow(), 101, L2_TIME + 1, &[deposit_tx], core::slice::from_ref(&deposit));
+    // The deposit's L1 transaction (a call to the portal; only its receipt's log is derived from).
+    let deposit_tx = transfer(&user, 900, 0, DEPOSIT_CONTRACT);
+    let l1_101 = l1_header(
+        l1_100.hash_slow(),
+        101,
+        L2_TIME + 1,
+        core::slice::from_ref(&deposit_tx),
+        core::slice::from_ref(&deposit),
+    );
 
     let mut blocks: Vec<BuiltBlock> = Vec::new();
     let mut state = alloc;
@@ -238,6 +244,14 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
             l1_headers.push(l1_100.clone());
             l1_receipts.push(BlockReceipts { number: 101, receipts: vec![deposit.clone()] });
         }
+        // The data read starts right after the agreed block's L1 origin.
+        let mut l1_transactions = vec![
+            BlockTransactions { number: 102, transactions: vec![blob_tx.clone()] },
+            BlockTransactions { number: 103, transactions: vec![] },
+        ];
+        if number == 2 {
+            l1_transactions.insert(0, BlockTransactions { number: 101, transactions: vec![deposit_tx.clone()] });
+        }
         FaultInput {
             version: INPUT_VERSION,
             payout: address!("00000000000000000000000000000000c0ffee01"),
@@ -247,10 +261,7 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
             parent_transactions: agreed.transactions.clone(),
             l1_head: l1_103.hash_slow(),
             l1_headers,
-            l1_transactions: vec![
-                BlockTransactions { number: 102, transactions: vec![blob_tx.clone()] },
-                BlockTransactions { number: 103, transactions: vec![] },
-            ],
+            l1_transactions,
             l1_receipts,
             blobs: blobs.iter().map(|b| Bytes::from(b.clone())).collect(),
             witness: blocks[number - 1].witness.clone(),
