@@ -322,17 +322,10 @@ pub fn encode_batch(batch: &Batch) -> Vec<u8> {
     out
 }
 
-/// Decodes one `type ++ content` batch; `base` is the offset of the type byte.
-pub fn decode_batch(data: &[u8], base: usize, delta: bool) -> DaResult<Batch> {
-    let batch = decode_any_batch(data, base)?;
-    if matches!(batch, Batch::Span(_)) && !delta {
-        return Err(span_before_delta(base));
-    }
-    Ok(batch)
-}
-
-/// Decodes one `type ++ content` batch of either type, whatever the fork.
-fn decode_any_batch(data: &[u8], base: usize) -> DaResult<Batch> {
+/// Decodes one `type ++ content` batch of either type, whatever the fork
+/// (whether a span batch counts before Delta is [`read_channel_batches`]'s
+/// rule); `base` is the offset of the type byte.
+pub fn decode_batch(data: &[u8], base: usize) -> DaResult<Batch> {
     match data.first() {
         None => Err(batch_err(base, "empty batch")),
         Some(&SINGULAR_BATCH_TYPE) => Ok(Batch::Singular(SingularBatch::decode(&data[1..], base + 1)?)),
@@ -396,7 +389,7 @@ pub fn read_channel_batches(data: &[u8], complete: bool, delta: bool) -> Channel
             }
             return out;
         }
-        match decode_any_batch(&buf[..h.payload_length], at + head) {
+        match decode_batch(&buf[..h.payload_length], at + head) {
             Ok(Batch::Span(_)) if !delta => out.skipped.push(span_before_delta(at + head)),
             Ok(batch) => out.batches.push((at, batch)),
             Err(e) => {

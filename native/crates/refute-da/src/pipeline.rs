@@ -137,9 +137,7 @@ impl Reconstruction {
             }
         }
     }
-}
 
-impl Reconstruction {
     /// Canonical bytes: `rlp([[channel_id, frames, compressed_len, decompressed_len, batches]..., [block...]])`.
     pub fn canonical(&self) -> Vec<u8> {
         let mut chans = Vec::new();

@@ -27,7 +27,7 @@ use crate::{
     deposits::user_deposits,
     error::{FaultError, FaultResult},
     l1::{verify_receipts, verify_transactions, BlockReceipts, BlockTransactions, L1Chain},
-    window,
+    span, window,
 };
 
 /// The EIP-2718 type of EIP-7702 (set-code) transactions, which op-node drops
@@ -139,14 +139,17 @@ pub fn batcher_data(
     Ok(data)
 }
 
-/// Why op-node would drop `block` as the batch for the block after `parent`
-/// (`None`: it is valid).
+/// Why op-node would drop `candidate` as the singular batch for the block
+/// after `parent` (`None`: it is valid). A block out of a span batch is judged
+/// the same way once its span passed [`span::drop_reason`]; its parent is the
+/// agreed block by construction, so only a singular batch's parent hash is
+/// checked here.
 fn drop_reason(
     config: &RollupConfig,
     chain: &L1Chain,
     parent: &AgreedBlock,
     candidate: &L2Block,
-    previous: Option<&L2Block>,
+    from_span: bool,
     inclusion_block: u64,
 ) -> FaultResult<Option<String>> {
     let parent_origin = parent.l1_info.l1_number;
@@ -154,24 +157,8 @@ fn drop_reason(
     if epoch != parent_origin && epoch != parent_origin + 1 {
         return Ok(Some(format!("L1 origin {epoch} is neither the parent's origin {parent_origin} nor the next")));
     }
-    match candidate.parent_check.len() {
-        32 if candidate.parent_check.as_slice() != parent.hash.as_slice() => {
-            return Ok(Some("parent hash is not the agreed block".into()))
-        }
-        20 if candidate.parent_check.as_slice() != &parent.hash[..20] => {
-            return Ok(Some("span batch parent check does not match the agreed block".into()))
-        }
-        0 => {
-            let continues = previous.is_some_and(|p| {
-                p.timestamp == parent.header.timestamp
-                    && p.transactions.len() == parent.batched.len()
-                    && p.transactions.iter().zip(&parent.batched).all(|(a, b)| a.as_slice() == b.as_ref())
-            });
-            if !continues {
-                return Ok(Some("span batch block does not continue from the agreed block".into()));
-            }
-        }
-        _ => {}
+    if !from_span && candidate.parent_check.as_slice() != parent.hash.as_slice() {
+        return Ok(Some("parent hash is not the agreed block".into()));
     }
     let origin = chain.require(epoch, "the batch's L1 origin")?;
     let origin_hash = chain.hash(epoch).unwrap_or_default();
@@ -205,28 +192,52 @@ fn drop_reason(
             }
         }
     }
-    // What a batch may not carry (op-node's last check, transaction by transaction): an empty
-    // transaction, a deposit (only derivation makes those), a set-code transaction before Isthmus.
-    let isthmus = config.forks.is_active(OpHardfork::Isthmus, candidate.timestamp);
-    for (index, tx) in candidate.transactions.iter().enumerate() {
+    Ok(transaction_drop_reason(config, candidate))
+}
+
+/// What a batch may not carry (op-node's last check, transaction by
+/// transaction): an empty transaction, a deposit (only derivation makes
+/// those), a set-code transaction before Isthmus.
+pub(crate) fn transaction_drop_reason(config: &RollupConfig, block: &L2Block) -> Option<String> {
+    let isthmus = config.forks.is_active(OpHardfork::Isthmus, block.timestamp);
+    for (index, tx) in block.transactions.iter().enumerate() {
         match tx.first() {
-            None => return Ok(Some(format!("transaction {index} is empty"))),
-            Some(&DEPOSIT_TX_TYPE) => return Ok(Some(format!("transaction {index} is a deposit"))),
+            None => return Some(format!("transaction {index} is empty")),
+            Some(&DEPOSIT_TX_TYPE) => return Some(format!("transaction {index} is a deposit")),
             Some(&EIP7702_TX_TYPE) if !isthmus => {
-                return Ok(Some(format!("transaction {index} is an EIP-7702 transaction before Isthmus")))
+                return Some(format!("transaction {index} is an EIP-7702 transaction before Isthmus"))
             }
             _ => {}
         }
     }
-    Ok(None)
+    None
 }
 
-/// Each block's channel, and the L1 block in which that channel completed.
-fn block_channels(rec: &pipeline::Reconstruction) -> Vec<(ChannelId, u64)> {
+/// Where a derived block came from.
+#[derive(Clone)]
+struct BlockSource {
+    channel: ChannelId,
+    /// The L1 block in which the channel completed.
+    inclusion: u64,
+    /// Its batch, as indices into the reconstruction's blocks.
+    batch: core::ops::Range<usize>,
+    span: bool,
+}
+
+/// The source of each of the reconstruction's blocks, in order.
+fn block_sources(rec: &pipeline::Reconstruction) -> Vec<BlockSource> {
     let mut out = Vec::with_capacity(rec.blocks.len());
     for channel in &rec.channels {
-        let blocks: usize = channel.batches.iter().map(|b| b.2).sum();
-        out.extend(core::iter::repeat_n((channel.id, channel.ready_block), blocks));
+        for &(_, kind, blocks) in &channel.batches {
+            let start = out.len();
+            let source = BlockSource {
+                channel: channel.id,
+                inclusion: channel.ready_block,
+                batch: start..start + blocks,
+                span: kind == 1,
+            };
+            out.extend(core::iter::repeat_n(source, blocks));
+        }
     }
     out
 }
@@ -290,23 +301,30 @@ pub fn derive_block(
     let full_start = window::full_start(config, parent_origin, timestamp);
     let rules = PipelineConfig::at(derive, forks, timestamp, config.channel_timeout_bedrock).skipping_bad_data();
     let rec = pipeline::run(&data.inputs, &rules)?;
-    let channels = block_channels(&rec);
+    let sources = block_sources(&rec);
     let mut dropped = Vec::new();
     let mut chosen = None;
-    for (i, block) in rec.blocks.iter().enumerate() {
+    for (block, source) in rec.blocks.iter().zip(&sources) {
         if block.timestamp != timestamp {
             continue;
         }
-        let previous = i.checked_sub(1).map(|p| &rec.blocks[p]);
-        match drop_reason(config, chain, parent, block, previous, channels[i].1)? {
+        let span_reason = match source.span {
+            true => span::drop_reason(config, chain, parent, &rec.blocks[source.batch.clone()], source.inclusion)?,
+            false => None,
+        };
+        let reason = match span_reason {
+            Some(reason) => Some(reason),
+            None => drop_reason(config, chain, parent, block, source.span, source.inclusion)?,
+        };
+        match reason {
             None => {
-                chosen = Some((block, channels[i]));
+                chosen = Some((block, source.channel, source.inclusion));
                 break;
             }
             Some(reason) => dropped.push(reason),
         }
     }
-    let Some((batch, (channel, inclusion_block))) = chosen else {
+    let Some((batch, channel, inclusion_block)) = chosen else {
         window::check_headless(first_read, full_start, &rec.headless, u64::MAX)?;
         return Err(FaultError::Derivation(format!(
             "no valid batch for L2 block {} (timestamp {timestamp}) in the L1 data given; dropped: [{}]",
@@ -434,7 +452,7 @@ mod tests {
     }
 
     fn verdict(s: &Setup, candidate: &L2Block) -> FaultResult<Option<String>> {
-        drop_reason(&s.config, &s.chain, &s.parent, candidate, None, 101)
+        drop_reason(&s.config, &s.chain, &s.parent, candidate, false, 101)
     }
 
     #[test]
@@ -497,34 +515,52 @@ mod tests {
     use kona_protocol::{BatchValidity, BlockInfo, L2BlockInfo, SingleBatch};
     use proptest::prelude::*;
 
-    /// kona's verdict on the same singular batch: its `SingleBatch::check_batch`
-    /// with the L1 blocks from the parent's origin to the head, as op-node's
-    /// batch queue holds them.
-    fn kona_verdict(s: &Setup, candidate: &L2Block, inclusion: u64) -> BatchValidity {
-        let info = |number: u64| {
-            let h = s.chain.header(number).unwrap();
-            BlockInfo::new(h.hash_slow(), number, h.parent_hash, h.timestamp)
-        };
+    /// What kona's batch checks are given: the L1 blocks from the parent's
+    /// origin to the head (as op-node's batch queue holds them), the agreed
+    /// block as the safe head, and the rollup config.
+    struct KonaView {
+        l1_blocks: Vec<BlockInfo>,
+        safe_head: L2BlockInfo,
+        config: KonaRollupConfig,
+    }
+
+    fn kona_l1_block(s: &Setup, number: u64) -> BlockInfo {
+        let h = s.chain.header(number).unwrap();
+        BlockInfo::new(h.hash_slow(), number, h.parent_hash, h.timestamp)
+    }
+
+    fn kona_view(s: &Setup) -> KonaView {
         let l1_blocks: Vec<BlockInfo> =
-            (s.parent.l1_info.l1_number..).map_while(|n| s.chain.header(n).map(|_| info(n))).collect();
+            (s.parent.l1_info.l1_number..).map_while(|n| s.chain.header(n).map(|_| kona_l1_block(s, n))).collect();
         let head = &s.parent.header;
         let safe_head = L2BlockInfo::new(
             BlockInfo::new(s.parent.hash, head.number, head.parent_hash, head.timestamp),
             l1_blocks[0].id(),
             s.parent.l1_info.sequence_number,
         );
+        let forks = &s.config.forks;
         let hardforks = HardForkConfig {
-            fjord_time: s.config.forks.fjord,
-            isthmus_time: s.config.forks.isthmus,
+            delta_time: forks.delta,
+            ecotone_time: forks.ecotone,
+            fjord_time: forks.fjord,
+            granite_time: forks.granite,
+            holocene_time: forks.holocene,
+            isthmus_time: forks.isthmus,
             ..Default::default()
         };
-        let cfg = KonaRollupConfig {
+        let config = KonaRollupConfig {
             block_time: s.config.block_time,
             max_sequencer_drift: s.config.max_sequencer_drift,
             seq_window_size: s.config.seq_window_size,
             hardforks,
             ..Default::default()
         };
+        KonaView { l1_blocks, safe_head, config }
+    }
+
+    /// kona's verdict on the same singular batch: its `SingleBatch::check_batch`.
+    fn kona_verdict(s: &Setup, candidate: &L2Block, inclusion: u64) -> BatchValidity {
+        let KonaView { l1_blocks, safe_head, config: cfg } = kona_view(s);
         let batch = SingleBatch {
             parent_hash: B256::from_slice(&candidate.parent_check),
             epoch_num: candidate.l1_origin_number,
@@ -532,7 +568,7 @@ mod tests {
             timestamp: candidate.timestamp,
             transactions: candidate.transactions.iter().map(|t| Bytes::copy_from_slice(t)).collect(),
         };
-        batch.check_batch(&cfg, &l1_blocks, safe_head, &info(inclusion))
+        batch.check_batch(&cfg, &l1_blocks, safe_head, &kona_l1_block(s, inclusion))
     }
 
     proptest! {
@@ -569,7 +605,7 @@ mod tests {
             if wrong_origin_hash { candidate.l1_origin_check[0] ^= 1; }
             candidate.transactions = txs;
             let inclusion = 100 + inclusion.index(times.len()) as u64;
-            let ours = drop_reason(&s.config, &s.chain, &s.parent, &candidate, None, inclusion);
+            let ours = drop_reason(&s.config, &s.chain, &s.parent, &candidate, false, inclusion);
             let kona = kona_verdict(&s, &candidate, inclusion);
             match (&ours, kona) {
                 (Ok(None), BatchValidity::Accept)
@@ -589,6 +625,194 @@ mod tests {
             l1_origin_number: epoch,
             l1_origin_check: s.chain.hash(epoch).unwrap_or(B256::repeat_byte(0xee)).to_vec(),
             transactions: Vec::new(),
+        }
+    }
+
+    // ------------------------------------------------------------ span batches against kona
+
+    use kona_protocol::{BatchValidationProvider, SpanBatch, SpanBatchElement};
+
+    /// The safe chain as kona's batch checks fetch it: the agreed block (for the
+    /// overlap check) and its parent (the parent of a span starting one block early).
+    struct SafeChain {
+        parent: op_alloy_consensus_v018::OpBlock,
+        grandparent: L2BlockInfo,
+    }
+
+    #[async_trait::async_trait]
+    impl BatchValidationProvider for SafeChain {
+        type Error = String;
+
+        async fn l2_block_info_by_number(&mut self, number: u64) -> Result<L2BlockInfo, String> {
+            match number == self.grandparent.block_info.number {
+                true => Ok(self.grandparent),
+                false => Err(format!("no L2 block {number}")),
+            }
+        }
+
+        async fn block_by_number(&mut self, number: u64) -> Result<op_alloy_consensus_v018::OpBlock, String> {
+            match number == self.parent.header.number {
+                true => Ok(self.parent.clone()),
+                false => Err(format!("no L2 block {number}")),
+            }
+        }
+    }
+
+    /// Runs a future that never waits (kona's checks over an in-memory chain).
+    fn ready<T>(future: impl core::future::Future<Output = T>) -> T {
+        let mut future = core::pin::pin!(future);
+        let mut context = core::task::Context::from_waker(core::task::Waker::noop());
+        match future.as_mut().poll(&mut context) {
+            core::task::Poll::Ready(value) => value,
+            core::task::Poll::Pending => panic!("an in-memory check waited"),
+        }
+    }
+
+    /// kona's verdict on block `N` out of `span`, as its pipeline reaches it:
+    /// `SpanBatch::check_batch` before Holocene (by the inclusion block's
+    /// time), `check_batch_prefix` and then the block's `SingleBatch::check_batch` from Holocene on.
+    /// `None` where kona's pipeline stops with a critical error (a block after the safe head names
+    /// an L1 origin it does not hold), as op-node's does: no block is derived there at all.
+    fn kona_span_verdict(s: &Setup, span: &[L2Block], inclusion: u64) -> Option<BatchValidity> {
+        let KonaView { l1_blocks, safe_head, config: cfg } = kona_view(s);
+        let origin = s.parent.l1_info.l1_number;
+        let head = &s.parent.header;
+        let grandparent_origin = if s.parent.l1_info.sequence_number > 0 { origin } else { origin - 1 };
+        let grandparent = L2BlockInfo::new(
+            BlockInfo::new(head.parent_hash, head.number - 1, B256::ZERO, head.timestamp - s.config.block_time),
+            BlockInfo::new(B256::ZERO, grandparent_origin, B256::ZERO, 0).id(),
+            s.parent.l1_info.sequence_number.saturating_sub(1),
+        );
+        let deposit = op_alloy_consensus_v018::TxDeposit {
+            from: crate::l1_info::L1_INFO_DEPOSITOR,
+            input: s.parent.l1_info.encode().into(),
+            ..Default::default()
+        };
+        let parent = op_alloy_consensus_v018::OpBlock {
+            header: alloy_consensus_v1::Header { number: head.number, timestamp: head.timestamp, ..Default::default() },
+            body: alloy_consensus_v1::BlockBody {
+                transactions: alloc::vec![op_alloy_consensus_v018::OpTxEnvelope::Deposit(
+                    alloy_primitives::Sealed::new(deposit)
+                )],
+                ommers: Vec::new(),
+                withdrawals: None,
+            },
+        };
+        let mut fetcher = SafeChain { parent, grandparent };
+        let batch = SpanBatch {
+            parent_check: alloy_primitives::FixedBytes::from_slice(&span[0].parent_check),
+            l1_origin_check: alloy_primitives::FixedBytes::from_slice(&span[span.len() - 1].l1_origin_check),
+            batches: span
+                .iter()
+                .map(|b| SpanBatchElement {
+                    epoch_num: b.l1_origin_number,
+                    timestamp: b.timestamp,
+                    transactions: b.transactions.iter().map(|t| Bytes::copy_from_slice(t)).collect(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let inclusion = kona_l1_block(s, inclusion);
+        if !cfg.is_holocene_active(inclusion.timestamp) {
+            return Some(ready(batch.check_batch(&cfg, &l1_blocks, safe_head, &inclusion, &mut fetcher)));
+        }
+        match ready(batch.check_batch_prefix(&cfg, &l1_blocks, safe_head, &inclusion, &mut fetcher)).0 {
+            BatchValidity::Accept => {}
+            other => return Some(other),
+        }
+        let mut next = batch.get_singular_batches(&l1_blocks, safe_head).ok()?.remove(0);
+        next.parent_hash = s.parent.hash;
+        Some(next.check_batch(&cfg, &l1_blocks, safe_head, &inclusion))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 768, .. ProptestConfig::default() })]
+
+        /// Accept, drop and "cannot decide yet" agree with kona on block `N`
+        /// out of a span batch that starts at `N` or one block before it (the
+        /// overlaps the input can check), before and after Holocene: right or
+        /// wrong parent and L1 origin checks, first L1 origins around the
+        /// agreed block's, origins advancing at random, times around the
+        /// sequencer drift, misaligned starts, the sequencing window, Delta's
+        /// activation, and empty, deposit and set-code transactions in any block.
+        #[test]
+        fn span_batch_validity_agrees_with_kona(
+            gaps in proptest::collection::vec(1u64..900, 0..4),
+            parent_offset in 0u64..2500,
+            holocene in any::<bool>(),
+            delta_late in prop::bool::weighted(0.1),
+            window in 1u64..5,
+            sequence_number in 0u64..2,
+            overlap in 0u64..2,
+            misaligned in prop::bool::weighted(0.05),
+            start_epoch in 99u64..103,
+            advances in proptest::collection::vec(prop::bool::weighted(0.3), 1..5),
+            wrong_parent in prop::bool::weighted(0.1),
+            wrong_origin_hash in prop::bool::weighted(0.1),
+            overlapped_differs in prop::bool::weighted(0.1),
+            txs in proptest::collection::vec(
+                proptest::collection::vec(
+                    prop_oneof![
+                        8 => Just(alloc::vec![0x02u8, 0xc0]),
+                        1 => Just(alloc::vec![0x04, 0xc0]),
+                        1 => Just(alloc::vec![0x7e, 0xc0]),
+                        1 => Just(Vec::new()),
+                    ],
+                    0..3,
+                ),
+                5,
+            ),
+            inclusion in any::<prop::sample::Index>(),
+        ) {
+            let mut times = alloc::vec![ORIGIN_TIME];
+            for gap in gaps { times.push(times.last().unwrap() + gap); }
+            let mut s = setup_chain(Some(0), &times, ORIGIN_TIME + parent_offset);
+            s.config.seq_window_size = window;
+            // Delta and the forks after it (a later fork implies the earlier ones).
+            let delta = if delta_late { ORIGIN_TIME + 400 } else { 0 };
+            let forks = &mut s.config.forks;
+            for fork in [&mut forks.delta, &mut forks.ecotone, &mut forks.fjord, &mut forks.granite] { *fork = Some(delta); }
+            let holocene = holocene.then_some(delta);
+            (forks.holocene, forks.isthmus) = (holocene, holocene);
+            s.parent.l1_info.sequence_number = sequence_number;
+            let bt = s.config.block_time;
+            let first_time = s.parent.header.timestamp + bt - overlap * bt + u64::from(misaligned);
+            let count = advances.len().max(overlap as usize + 1);
+            let mut epoch = start_epoch;
+            let mut span = Vec::with_capacity(count);
+            for i in 0..count {
+                if i > 0 && advances[i % advances.len()] { epoch += 1; }
+                let overlapped = (i as u64) < overlap;
+                span.push(L2Block {
+                    timestamp: first_time + i as u64 * bt,
+                    parent_check: Vec::new(),
+                    l1_origin_number: epoch,
+                    l1_origin_check: Vec::new(),
+                    transactions: if overlapped && !overlapped_differs { Vec::new() } else { txs[i].clone() },
+                });
+            }
+            let span_parent = if overlap == 0 { s.parent.hash } else { s.parent.header.parent_hash };
+            span[0].parent_check = span_parent[..20].to_vec();
+            if wrong_parent { span[0].parent_check[0] ^= 1; }
+            let end = span[count - 1].l1_origin_number;
+            span[count - 1].l1_origin_check = s.chain.hash(end).unwrap_or(B256::repeat_byte(0xee))[..20].to_vec();
+            if wrong_origin_hash { span[count - 1].l1_origin_check[0] ^= 1; }
+            let inclusion = 100 + inclusion.index(times.len()) as u64;
+            // Block N is the one with the next timestamp; a misaligned span has none, and
+            // the program never asks about it (it only judges spans holding N's timestamp).
+            let next = s.parent.header.timestamp + bt;
+            let Some(n) = span.iter().position(|b| b.timestamp == next) else { return Ok(()) };
+            let ours = span::drop_reason(&s.config, &s.chain, &s.parent, &span, inclusion).and_then(|r| match r {
+                Some(reason) => Ok(Some(reason)),
+                None => drop_reason(&s.config, &s.chain, &s.parent, &span[n], true, inclusion),
+            });
+            let Some(kona) = kona_span_verdict(&s, &span, inclusion) else { return Ok(()) };
+            match (&ours, kona) {
+                (Ok(None), BatchValidity::Accept)
+                | (Ok(Some(_)), BatchValidity::Drop)
+                | (Err(FaultError::L1Data(_)), BatchValidity::Undecided) => {}
+                _ => prop_assert!(false, "ours {:?}, kona {:?}", ours, kona),
+            }
         }
     }
 }

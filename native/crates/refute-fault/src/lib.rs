@@ -27,6 +27,7 @@ pub mod l1;
 pub mod l1_info;
 pub mod scalar;
 pub mod sha256;
+pub mod span;
 pub mod system_config;
 pub mod window;
 

@@ -114,6 +114,9 @@ enum Posting {
     SpanPerBlock,
     /// Blocks 2 and 3 as one span batch whose parent check names another block than block 1.
     SpanOnAnotherParent,
+    /// One span batch of the three blocks, block 3 carrying a set-code transaction (invalid before
+    /// Isthmus).
+    SpanWithSetCodeInBlock3,
 }
 
 struct Devnet {
@@ -209,6 +212,13 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
                 batch_blobs(core::slice::from_ref(&b.batch), [i; 16], span(b.sequence_number == 0)).unwrap()
             })
             .collect(),
+        Posting::SpanWithSetCodeInBlock3 => {
+            let mut batches = batches.clone();
+            let set_code = every_batchable_transaction().pop().unwrap();
+            assert_eq!(set_code[0], 0x04);
+            batches[2].transactions.push(set_code);
+            batch_blobs(&batches, [0x5a; 16], span(true)).unwrap()
+        }
         Posting::SpanOnAnotherParent => {
             let mut orphans = batches[1..].to_vec();
             orphans[0].parent_hash = B256::repeat_byte(0xba);
@@ -356,7 +366,7 @@ fn batches_spread_over_blobs_up_to_the_transaction_limit() {
 
 #[test]
 fn the_program_derives_blocks_of_one_span_batch_to_the_sequencers_roots() {
-    for fork in [OpHardfork::Isthmus, OpHardfork::Holocene] {
+    for fork in [OpHardfork::Isthmus, OpHardfork::Holocene, OpHardfork::Granite] {
         for posting in [Posting::Span, Posting::SpanPerBlock, Posting::Singular] {
             let net = devnet_posted(fork, posting);
             // Block 2 is the span batch's middle block and opens epoch 101 (origin bit set, deposit read);
@@ -381,11 +391,27 @@ fn the_program_derives_blocks_of_one_span_batch_to_the_sequencers_roots() {
                 Posting::Span => vec![(SPAN_BATCH_TYPE, 3)],
                 Posting::SpanPerBlock => vec![(SPAN_BATCH_TYPE, 1); 3],
                 Posting::Singular => vec![(0, 1); 3],
-                Posting::SpanOnAnotherParent => unreachable!("not posted here"),
+                Posting::SpanOnAnotherParent | Posting::SpanWithSetCodeInBlock3 => unreachable!("not posted here"),
             };
             assert_eq!(batches, expected, "{fork} {posting:?}");
         }
     }
+}
+
+/// Before Holocene a span batch is valid or invalid as a whole: an invalid block 3
+/// drops it, so block 2 has no batch. From Holocene on only the blocks up to the
+/// first invalid one count, so block 2 is derived from it.
+#[test]
+fn a_later_invalid_block_drops_the_whole_span_only_before_holocene() {
+    let net = devnet_posted(OpHardfork::Granite, Posting::SpanWithSetCodeInBlock3);
+    let err = refute_fault::run(&net.input_for_block_2).unwrap_err();
+    assert!(
+        matches!(err, FaultError::Derivation(ref m) if m.contains("span batch: L2 block 3: transaction 1 is an EIP-7702 transaction before Isthmus")),
+        "{err}"
+    );
+    let net = devnet_posted(OpHardfork::Holocene, Posting::SpanWithSetCodeInBlock3);
+    let outcome = refute_fault::run(&net.input_for_block_2).unwrap();
+    assert_eq!(outcome.journal.computed_output_root, net.blocks[1].output_root);
 }
 
 #[test]

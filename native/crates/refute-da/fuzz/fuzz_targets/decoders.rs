@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = batch::read_batches(rest, true, true);
         }
         5 => {
-            let _ = batch::decode_batch(rest, 0, true);
+            let _ = batch::decode_batch(rest, 0);
         }
         _ => {
             let _ = wire::run_request(rest);

@@ -1,0 +1,186 @@
+//! Whether a span batch may give block `N` (part of statement 3): op-node's
+//! `checkSpanBatchPrefix` (from Holocene on) or `checkSpanBatch` (before).
+//!
+//! A span batch is judged as a whole against the agreed block `N − 1` (the
+//! safe head): its parent, its first and last L1 origins, its inclusion within
+//! the sequencing window. Before Holocene every block after the safe head is
+//! judged too, and any invalid one drops the whole span ("atomic" validity),
+//! and the blocks that overlap the safe chain must equal it. From Holocene on
+//! (by the L1 inclusion block's time) only the prefix is judged here; block
+//! `N` itself is then judged as a singular batch, and blocks after it do not
+//! matter ("partial span batch validity").
+//!
+//! A span that starts two or more blocks before `N` overlaps blocks older
+//! than the agreed block, which the input does not hold: its parent hash and
+//! those blocks' transactions and L1 origins cannot be checked here
+//! (`docs/protocol.md`, "span batches reaching before the agreed block").
+
+use alloc::{format, string::String};
+
+use refute_da::derive::L2Block;
+use refute_forks::OpHardfork;
+
+use crate::{
+    agreed::AgreedBlock,
+    config::RollupConfig,
+    derivation::transaction_drop_reason,
+    error::{FaultError, FaultResult},
+    l1::L1Chain,
+};
+
+/// The L2 block before the span's first block, where the input shows it:
+/// its hash and its L1 origin number.
+struct SpanParent {
+    hash: alloy_primitives::B256,
+    l1_origin: u64,
+}
+
+/// Why op-node would drop the span batch `span` (one of whose blocks has `N`'s
+/// timestamp) for the block after `parent`; `None`: it is valid as a whole.
+/// An `Err` of kind `l1_data` is op-node's "undecided": the input holds too
+/// few L1 blocks.
+pub fn drop_reason(
+    config: &RollupConfig,
+    chain: &L1Chain,
+    parent: &AgreedBlock,
+    span: &[L2Block],
+    inclusion_block: u64,
+) -> FaultResult<Option<String>> {
+    let (Some(first), Some(last)) = (span.first(), span.last()) else {
+        return Err(FaultError::Derivation("an empty span batch".into()));
+    };
+    let origin = parent.l1_info.l1_number;
+    let block_time = config.block_time;
+    let start_epoch = first.l1_origin_number;
+    let batch_origin = if start_epoch == origin + 1 {
+        chain.require(origin + 1, "the next L1 origin a span batch starts in")?
+    } else {
+        chain.require(origin, "the agreed block's L1 origin")?
+    };
+    if !config.forks.is_delta_active(batch_origin.timestamp) {
+        return Ok(Some("span batch before Delta (by its L1 origin's time)".into()));
+    }
+    let safe_time = parent.header.timestamp;
+    let overlap = if first.timestamp <= safe_time {
+        if !(safe_time - first.timestamp).is_multiple_of(block_time) {
+            return Ok(Some("span batch has a misaligned timestamp".into()));
+        }
+        (safe_time - first.timestamp) / block_time + 1
+    } else if first.timestamp < safe_time + block_time {
+        return Ok(Some("span batch has a misaligned timestamp".into()));
+    } else {
+        0
+    };
+    let span_parent = match overlap {
+        0 => Some(SpanParent { hash: parent.hash, l1_origin: origin }),
+        // The agreed block's parent: in the same epoch unless the agreed block opened its epoch.
+        1 => Some(SpanParent {
+            hash: parent.header.parent_hash,
+            l1_origin: if parent.l1_info.sequence_number > 0 { origin } else { origin.saturating_sub(1) },
+        }),
+        _ => None,
+    };
+    if let Some(p) = &span_parent {
+        if first.parent_check.as_slice() != &p.hash[..20] {
+            let number = parent.header.number.saturating_sub(overlap);
+            return Ok(Some(format!("span batch parent check does not match L2 block {number}")));
+        }
+    }
+    if start_epoch + config.seq_window_size < inclusion_block {
+        return Ok(Some(format!("span batch included in L1 block {inclusion_block}, past the sequencing window")));
+    }
+    if let Some(p) = &span_parent {
+        if start_epoch > p.l1_origin + 1 {
+            return Ok(Some(format!("span batch starts in L1 origin {start_epoch}, past its parent's next")));
+        }
+    }
+    let end_epoch = last.l1_origin_number;
+    let end_hash = (end_epoch >= origin).then(|| chain.hash(end_epoch)).flatten().ok_or_else(|| {
+        FaultError::L1Data(format!("the span batch's last L1 origin {end_epoch} is not in the L1 data given"))
+    })?;
+    if last.l1_origin_check.as_slice() != &end_hash[..last.l1_origin_check.len().min(32)] {
+        return Ok(Some(format!("span batch L1 origin check does not match L1 block {end_epoch}")));
+    }
+    if let Some(p) = &span_parent {
+        if start_epoch < p.l1_origin {
+            return Ok(Some(format!("span batch starts in L1 origin {start_epoch}, before its parent's")));
+        }
+    }
+    let inclusion_time = chain.require(inclusion_block, "the L1 block that completed the batch's channel")?.timestamp;
+    if config.forks.is_active(OpHardfork::Holocene, inclusion_time) {
+        return Ok(None);
+    }
+    if let Some(reason) = later_block_drop_reason(config, chain, parent, span, span_parent.as_ref())? {
+        return Ok(Some(reason));
+    }
+    Ok(overlap_drop_reason(parent, span, overlap))
+}
+
+/// Before Holocene: why a block after the safe head drops the whole span.
+fn later_block_drop_reason(
+    config: &RollupConfig,
+    chain: &L1Chain,
+    parent: &AgreedBlock,
+    span: &[L2Block],
+    span_parent: Option<&SpanParent>,
+) -> FaultResult<Option<String>> {
+    let origin = parent.l1_info.l1_number;
+    for (i, block) in span.iter().enumerate() {
+        if block.timestamp <= parent.header.timestamp {
+            continue;
+        }
+        let epoch = block.l1_origin_number;
+        let number = parent.header.number + (block.timestamp - parent.header.timestamp) / config.block_time;
+        if epoch < origin {
+            return Ok(Some(format!(
+                "span batch: L2 block {number} has L1 origin {epoch}, before the agreed block's {origin}"
+            )));
+        }
+        let l1_origin = chain.require(epoch, "a span batch block's L1 origin")?;
+        let advanced = match i {
+            0 => span_parent.is_some_and(|p| epoch == p.l1_origin + 1),
+            _ => epoch > span[i - 1].l1_origin_number,
+        };
+        if block.timestamp < l1_origin.timestamp {
+            return Ok(Some(format!("span batch: L2 block {number}'s timestamp is before its L1 origin's")));
+        }
+        let drift = config.max_sequencer_drift_at_origin(l1_origin.timestamp);
+        if block.timestamp > l1_origin.timestamp.saturating_add(drift) {
+            if !block.transactions.is_empty() {
+                return Ok(Some(format!(
+                    "span batch: L2 block {number} is past the sequencer drift with transactions"
+                )));
+            }
+            if !advanced {
+                let next =
+                    chain.require(epoch + 1, "the next L1 origin an empty span block past the drift could adopt")?;
+                if block.timestamp >= next.timestamp {
+                    return Ok(Some(format!(
+                        "span batch: L2 block {number} is empty past the sequencer drift although L1 block {} could be its origin",
+                        epoch + 1
+                    )));
+                }
+            }
+        }
+        if let Some(reason) = transaction_drop_reason(config, block) {
+            return Ok(Some(format!("span batch: L2 block {number}: {reason}")));
+        }
+    }
+    Ok(None)
+}
+
+/// Before Holocene: the span's blocks that overlap the safe chain must equal
+/// it. Of those, the input holds only the agreed block (the last overlapped).
+fn overlap_drop_reason(parent: &AgreedBlock, span: &[L2Block], overlap: u64) -> Option<String> {
+    let index = usize::try_from(overlap.checked_sub(1)?).ok()?;
+    let block = span.get(index)?;
+    let same = block.transactions.len() == parent.batched.len()
+        && block.transactions.iter().zip(&parent.batched).all(|(a, b)| a.as_slice() == b.as_ref());
+    if !same {
+        return Some("span batch's overlapped block differs from the agreed block's transactions".into());
+    }
+    if block.l1_origin_number != parent.l1_info.l1_number {
+        return Some("span batch's overlapped block differs from the agreed block's L1 origin".into());
+    }
+    None
+}
