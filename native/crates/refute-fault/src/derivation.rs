@@ -14,7 +14,6 @@ use alloy_primitives::{address, Address, Bytes, B256};
 use op_alloy_consensus::{decode_holocene_extra_data, decode_jovian_extra_data};
 use refute_da::{
     derive::{DeriveConfig, L2Block},
-    frame::ChannelId,
     pipeline::{self, Input, InputKind, PipelineConfig},
 };
 use refute_forks::OpHardfork;
@@ -22,12 +21,13 @@ use refute_stf::op::{payload::params, OpPayload};
 
 use crate::{
     agreed::AgreedBlock,
+    batch_queue,
     blob_binding::{self, BlobOpening},
     config::RollupConfig,
     deposits::user_deposits,
     error::{FaultError, FaultResult},
     l1::{verify_receipts, verify_transactions, BlockReceipts, BlockTransactions, L1Chain},
-    span, window,
+    window,
 };
 
 /// The EIP-2718 type of EIP-7702 (set-code) transactions, which op-node drops
@@ -141,10 +141,10 @@ pub fn batcher_data(
 
 /// Why op-node would drop `candidate` as the singular batch for the block
 /// after `parent` (`None`: it is valid). A block out of a span batch is judged
-/// the same way once its span passed [`span::drop_reason`]; its parent is the
+/// the same way once its span passed [`crate::span::drop_reason`]; its parent is the
 /// agreed block by construction, so only a singular batch's parent hash is
 /// checked here.
-fn drop_reason(
+pub(crate) fn drop_reason(
     config: &RollupConfig,
     chain: &L1Chain,
     parent: &AgreedBlock,
@@ -213,35 +213,6 @@ pub(crate) fn transaction_drop_reason(config: &RollupConfig, block: &L2Block) ->
     None
 }
 
-/// Where a derived block came from.
-#[derive(Clone)]
-struct BlockSource {
-    channel: ChannelId,
-    /// The L1 block in which the channel completed.
-    inclusion: u64,
-    /// Its batch, as indices into the reconstruction's blocks.
-    batch: core::ops::Range<usize>,
-    span: bool,
-}
-
-/// The source of each of the reconstruction's blocks, in order.
-fn block_sources(rec: &pipeline::Reconstruction) -> Vec<BlockSource> {
-    let mut out = Vec::with_capacity(rec.blocks.len());
-    for channel in &rec.channels {
-        for &(_, kind, blocks) in &channel.batches {
-            let start = out.len();
-            let source = BlockSource {
-                channel: channel.id,
-                inclusion: channel.ready_block,
-                batch: start..start + blocks,
-                span: kind == 1,
-            };
-            out.extend(core::iter::repeat_n(source, blocks));
-        }
-    }
-    out
-}
-
 /// The EIP-1559 parameters and minimum base fee block `N` inherits from the
 /// system config, as the parent's `extraData` records them.
 pub(crate) fn fee_parameters(
@@ -301,30 +272,8 @@ pub fn derive_block(
     let full_start = window::full_start(config, parent_origin, timestamp);
     let rules = PipelineConfig::at(derive, forks, timestamp, config.channel_timeout_bedrock).skipping_bad_data();
     let rec = pipeline::run(&data.inputs, &rules)?;
-    let sources = block_sources(&rec);
-    let mut dropped = Vec::new();
-    let mut chosen = None;
-    for (block, source) in rec.blocks.iter().zip(&sources) {
-        if block.timestamp != timestamp {
-            continue;
-        }
-        let span_reason = match source.span {
-            true => span::drop_reason(config, chain, parent, &rec.blocks[source.batch.clone()], source.inclusion)?,
-            false => None,
-        };
-        let reason = match span_reason {
-            Some(reason) => Some(reason),
-            None => drop_reason(config, chain, parent, block, source.span, source.inclusion)?,
-        };
-        match reason {
-            None => {
-                chosen = Some((block, source.channel, source.inclusion));
-                break;
-            }
-            Some(reason) => dropped.push(reason),
-        }
-    }
-    let Some((batch, channel, inclusion_block)) = chosen else {
+    let batch_queue::Choice { chosen, dropped } = batch_queue::choose(config, chain, parent, &rec, timestamp)?;
+    let Some((index, source)) = chosen else {
         window::check_headless(first_read, full_start, &rec.headless, u64::MAX)?;
         return Err(FaultError::Derivation(format!(
             "no valid batch for L2 block {} (timestamp {timestamp}) in the L1 data given; dropped: [{}]",
@@ -332,6 +281,7 @@ pub fn derive_block(
             dropped.join("; ")
         )));
     };
+    let (batch, channel, inclusion_block) = (&rec.blocks[index], source.channel, source.inclusion);
     window::check_headless(first_read, full_start, &rec.headless, inclusion_block)?;
     if rec.headless.iter().any(|h| h.id == channel) {
         return Err(FaultError::Unsupported(format!(
@@ -802,7 +752,7 @@ mod tests {
             // the program never asks about it (it only judges spans holding N's timestamp).
             let next = s.parent.header.timestamp + bt;
             let Some(n) = span.iter().position(|b| b.timestamp == next) else { return Ok(()) };
-            let ours = span::drop_reason(&s.config, &s.chain, &s.parent, &span, inclusion).and_then(|r| match r {
+            let ours = crate::span::drop_reason(&s.config, &s.chain, &s.parent, &span, inclusion).and_then(|r| match r {
                 Some(reason) => Ok(Some(reason)),
                 None => drop_reason(&s.config, &s.chain, &s.parent, &span[n], true, inclusion),
             });

@@ -16,6 +16,7 @@ extern crate alloc;
 pub mod agreed;
 #[cfg(feature = "std")]
 pub mod assemble;
+pub mod batch_queue;
 pub mod blob_binding;
 pub mod config;
 pub mod deposits;

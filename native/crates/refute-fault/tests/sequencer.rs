@@ -117,6 +117,10 @@ enum Posting {
     /// One span batch of the three blocks, block 3 carrying a set-code transaction (invalid before
     /// Isthmus).
     SpanWithSetCodeInBlock3,
+    /// Singular batches of blocks 1, 3 and 2, in that order, in one channel.
+    SingularBlock3First,
+    /// Singular batches in one channel: block 1, block 2 on a wrong parent, block 2, block 3.
+    SingularWrongBlock2First,
 }
 
 struct Devnet {
@@ -218,6 +222,16 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
             assert_eq!(set_code[0], 0x04);
             batches[2].transactions.push(set_code);
             batch_blobs(&batches, [0x5a; 16], span(true)).unwrap()
+        }
+        Posting::SingularBlock3First => {
+            let reordered = [batches[0].clone(), batches[2].clone(), batches[1].clone()];
+            batch_blobs(&reordered, [0x5a; 16], BatchEncoding::Singular).unwrap()
+        }
+        Posting::SingularWrongBlock2First => {
+            let mut wrong = batches[1].clone();
+            wrong.parent_hash = B256::repeat_byte(0xba);
+            let posted = [batches[0].clone(), wrong, batches[1].clone(), batches[2].clone()];
+            batch_blobs(&posted, [0x5a; 16], BatchEncoding::Singular).unwrap()
         }
         Posting::SpanOnAnotherParent => {
             let mut orphans = batches[1..].to_vec();
@@ -391,7 +405,7 @@ fn the_program_derives_blocks_of_one_span_batch_to_the_sequencers_roots() {
                 Posting::Span => vec![(SPAN_BATCH_TYPE, 3)],
                 Posting::SpanPerBlock => vec![(SPAN_BATCH_TYPE, 1); 3],
                 Posting::Singular => vec![(0, 1); 3],
-                Posting::SpanOnAnotherParent | Posting::SpanWithSetCodeInBlock3 => unreachable!("not posted here"),
+                _ => unreachable!("not posted here"),
             };
             assert_eq!(batches, expected, "{fork} {posting:?}");
         }
@@ -412,6 +426,28 @@ fn a_later_invalid_block_drops_the_whole_span_only_before_holocene() {
     let net = devnet_posted(OpHardfork::Holocene, Posting::SpanWithSetCodeInBlock3);
     let outcome = refute_fault::run(&net.input_for_block_2).unwrap();
     assert_eq!(outcome.journal.computed_output_root, net.blocks[1].output_root);
+}
+
+/// From Holocene on batches must come in order, and a dropped batch drops the
+/// rest of its channel: a batch for block 3 ahead of block 2's, or a batch for
+/// block 2 on a wrong parent, leaves block 2 with no batch in that channel.
+/// Before Holocene the later batch for block 2 is used.
+#[test]
+fn under_holocene_a_dropped_batch_drops_the_rest_of_its_channel() {
+    for (posting, why) in [
+        (Posting::SingularBlock3First, "is ahead of block N's"),
+        (Posting::SingularWrongBlock2First, "parent hash is not the agreed block"),
+    ] {
+        let net = devnet_posted(OpHardfork::Holocene, posting);
+        let err = refute_fault::run(&net.input_for_block_2).unwrap_err();
+        assert!(
+            matches!(err, FaultError::Derivation(ref m) if m.contains(why) && m.contains("the rest of its channel is dropped too")),
+            "{posting:?}: {err}"
+        );
+        let net = devnet_posted(OpHardfork::Granite, posting);
+        let outcome = refute_fault::run(&net.input_for_block_2).unwrap_or_else(|e| panic!("{posting:?}: {e}"));
+        assert_eq!(outcome.journal.computed_output_root, net.blocks[1].output_root, "{posting:?}");
+    }
 }
 
 #[test]
