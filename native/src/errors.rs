@@ -22,6 +22,7 @@
 //! | `l1_data` | INVALID | — |
 //! | `blob_binding` | INVALID | — |
 //! | `derivation` | INVALID | — |
+//! | `window_start` | INVALID | — |
 //! | `unsupported` | INVALID | — |
 //! | `invalid_program` | INVALID | — |
 //! | `guest_failed` | INVALID | `exit_code` when the guest halted |
