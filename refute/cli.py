@@ -859,6 +859,7 @@ def _bundle_text(d: dict[str, Any]) -> str:
             f"block: {d['l2_block_number']} relative to L1 head {d['l1_head']}",
             f"L1: {d['l1_headers']} headers back to origin {d['l1_origin']}, transactions of blocks "
             f"{window[0]}..={window[1]}, {d['blobs']} blobs",
+            f"L2: {d.get('l2_ancestors', 0)} blocks before the agreed block (for a span batch reaching back)",
             f"computed root: {d['computed_output_root']}",
         ]
     )
@@ -1160,7 +1161,8 @@ def watch(
     "--block-interval", type=click.FloatRange(min=0.05), default=1.0, show_default=True, help="wall s per slot"
 )
 @click.option("--challenge-window", type=click.IntRange(min=12), default=86_400, show_default=True, help="L1 seconds")
-def devnet(scenario: str, port: int, block_interval: float, challenge_window: int) -> None:
+@click.option("--span-blocks", type=click.IntRange(min=1), default=3, help="L2 blocks per span batch (as in the demo)")
+def devnet(scenario: str, port: int, block_interval: float, challenge_window: int, span_blocks: int) -> None:
     """Run the local devnet (L1 with the dispute game, OP Stack L2, batcher, faulty proposer) until Ctrl-C.
 
     Prints one JSON line with the endpoints, the game address and a funded watcher key.
@@ -1177,6 +1179,7 @@ def devnet(scenario: str, port: int, block_interval: float, challenge_window: in
         challenge_window=challenge_window,
         block_interval=block_interval,
         port=port,
+        span_blocks=span_blocks,
     )
     with _status("starting the devnet (deploying the contracts)"):
         net.start()

@@ -23,6 +23,7 @@
 //! | `blob_binding` | INVALID | — |
 //! | `derivation` | INVALID | — |
 //! | `window_start` | INVALID | — |
+//! | `l2_ancestors` | INVALID | `oldest`, `transactions_through` (L2 block numbers) |
 //! | `unsupported` | INVALID | — |
 //! | `invalid_program` | INVALID | — |
 //! | `guest_failed` | INVALID | `exit_code` when the guest halted |
@@ -96,6 +97,11 @@ impl From<FaultError> for FfiError {
             | FaultError::Derivation(_)
             | FaultError::WindowStart(_)
             | FaultError::Unsupported(_) => FfiError::invalid_kind(e.kind(), e.to_string()),
+            FaultError::L2Ancestors { oldest, transactions_through, .. } => {
+                FfiError::invalid_kind(e.kind(), e.to_string())
+                    .with("oldest", oldest)
+                    .with("transactions_through", transactions_through)
+            }
         }
     }
 }

@@ -42,7 +42,14 @@ def _send(l1: DevnetL1, account: LocalAccount, tx: dict[str, Any], nonce: int, b
 
 @dataclass
 class Batcher:
-    """Posts each L2 block's batch as one blob transaction to the batch inbox (one channel per block)."""
+    """Posts L2 blocks' batches to the batch inbox, one blob transaction (one channel) per post.
+
+    With ``span_blocks`` above 1 it holds blocks and posts them together as one
+    span batch once it holds that many, or once the oldest has waited that many
+    slots (op-batcher's channel duration, so the last blocks of a quiet chain
+    are posted too): a disputed block may then sit in the middle of a span, as
+    on a real chain, and its proof needs the blocks before the agreed one.
+    """
 
     l1: DevnetL1
     account: LocalAccount
@@ -51,20 +58,34 @@ class Batcher:
     posted: dict[int, str] = field(default_factory=dict)
     #: The rollup config (RLP, ``Genesis.config``): when given, batches are posted as span batches.
     config: bytes = b""
+    #: Blocks per channel (at most; see the class docstring).
+    span_blocks: int = 1
+    held: list[L2Block] = field(default_factory=list)
 
-    def post(self, block: L2Block) -> str:
-        channel = keccak(b"refute devnet channel" + block.number.to_bytes(8, "big"))[:16]
+    def post(self, block: L2Block) -> str | None:
+        """Takes ``block``; returns the blob transaction's hash when this posts it (else it is held)."""
+        self.held.append(block)
+        return self.flush() if len(self.held) >= self.span_blocks else None
+
+    def flush_due(self, now: int, slot_seconds: int) -> str | None:
+        """Posts the held blocks once the oldest has waited ``span_blocks`` slots at L1 time ``now``."""
+        if self.held and now >= self.held[0].timestamp + self.span_blocks * slot_seconds:
+            return self.flush()
+        return None
+
+    def flush(self) -> str:
+        """Posts every held block as one channel."""
+        blocks, self.held = self.held, []
+        first = blocks[0]
+        channel = keccak(b"refute devnet channel" + first.number.to_bytes(8, "big"))[:16]
+        batches = [b.batch for b in blocks]
         if self.config:
-            # op-batcher posts span batches since Delta (a one-block span batch per channel here).
+            # op-batcher posts span batches since Delta.
             posted = batch_blobs(
-                [block.batch],
-                channel,
-                config=self.config,
-                encoding="span",
-                first_opens_epoch=block.sequence_number == 0,
+                batches, channel, config=self.config, encoding="span", first_opens_epoch=first.sequence_number == 0
             )
         else:
-            posted = batch_blobs([block.batch], channel, encoding="singular")
+            posted = batch_blobs(batches, channel, encoding="singular")
         blobs = [b.blob for b in posted]
         tx = {
             "type": 3,
@@ -78,7 +99,8 @@ class Batcher:
         }
         tx_hash = _send(self.l1, self.account, tx, self.nonce, blobs)
         self.nonce += 1
-        self.posted[block.number] = tx_hash
+        for block in blocks:
+            self.posted[block.number] = tx_hash
         return tx_hash
 
     def mined_in(self, l2_number: int) -> int | None:

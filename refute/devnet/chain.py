@@ -123,10 +123,21 @@ class ServedChain:
     # ---- L2 ----
 
     def l2_block_by_number(self, number: int, full: bool) -> dict[str, Any] | None:
-        block = self.answers["parent_block"]
-        if _number(block["number"]) != number:
+        """The agreed block or one of the ancestors the input holds; None when unknown.
+
+        Raises :class:`LookupError` for full transactions the input does not hold.
+        """
+        blocks = [self.answers["parent_block"], *self.answers.get("l2_ancestors", [])]
+        block = next((b for b in blocks if _number(b["number"]) == number), None)
+        if block is None:
             return None
-        return block if full else {**block, "transactions": [t["hash"] for t in block["transactions"]]}
+        txs = block["transactions"]
+        if txs is None:
+            if full:
+                raise LookupError(f"the transactions of L2 block {number} are not held by this devnet")
+            # Neither the transactions nor their hashes are held; a bundle reads only the header.
+            return {**block, "transactions": []}
+        return block if full else {**block, "transactions": [t["hash"] for t in txs]}
 
     def output_at(self, number: int) -> dict[str, Any] | None:
         output = self.answers["output"]

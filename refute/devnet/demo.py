@@ -38,6 +38,9 @@ L1_VERIFIER_NOTE = (
 #: a day of L1 time, so real proving on a slow machine still lands inside the window.
 CHALLENGE_WINDOW = 86_400
 BLOCK_INTERVAL = 0.5
+#: Blocks per span batch the demo's batcher posts: the faulty block sits mid-span, so its
+#: proof reaches back past the agreed block to the span's parent (the L2 genesis block).
+SPAN_BLOCKS = 3
 
 Step = Callable[[dict[str, Any]], None]
 #: OP Stack predeploys (fee vaults among them) live at 0x4200…; they differ whenever gas use does.
@@ -113,7 +116,11 @@ def run_demo(
     plan = scenario_plan(scenario)
     guest = load_guest("fault")
     devnet = Devnet(
-        plan, fault_image_id=guest.image_id, challenge_window=CHALLENGE_WINDOW, block_interval=BLOCK_INTERVAL
+        plan,
+        fault_image_id=guest.image_id,
+        challenge_window=CHALLENGE_WINDOW,
+        block_interval=BLOCK_INTERVAL,
+        span_blocks=SPAN_BLOCKS,
     )
     with devnet, tempfile.TemporaryDirectory(prefix="refute-demo-") as tmp:
         info = devnet.describe()

@@ -74,7 +74,8 @@ class Devnet:
     """The whole devnet; :meth:`start` deploys and starts the clock, :meth:`stop` stops it (a context manager).
 
     ``block_interval`` is wall-clock seconds per 12-second L1 slot;
-    ``challenge_window`` is in L1 seconds (whole slots).
+    ``challenge_window`` is in L1 seconds (whole slots); ``span_blocks`` is how
+    many L2 blocks the batcher posts per span batch (see :class:`Batcher`).
     """
 
     def __init__(
@@ -87,6 +88,7 @@ class Devnet:
         block_interval: float = 0.5,
         failures: FailurePlan | None = None,
         port: int = 0,
+        span_blocks: int = 1,
     ) -> None:
         if plan.faulty_block <= ANCHOR_BLOCK:
             raise InvalidInputError(
@@ -105,6 +107,9 @@ class Devnet:
         self.block_interval = block_interval
         self.failures = failures
         self.port = port
+        if span_blocks < 1:
+            raise InvalidInputError(f"span_blocks must be at least 1, not {span_blocks}", field="span_blocks")
+        self.span_blocks = span_blocks
         self.watcher = devnet_key("watcher")
         self.errors: list[BaseException] = []
         self.events: list[dict[str, Any]] = []
@@ -170,6 +175,7 @@ class Devnet:
             params.batch_inbox,
             w3.eth.get_transaction_count(batcher.address),
             config=self.canonical.genesis.config,
+            span_blocks=self.span_blocks,
         )
         self.proposer = Proposer(
             self.l1, proposer, self.game, self.bond, w3.eth.get_transaction_count(proposer.address), ANCHOR_BLOCK
@@ -231,6 +237,7 @@ class Devnet:
             self.proposer.resolve_due(now + SECONDS_PER_SLOT, self.challenge_window)
             self._propose_batched()
             self._sequence(number, now)
+            self.batcher.flush_due(now, SECONDS_PER_SLOT)
 
     def _sequence(self, l1_head: int, now: int) -> None:
         head = self.canonical.head_number

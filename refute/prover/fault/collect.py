@@ -15,7 +15,11 @@ What is fetched, in order (``docs/protocol.md``, "Which L1 data a bundle holds")
    (kind ``window_start``), the window starts a channel timeout earlier (the
    plan's ``full_window_start``) and the headers reach back to it;
 4. from the beacon API: the blob of every versioned hash the batcher's blob
-   transactions in the window carry, each checked against its hash with KZG.
+   transactions in the window carry, each checked against its hash with KZG;
+5. from the L2 node, only when the program asks for them (kind
+   ``l2_ancestors``: a span batch for ``N`` starts two or more blocks before
+   it): blocks ``N − 2`` back to the span's parent, with full transactions
+   where the program needs them.
 
 The native core checks each piece as it is assembled (hashes, roots, the
 witness's block) and names the piece that is wrong; what a node does not have
@@ -44,6 +48,8 @@ from refute.prover.rpc import RpcClient, RpcError
 
 #: Most L1 headers a bundle may carry (the fault program's cap).
 MAX_L1_HEADERS = 8_192
+#: Most L2 ancestors a bundle may carry (the fault program's ``MAX_L2_ANCESTORS``).
+MAX_L2_ANCESTORS = 8_192
 
 #: ``progress(step, detail)`` is called as collection advances.
 Progress = Callable[[str, str], None]
@@ -122,6 +128,7 @@ class Collector:
         self._blobs: dict[str, str] = {}
         self._sidecars: dict[int, list[Any]] = {}
         self._receipts: dict[int, list[Any]] = {}
+        self._l2: dict[int, tuple[bool, Any]] = {}
 
     def _call(self, client: RpcClient, method: str, *params: Any) -> Any:
         self.fetched[method] = self.fetched.get(method, 0) + 1
@@ -168,6 +175,29 @@ class Collector:
             "debug_executionWitness",
             hex(self.l2_block),
         )
+
+    def l2_ancestors(self, oldest: int, transactions_through: int) -> list[Any]:
+        """L2 blocks ``N − 2`` down to ``oldest``, nearest first; full transactions at or before
+        ``transactions_through`` (each block fetched once, again only to add its transactions)."""
+        first = self.l2_block - 2
+        if first - oldest + 1 > MAX_L2_ANCESTORS:
+            raise InvalidInputError(
+                f"a span batch for L2 block {self.l2_block} starts at block {oldest + 1}: more than "
+                f"{MAX_L2_ANCESTORS} L2 ancestors, past the fault program's cap",
+                piece="l2_ancestors",
+            )
+        blocks = []
+        for number in range(first, oldest - 1, -1):
+            full = number <= transactions_through
+            held = self._l2.get(number)
+            if held is None or (full and not held[0]):
+                self.progress("L2 ancestors", f"L2 block {number}")
+                block = self._required(
+                    self.endpoints.l2, f"L2 block {number}", "eth_getBlockByNumber", hex(number), full
+                )
+                held = self._l2[number] = (full, block)
+            blocks.append(held[1])
+        return blocks
 
     # ---- L1 ----
 
@@ -291,6 +321,7 @@ def collect(
     beacon = BeaconClient(endpoints.beacon)
     full_start = int(plan["full_window_start"])
     window_from = window_to = origin + 1
+    asked: tuple[int, int] | None = None
     while True:
         request["l1_blocks"] = c.l1_blocks(window_from, window_to)
         request["l1_transactions"] = {"from": window_from, "to": window_to}
@@ -305,6 +336,14 @@ def collect(
         try:
             report = native.call_json("fault_check", input_bytes)
         except FaultInputRefused as exc:
+            oldest, through = exc.fields.get("oldest"), exc.fields.get("transactions_through")
+            if exc.kind == "l2_ancestors" and isinstance(oldest, int) and isinstance(through, int):
+                if (oldest, through) == asked:
+                    raise
+                # A span batch for N starts before the agreed block: add the blocks back to its parent.
+                asked = (oldest, through)
+                request["l2_ancestors"] = c.l2_ancestors(oldest, through)
+                continue
             if exc.kind == "window_start" and window_from > full_start:
                 # A channel opened before the window: read from where none can still deliver a batch.
                 window_from = full_start
@@ -325,6 +364,7 @@ def collect(
         "l1_headers": head - min(origin, window_from) + 1,
         "l1_transaction_window": [window_from, window_to],
         "blobs": len(request["blobs"]),
+        "l2_ancestors": len(request.get("l2_ancestors", [])),
         "computed_output_root": report["fields"]["computed_output_root"],
     }
     return Collected(input_bytes, description, dict(c.fetched))

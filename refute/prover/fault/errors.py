@@ -10,7 +10,10 @@ class FaultInputRefused(InvalidInputError):
 
     ``kind`` names the statement: ``agreed_state``, ``l1_data``, ``blob_binding``,
     ``derivation``, ``window_start`` (the L1 data read starts too late to rule
-    out an earlier batch; ``refute fault bundle`` then starts it earlier) or
+    out an earlier batch; ``refute fault bundle`` then starts it earlier),
+    ``l2_ancestors`` (a span batch for the block starts before the agreed
+    block and the input does not reach back to its parent; the fields
+    ``oldest`` and ``transactions_through`` say which L2 blocks to add) or
     ``unsupported`` (a derivation step the program refuses rather than derive
     something the rollup node would not).
     """
@@ -22,4 +25,12 @@ class NoFault(InvalidInputError):
     kind = "no_fault"
 
 
-FAULT_KINDS = ("agreed_state", "l1_data", "blob_binding", "derivation", "window_start", "unsupported")
+FAULT_KINDS = (
+    "agreed_state",
+    "l1_data",
+    "blob_binding",
+    "derivation",
+    "window_start",
+    "l2_ancestors",
+    "unsupported",
+)

@@ -10,6 +10,8 @@ use refute_forks::OpHardfork;
 use refute_stf::{chain::MESSAGE_PASSER, mpt::NodeStore, mpt::Trie};
 
 use crate::{
+    ancestors::{self, VerifiedAncestor},
+    derivation::DEPOSIT_TX_TYPE,
     error::{FaultError, FaultResult},
     input::FaultInput,
     l1_info::{parse_deposit, L1Info, L1InfoFormat},
@@ -24,6 +26,18 @@ pub struct AgreedBlock {
     pub l1_info: L1Info,
     /// Its batched (non-deposit) transactions, for span-batch continuity.
     pub batched: Vec<Bytes>,
+    /// The blocks before it the input carries, nearest first (`crate::ancestors`).
+    pub ancestors: Vec<VerifiedAncestor>,
+}
+
+/// The transactions root of a block holding `transactions` (EIP-2718 encodings).
+pub fn transactions_root(transactions: &[Bytes]) -> B256 {
+    ordered_trie_root_with_encoder(transactions, |t: &Bytes, buf: &mut Vec<u8>| buf.extend_from_slice(t))
+}
+
+/// A block's transactions as a batch carries them: all but the deposits.
+pub fn batched_transactions(transactions: &[Bytes]) -> Vec<Bytes> {
+    transactions.iter().filter(|t| t.first() != Some(&DEPOSIT_TX_TYPE)).cloned().collect()
 }
 
 /// The message passer's storage root in the state under `state_root`.
@@ -70,9 +84,7 @@ pub fn verify(input: &FaultInput, store: &NodeStore) -> FaultResult<AgreedBlock>
             preimage.message_passer_storage_root
         )));
     }
-    let tx_root = ordered_trie_root_with_encoder(&input.parent_transactions, |t: &Bytes, buf: &mut Vec<u8>| {
-        buf.extend_from_slice(t)
-    });
+    let tx_root = transactions_root(&input.parent_transactions);
     if tx_root != header.transactions_root {
         return Err(FaultError::AgreedState(format!(
             "the parent transactions hash to {tx_root}, not the agreed block's transactions root {}",
@@ -85,7 +97,7 @@ pub fn verify(input: &FaultInput, store: &NodeStore) -> FaultResult<AgreedBlock>
         .ok_or_else(|| FaultError::AgreedState("the agreed block has no transactions".into()))?;
     let format = L1InfoFormat::for_fork(input.config.forks.fork_at(header.timestamp))?;
     let l1_info = parse_deposit(format, first)?;
-    let batched = input.parent_transactions.iter().filter(|t| t.first() != Some(&0x7e)).cloned().collect();
+    let batched = batched_transactions(&input.parent_transactions);
     if input.config.forks.is_active(OpHardfork::Isthmus, header.timestamp)
         && header.withdrawals_root != Some(preimage.message_passer_storage_root)
     {
@@ -93,5 +105,7 @@ pub fn verify(input: &FaultInput, store: &NodeStore) -> FaultResult<AgreedBlock>
             "the agreed (Isthmus) header's withdrawals root is not the message passer's storage root".into(),
         ));
     }
-    Ok(AgreedBlock { hash: preimage.block_hash, header, l1_info, batched })
+    let mut agreed = AgreedBlock { hash: preimage.block_hash, header, l1_info, batched, ancestors: Vec::new() };
+    agreed.ancestors = ancestors::verify(&input.config, &agreed, &input.l2_ancestors)?;
+    Ok(agreed)
 }

@@ -29,7 +29,7 @@ use serde_json::{json, Map, Value};
 
 use crate::{
     config::{BlobFeeStep, RollupConfig, CONFIG_VERSION},
-    input::{FaultInput, OutputPreimage, INPUT_VERSION},
+    input::{FaultInput, L2Ancestor, OutputPreimage, INPUT_VERSION, MAX_L2_ANCESTORS},
     l1::{BlockReceipts, BlockTransactions},
     l1_info::{parse_deposit, L1Info, L1InfoFormat},
 };
@@ -309,14 +309,17 @@ fn claimed_hash(v: &Value, piece: &'static str, what: &str) -> SourceResult<B256
 /// An L2 block with full transactions: its header, hash (checked against the JSON
 /// `hash`) and transactions (checked against its transactions root).
 pub fn l2_block_from_json(v: &Value) -> SourceResult<(Header, B256, Vec<Bytes>)> {
-    const P: &str = "parent_block";
+    full_l2_block_from_json(v, "parent_block")
+}
+
+fn full_l2_block_from_json(v: &Value, piece: &'static str) -> SourceResult<(Header, B256, Vec<Bytes>)> {
     let block = refute_stf::rpc::op_block_from_rpc_json(&normalise_op_block(v))
-        .map_err(|e| SourceError { piece: P, message: format!("{e}") })?;
+        .map_err(|e| SourceError { piece, message: format!("{e}") })?;
     let hash = block.header.hash_slow();
-    let claimed = claimed_hash(v, P, "L2 block")?;
+    let claimed = claimed_hash(v, piece, "L2 block")?;
     if hash != claimed {
         return err(
-            P,
+            piece,
             format!("L2 block {}: the header hashes to {hash}, the node said {claimed}", block.header.number),
         );
     }
@@ -324,7 +327,7 @@ pub fn l2_block_from_json(v: &Value) -> SourceResult<(Header, B256, Vec<Bytes>)>
     let root = ordered_root(&txs);
     if root != block.header.transactions_root {
         return err(
-            P,
+            piece,
             format!(
                 "L2 block {}: its {} transactions hash to {root}, not its transactions root {}",
                 block.header.number,
@@ -357,6 +360,52 @@ pub fn l2_block_to_json(header: &Header, transactions: &[Bytes]) -> SourceResult
     }
     v["transactions"] = Value::Array(txs);
     Ok(v)
+}
+
+/// The agreed block's ancestors of an assemble request (`l2_ancestors`: block
+/// `N − 2` first, each the parent of the one before), each with full
+/// transactions (checked against its root) or their hashes only.
+fn l2_ancestors_from_json(req: &Value, agreed: &Header) -> SourceResult<Vec<L2Ancestor>> {
+    const P: &str = "l2_ancestors";
+    let Some(list) = req.get(P).filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let list = list.as_array().ok_or_else(|| SourceError { piece: P, message: "expected a list".into() })?;
+    if list.len() > MAX_L2_ANCESTORS {
+        return err(P, format!("{} L2 ancestors exceed the cap of {MAX_L2_ANCESTORS}", list.len()));
+    }
+    let mut ancestors = Vec::with_capacity(list.len());
+    let mut child_parent_hash = agreed.parent_hash;
+    for v in list {
+        let full = v.get("transactions").and_then(Value::as_array).is_some_and(|t| t.iter().any(Value::is_object));
+        let (header, hash, transactions) = if full {
+            full_l2_block_from_json(v, P)?
+        } else {
+            let header = refute_stf::rpc::header_from_rpc_json(&normalise_op_block(v))
+                .map_err(|e| SourceError { piece: P, message: format!("{e}") })?;
+            let hash = header.hash_slow();
+            let claimed = claimed_hash(v, P, &format!("L2 block {}", header.number))?;
+            if hash != claimed {
+                return err(
+                    P,
+                    format!("L2 block {}: the header hashes to {hash}, the node said {claimed}", header.number),
+                );
+            }
+            (header, hash, Vec::new())
+        };
+        if hash != child_parent_hash {
+            return err(
+                P,
+                format!(
+                    "L2 block {} ({hash}) is not the parent {child_parent_hash} of the block after it",
+                    header.number
+                ),
+            );
+        }
+        child_parent_hash = header.parent_hash;
+        ancestors.push(L2Ancestor { header, transactions });
+    }
+    Ok(ancestors)
 }
 
 // ---- L1 ----------------------------------------------------------------------------------
@@ -865,6 +914,7 @@ pub fn assemble(req: &Value) -> SourceResult<FaultInput> {
         config: plan.config,
         agreed_output_root: plan.output.root,
         agreed_output: plan.output.preimage,
+        l2_ancestors: l2_ancestors_from_json(req, &plan.parent)?,
         parent_transactions: plan.parent_transactions,
         l1_head: l1.head,
         l1_headers: l1.headers,
@@ -960,6 +1010,19 @@ pub fn serve(input: &FaultInput) -> SourceResult<Value> {
         "l1_blocks": blocks,
         "l1_receipts": receipts,
         "parent_block": l2_block_to_json(parent, &input.parent_transactions)?,
+        "l2_ancestors": input
+            .l2_ancestors
+            .iter()
+            .map(|a| {
+                if a.transactions.is_empty() && a.header.transactions_root != EMPTY_ROOT_HASH {
+                    let mut v = header_json(&a.header)?;
+                    v["transactions"] = Value::Null;
+                    Ok(v)
+                } else {
+                    l2_block_to_json(&a.header, &a.transactions)
+                }
+            })
+            .collect::<SourceResult<Vec<_>>>()?,
         "output": output_to_json(&output, parent, l1_info.sequence_number),
         "witness": input.witness.to_json(),
         "blobs": blobs,

@@ -34,7 +34,7 @@ use crate::{
 /// batches for before Isthmus.
 const EIP7702_TX_TYPE: u8 = 0x04;
 /// The OP Stack deposit transaction type, which a batch may not carry.
-const DEPOSIT_TX_TYPE: u8 = 0x7e;
+pub const DEPOSIT_TX_TYPE: u8 = 0x7e;
 
 /// Where L2 fees go (`SequencerFeeVault`): every derived block's fee recipient.
 pub const SEQUENCER_FEE_VAULT: Address = address!("4200000000000000000000000000000000000011");
@@ -354,6 +354,8 @@ mod tests {
         config: RollupConfig,
         chain: L1Chain,
         parent: AgreedBlock,
+        /// The headers of `parent.ancestors` (the differential against kona gives some).
+        ancestor_headers: Vec<Header>,
     }
 
     fn setup(fjord: u64, next_time: u64, parent_time: u64, with_next: bool) -> Setup {
@@ -393,8 +395,9 @@ mod tests {
             l1_fee_scalar: U256::ZERO,
         };
         let header = Header { number: 7, timestamp: parent_time, ..Default::default() };
-        let parent = AgreedBlock { hash: header.hash_slow(), header, l1_info, batched: Vec::new() };
-        Setup { config, chain, parent }
+        let parent =
+            AgreedBlock { hash: header.hash_slow(), header, l1_info, batched: Vec::new(), ancestors: Vec::new() };
+        Setup { config, chain, parent, ancestor_headers: Vec::new() }
     }
 
     fn batch(s: &Setup, epoch: u64, transactions: usize) -> L2Block {
@@ -582,11 +585,16 @@ mod tests {
 
     use kona_protocol::{BatchValidationProvider, SpanBatch, SpanBatchElement};
 
-    /// The safe chain as kona's batch checks fetch it: the agreed block (for the
-    /// overlap check) and its parent (the parent of a span starting one block early).
+    /// The safe chain as kona's batch checks fetch it: the agreed block and
+    /// its ancestors (for the overlap check and a span's parent), by number.
     struct SafeChain {
-        parent: op_alloy_consensus_v018::OpBlock,
-        grandparent: L2BlockInfo,
+        blocks: Vec<(L2BlockInfo, op_alloy_consensus_v018::OpBlock)>,
+    }
+
+    impl SafeChain {
+        fn find(&self, number: u64) -> Result<&(L2BlockInfo, op_alloy_consensus_v018::OpBlock), String> {
+            self.blocks.iter().find(|(info, _)| info.block_info.number == number).ok_or(format!("no L2 block {number}"))
+        }
     }
 
     #[async_trait::async_trait]
@@ -594,17 +602,68 @@ mod tests {
         type Error = String;
 
         async fn l2_block_info_by_number(&mut self, number: u64) -> Result<L2BlockInfo, String> {
-            match number == self.grandparent.block_info.number {
-                true => Ok(self.grandparent),
-                false => Err(format!("no L2 block {number}")),
-            }
+            self.find(number).map(|(info, _)| *info)
         }
 
         async fn block_by_number(&mut self, number: u64) -> Result<op_alloy_consensus_v018::OpBlock, String> {
-            match number == self.parent.header.number {
-                true => Ok(self.parent.clone()),
-                false => Err(format!("no L2 block {number}")),
-            }
+            self.find(number).map(|(_, block)| block.clone())
+        }
+    }
+
+    /// An L2 block as kona fetches it: only its L1-info deposit, naming `l1_info`'s origin.
+    fn kona_l2_block(header: &Header, l1_info: &L1Info) -> op_alloy_consensus_v018::OpBlock {
+        let deposit = op_alloy_consensus_v018::TxDeposit {
+            from: crate::l1_info::L1_INFO_DEPOSITOR,
+            input: l1_info.encode().into(),
+            ..Default::default()
+        };
+        op_alloy_consensus_v018::OpBlock {
+            header: alloy_consensus_v1::Header {
+                number: header.number,
+                timestamp: header.timestamp,
+                ..Default::default()
+            },
+            body: alloy_consensus_v1::BlockBody {
+                transactions: alloc::vec![op_alloy_consensus_v018::OpTxEnvelope::Deposit(
+                    alloy_primitives::Sealed::new(deposit)
+                )],
+                ommers: Vec::new(),
+                withdrawals: None,
+            },
+        }
+    }
+
+    /// Gives the agreed block `count` ancestors linked by parent hash, with no
+    /// batched transactions: the first in the agreed block's epoch unless it
+    /// opened its epoch, each older one a step back in L1 origin where `steps` says.
+    fn add_ancestors(s: &mut Setup, count: usize, steps: &[bool]) {
+        let head = s.parent.header.clone();
+        let bt = s.config.block_time;
+        let origin = s.parent.l1_info.l1_number;
+        let mut origins = alloc::vec![if s.parent.l1_info.sequence_number > 0 { origin } else { origin - 1 }];
+        for k in 1..count {
+            origins.push(origins[k - 1] - u64::from(steps[k % steps.len()]));
+        }
+        let mut headers: Vec<Header> = (1..=count as u64)
+            .map(|k| Header { number: head.number - k, timestamp: head.timestamp - k * bt, ..Default::default() })
+            .collect();
+        for k in (0..count.saturating_sub(1)).rev() {
+            headers[k].parent_hash = headers[k + 1].hash_slow();
+        }
+        s.parent.ancestors = headers
+            .iter()
+            .zip(&origins)
+            .map(|(h, o)| crate::ancestors::VerifiedAncestor {
+                number: h.number,
+                hash: h.hash_slow(),
+                l1_origin: Some(*o),
+                batched: Some(Vec::new()),
+            })
+            .collect();
+        s.ancestor_headers = headers;
+        if let Some(first) = s.ancestor_headers.first() {
+            s.parent.header.parent_hash = first.hash_slow();
+            s.parent.hash = s.parent.header.hash_slow();
         }
     }
 
@@ -625,30 +684,19 @@ mod tests {
     /// an L1 origin it does not hold), as op-node's does: no block is derived there at all.
     fn kona_span_verdict(s: &Setup, span: &[L2Block], inclusion: u64) -> Option<BatchValidity> {
         let KonaView { l1_blocks, safe_head, config: cfg } = kona_view(s);
-        let origin = s.parent.l1_info.l1_number;
         let head = &s.parent.header;
-        let grandparent_origin = if s.parent.l1_info.sequence_number > 0 { origin } else { origin - 1 };
-        let grandparent = L2BlockInfo::new(
-            BlockInfo::new(head.parent_hash, head.number - 1, B256::ZERO, head.timestamp - s.config.block_time),
-            BlockInfo::new(B256::ZERO, grandparent_origin, B256::ZERO, 0).id(),
-            s.parent.l1_info.sequence_number.saturating_sub(1),
-        );
-        let deposit = op_alloy_consensus_v018::TxDeposit {
-            from: crate::l1_info::L1_INFO_DEPOSITOR,
-            input: s.parent.l1_info.encode().into(),
-            ..Default::default()
-        };
-        let parent = op_alloy_consensus_v018::OpBlock {
-            header: alloy_consensus_v1::Header { number: head.number, timestamp: head.timestamp, ..Default::default() },
-            body: alloy_consensus_v1::BlockBody {
-                transactions: alloc::vec![op_alloy_consensus_v018::OpTxEnvelope::Deposit(
-                    alloy_primitives::Sealed::new(deposit)
-                )],
-                ommers: Vec::new(),
-                withdrawals: None,
-            },
-        };
-        let mut fetcher = SafeChain { parent, grandparent };
+        let mut blocks = alloc::vec![(safe_head, kona_l2_block(head, &s.parent.l1_info))];
+        for (ancestor, header) in s.parent.ancestors.iter().zip(&s.ancestor_headers) {
+            let origin = ancestor.l1_origin.unwrap();
+            let info = L2BlockInfo::new(
+                BlockInfo::new(ancestor.hash, ancestor.number, header.parent_hash, header.timestamp),
+                BlockInfo::new(B256::ZERO, origin, B256::ZERO, 0).id(),
+                0,
+            );
+            let l1_info = L1Info { l1_number: origin, ..s.parent.l1_info };
+            blocks.push((info, kona_l2_block(header, &l1_info)));
+        }
+        let mut fetcher = SafeChain { blocks };
         let batch = SpanBatch {
             parent_check: alloy_primitives::FixedBytes::from_slice(&span[0].parent_check),
             l1_origin_check: alloy_primitives::FixedBytes::from_slice(&span[span.len() - 1].l1_origin_check),
@@ -679,8 +727,8 @@ mod tests {
         #![proptest_config(ProptestConfig { cases: 768, .. ProptestConfig::default() })]
 
         /// Accept, drop and "cannot decide yet" agree with kona on block `N`
-        /// out of a span batch that starts at `N` or one block before it (the
-        /// overlaps the input can check), before and after Holocene: right or
+        /// out of a span batch that starts at `N` or up to four blocks before
+        /// it (over the agreed block's ancestors), before and after Holocene: right or
         /// wrong parent and L1 origin checks, first L1 origins around the
         /// agreed block's, origins advancing at random, times around the
         /// sequencer drift, misaligned starts, the sequencing window, Delta's
@@ -693,7 +741,8 @@ mod tests {
             delta_late in prop::bool::weighted(0.1),
             window in 1u64..5,
             sequence_number in 0u64..2,
-            overlap in 0u64..2,
+            overlap in 0u64..5,
+            ancestor_steps in proptest::collection::vec(prop::bool::weighted(0.3), 1..4),
             misaligned in prop::bool::weighted(0.05),
             start_epoch in 99u64..103,
             advances in proptest::collection::vec(prop::bool::weighted(0.3), 1..5),
@@ -725,6 +774,7 @@ mod tests {
             let holocene = holocene.then_some(delta);
             (forks.holocene, forks.isthmus) = (holocene, holocene);
             s.parent.l1_info.sequence_number = sequence_number;
+            add_ancestors(&mut s, 4, &ancestor_steps);
             let bt = s.config.block_time;
             let first_time = s.parent.header.timestamp + bt - overlap * bt + u64::from(misaligned);
             let count = advances.len().max(overlap as usize + 1);
@@ -741,7 +791,10 @@ mod tests {
                     transactions: if overlapped && !overlapped_differs { Vec::new() } else { txs[i].clone() },
                 });
             }
-            let span_parent = if overlap == 0 { s.parent.hash } else { s.parent.header.parent_hash };
+            let span_parent = match overlap {
+                0 => s.parent.hash,
+                k => s.parent.ancestors[k as usize - 1].hash,
+            };
             span[0].parent_check = span_parent[..20].to_vec();
             if wrong_parent { span[0].parent_check[0] ^= 1; }
             let end = span[count - 1].l1_origin_number;

@@ -28,6 +28,11 @@ pub enum FaultError {
     /// The L1 data read starts too late to show that no batch for `N` lies
     /// before it (`window.rs`); the host starts it earlier and runs again.
     WindowStart(String),
+    /// A span batch for `N` starts before the agreed block, and the input's L2
+    /// ancestors do not reach its parent: the host adds blocks back to `oldest`
+    /// (whole transaction lists for blocks `oldest..=transactions_through`) and
+    /// runs again.
+    L2Ancestors { oldest: u64, transactions_through: u64, reason: String },
     /// A derivation step the program does not implement yet (it refuses instead of
     /// deriving something the rollup node would not).
     Unsupported(String),
@@ -52,6 +57,7 @@ impl FaultError {
             FaultError::BlobBinding(_) => "blob_binding",
             FaultError::Derivation(_) => "derivation",
             FaultError::WindowStart(_) => "window_start",
+            FaultError::L2Ancestors { .. } => "l2_ancestors",
             FaultError::Unsupported(_) => "unsupported",
             FaultError::Da(_) => "da",
             FaultError::Execution(e) => e.kind(),
@@ -70,6 +76,10 @@ impl core::fmt::Display for FaultError {
             FaultError::BlobBinding(r) => write!(f, "blob binding: {r}"),
             FaultError::Derivation(r) => write!(f, "derivation: {r}"),
             FaultError::WindowStart(r) => write!(f, "where the L1 data starts: {r}"),
+            FaultError::L2Ancestors { oldest, transactions_through, reason } => write!(
+                f,
+                "L2 ancestors: {reason}: the input must hold L2 blocks back to {oldest}, with the transactions of blocks {oldest}..={transactions_through}"
+            ),
             FaultError::Unsupported(r) => write!(f, "not supported by the fault program: {r}"),
             FaultError::Da(e) => write!(f, "published data: {e}"),
             FaultError::Execution(e) => write!(f, "execution: {e}"),

@@ -794,6 +794,7 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
         agreed_output_root: agreed.root(),
         agreed_output: agreed,
         parent_transactions: block1_txs,
+        l2_ancestors: Vec::new(),
         l1_head,
         l1_headers: headers,
         l1_transactions,

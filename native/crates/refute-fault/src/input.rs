@@ -18,10 +18,13 @@ use crate::{
 };
 
 /// The input layout version (first RLP item).
-pub const INPUT_VERSION: u8 = 1;
+pub const INPUT_VERSION: u8 = 2;
 /// Most blobs one input may carry (six per L1 block over a sequencing window is far more
 /// than one disputed block needs).
 pub const MAX_BLOBS: usize = 64;
+/// Most L2 ancestors one input may carry: a span batch reaching this far back
+/// before the disputed block is refused (`docs/protocol.md`).
+pub const MAX_L2_ANCESTORS: usize = 8_192;
 
 /// The preimage of an OP Stack v0 output root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, RlpEncodable, RlpDecodable)]
@@ -42,6 +45,17 @@ impl OutputPreimage {
     }
 }
 
+/// An L2 block before the agreed block, for a span batch that reaches back
+/// past it (`crate::ancestors`).
+#[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
+pub struct L2Ancestor {
+    pub header: Header,
+    /// Every transaction of the block (its L1-info deposit first), or empty
+    /// when the program does not need them: the genesis block has none, and
+    /// every later block has its L1-info deposit, so empty is never a real list.
+    pub transactions: Vec<Bytes>,
+}
+
 /// Everything the fault program reads.
 #[derive(Debug, Clone, PartialEq, Eq, RlpEncodable, RlpDecodable)]
 pub struct FaultInput {
@@ -54,6 +68,9 @@ pub struct FaultInput {
     pub agreed_output: OutputPreimage,
     /// Every transaction of block `N − 1` (its L1-info deposit first).
     pub parent_transactions: Vec<Bytes>,
+    /// Blocks `N − 2`, `N − 3`, ... (each the parent of the one before), as far
+    /// back as a span batch for `N` reaches; usually none.
+    pub l2_ancestors: Vec<L2Ancestor>,
     /// The L1 head the derivation is relative to.
     pub l1_head: B256,
     /// L1 headers from `l1_head` backwards, each the parent of the one before.
@@ -92,6 +109,12 @@ impl FaultInput {
             return Err(FaultError::MalformedInput(alloc::format!(
                 "{} blobs exceed the cap of {MAX_BLOBS}",
                 input.blobs.len()
+            )));
+        }
+        if input.l2_ancestors.len() > MAX_L2_ANCESTORS {
+            return Err(FaultError::MalformedInput(alloc::format!(
+                "{} L2 ancestors exceed the cap of {MAX_L2_ANCESTORS}",
+                input.l2_ancestors.len()
             )));
         }
         Ok(input)

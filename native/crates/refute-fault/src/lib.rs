@@ -14,6 +14,7 @@
 extern crate alloc;
 
 pub mod agreed;
+pub mod ancestors;
 #[cfg(feature = "std")]
 pub mod assemble;
 pub mod batch_queue;
@@ -42,7 +43,7 @@ use refute_stf::{mpt::NodeStore, op::execute_payload, BlockOutcome};
 
 pub use config::RollupConfig;
 pub use error::{FaultError, FaultResult};
-pub use input::{FaultInput, OutputPreimage};
+pub use input::{FaultInput, L2Ancestor, OutputPreimage};
 pub use journal::{FaultJournal, JOURNAL_LEN};
 
 /// What one run of the program established (the journal, and what the host reports).

@@ -11,9 +11,10 @@
 //! matter ("partial span batch validity").
 //!
 //! A span that starts two or more blocks before `N` overlaps blocks older
-//! than the agreed block, which the input does not hold: its parent hash and
-//! those blocks' transactions and L1 origins cannot be checked here
-//! (`docs/protocol.md`, "span batches reaching before the agreed block").
+//! than the agreed block: its parent and (before Holocene) the overlapped
+//! blocks come from the input's L2 ancestors (`crate::ancestors`), and when the
+//! input does not reach back far enough the program asks for more
+//! ([`FaultError::L2Ancestors`]), as op-node's "undecided" waits for them.
 
 use alloc::{format, string::String};
 
@@ -22,23 +23,77 @@ use refute_forks::OpHardfork;
 
 use crate::{
     agreed::AgreedBlock,
+    ancestors::VerifiedAncestor,
     config::RollupConfig,
     derivation::transaction_drop_reason,
     error::{FaultError, FaultResult},
     l1::L1Chain,
 };
 
-/// The L2 block before the span's first block, where the input shows it:
-/// its hash and its L1 origin number.
+/// The L2 block before the span's first block: its hash and its L1 origin number.
 struct SpanParent {
     hash: alloy_primitives::B256,
     l1_origin: u64,
 }
 
+/// The L2 ancestors a span overlapping `overlap` blocks up to the agreed block
+/// needs and the input does not hold: its parent (block `N − 1 − overlap`)
+/// and, before Holocene, the transactions of every overlapped block.
+fn missing_ancestors(parent: &AgreedBlock, oldest: u64, holocene: bool) -> Option<FaultError> {
+    let agreed = parent.header.number;
+    let held = |number: u64| {
+        let index = agreed.checked_sub(number + 1).and_then(|i| usize::try_from(i).ok());
+        index.and_then(|i| parent.ancestors.get(i)).is_some_and(|a| a.l1_origin.is_some() && a.batched.is_some())
+    };
+    let transactions_through = if holocene { oldest } else { agreed.saturating_sub(1) };
+    let complete = (oldest..=transactions_through).all(held);
+    (!complete).then(|| FaultError::L2Ancestors {
+        oldest,
+        transactions_through,
+        reason: format!("a span batch for block {} starts at block {}", agreed + 1, oldest + 1),
+    })
+}
+
+/// The span's parent when the span starts `overlap` blocks at or before the agreed block.
+fn span_parent(config: &RollupConfig, parent: &AgreedBlock, overlap: u64, holocene: bool) -> FaultResult<SpanParent> {
+    let origin = parent.l1_info.l1_number;
+    match overlap {
+        0 => Ok(SpanParent { hash: parent.hash, l1_origin: origin }),
+        // The agreed block's parent: in the same epoch unless the agreed block opened its epoch.
+        1 => Ok(SpanParent {
+            hash: parent.header.parent_hash,
+            l1_origin: if parent.l1_info.sequence_number > 0 { origin } else { origin.saturating_sub(1) },
+        }),
+        _ => {
+            let oldest = parent.header.number.checked_sub(overlap).filter(|n| *n >= config.genesis_l2_number);
+            let Some(oldest) = oldest else {
+                return Err(FaultError::Unsupported(format!(
+                    "a span batch for block {} starts at or before the L2 genesis block",
+                    parent.header.number + 1
+                )));
+            };
+            if let Some(missing) = missing_ancestors(parent, oldest, holocene) {
+                return Err(missing);
+            }
+            let ancestor = usize::try_from(overlap - 1).ok().and_then(|i| parent.ancestors.get(i));
+            match ancestor {
+                Some(VerifiedAncestor { hash, l1_origin: Some(l1_origin), .. }) => {
+                    Ok(SpanParent { hash: *hash, l1_origin: *l1_origin })
+                }
+                _ => Err(FaultError::L2Ancestors {
+                    oldest,
+                    transactions_through: oldest,
+                    reason: "the span's parent is not held".into(),
+                }),
+            }
+        }
+    }
+}
+
 /// Why op-node would drop the span batch `span` (one of whose blocks has `N`'s
 /// timestamp) for the block after `parent`; `None`: it is valid as a whole.
-/// An `Err` of kind `l1_data` is op-node's "undecided": the input holds too
-/// few L1 blocks.
+/// An `Err` of kind `l1_data` or `l2_ancestors` is op-node's "undecided": the
+/// input holds too few L1 blocks, or too few L2 blocks before the agreed one.
 pub fn drop_reason(
     config: &RollupConfig,
     chain: &L1Chain,
@@ -71,28 +126,18 @@ pub fn drop_reason(
     } else {
         0
     };
-    let span_parent = match overlap {
-        0 => Some(SpanParent { hash: parent.hash, l1_origin: origin }),
-        // The agreed block's parent: in the same epoch unless the agreed block opened its epoch.
-        1 => Some(SpanParent {
-            hash: parent.header.parent_hash,
-            l1_origin: if parent.l1_info.sequence_number > 0 { origin } else { origin.saturating_sub(1) },
-        }),
-        _ => None,
-    };
-    if let Some(p) = &span_parent {
-        if first.parent_check.as_slice() != &p.hash[..20] {
-            let number = parent.header.number.saturating_sub(overlap);
-            return Ok(Some(format!("span batch parent check does not match L2 block {number}")));
-        }
+    let inclusion_time = chain.require(inclusion_block, "the L1 block that completed the batch's channel")?.timestamp;
+    let holocene = config.forks.is_active(OpHardfork::Holocene, inclusion_time);
+    let span_parent = span_parent(config, parent, overlap, holocene)?;
+    if first.parent_check.as_slice() != &span_parent.hash[..20] {
+        let number = parent.header.number.saturating_sub(overlap);
+        return Ok(Some(format!("span batch parent check does not match L2 block {number}")));
     }
     if start_epoch + config.seq_window_size < inclusion_block {
         return Ok(Some(format!("span batch included in L1 block {inclusion_block}, past the sequencing window")));
     }
-    if let Some(p) = &span_parent {
-        if start_epoch > p.l1_origin + 1 {
-            return Ok(Some(format!("span batch starts in L1 origin {start_epoch}, past its parent's next")));
-        }
+    if start_epoch > span_parent.l1_origin + 1 {
+        return Ok(Some(format!("span batch starts in L1 origin {start_epoch}, past its parent's next")));
     }
     let end_epoch = last.l1_origin_number;
     let end_hash = (end_epoch >= origin).then(|| chain.hash(end_epoch)).flatten().ok_or_else(|| {
@@ -101,16 +146,13 @@ pub fn drop_reason(
     if last.l1_origin_check.as_slice() != &end_hash[..last.l1_origin_check.len().min(32)] {
         return Ok(Some(format!("span batch L1 origin check does not match L1 block {end_epoch}")));
     }
-    if let Some(p) = &span_parent {
-        if start_epoch < p.l1_origin {
-            return Ok(Some(format!("span batch starts in L1 origin {start_epoch}, before its parent's")));
-        }
+    if start_epoch < span_parent.l1_origin {
+        return Ok(Some(format!("span batch starts in L1 origin {start_epoch}, before its parent's")));
     }
-    let inclusion_time = chain.require(inclusion_block, "the L1 block that completed the batch's channel")?.timestamp;
-    if config.forks.is_active(OpHardfork::Holocene, inclusion_time) {
+    if holocene {
         return Ok(None);
     }
-    if let Some(reason) = later_block_drop_reason(config, chain, parent, span, span_parent.as_ref())? {
+    if let Some(reason) = later_block_drop_reason(config, chain, parent, span, &span_parent)? {
         return Ok(Some(reason));
     }
     Ok(overlap_drop_reason(parent, span, overlap))
@@ -122,7 +164,7 @@ fn later_block_drop_reason(
     chain: &L1Chain,
     parent: &AgreedBlock,
     span: &[L2Block],
-    span_parent: Option<&SpanParent>,
+    span_parent: &SpanParent,
 ) -> FaultResult<Option<String>> {
     let origin = parent.l1_info.l1_number;
     for (i, block) in span.iter().enumerate() {
@@ -138,7 +180,7 @@ fn later_block_drop_reason(
         }
         let l1_origin = chain.require(epoch, "a span batch block's L1 origin")?;
         let advanced = match i {
-            0 => span_parent.is_some_and(|p| epoch == p.l1_origin + 1),
+            0 => epoch == span_parent.l1_origin + 1,
             _ => epoch > span[i - 1].l1_origin_number,
         };
         if block.timestamp < l1_origin.timestamp {
@@ -170,17 +212,26 @@ fn later_block_drop_reason(
 }
 
 /// Before Holocene: the span's blocks that overlap the safe chain must equal
-/// it. Of those, the input holds only the agreed block (the last overlapped).
+/// it, in batched transactions and L1 origin: the agreed block and the
+/// ancestors before it (all held: [`span_parent`] asked for them).
 fn overlap_drop_reason(parent: &AgreedBlock, span: &[L2Block], overlap: u64) -> Option<String> {
-    let index = usize::try_from(overlap.checked_sub(1)?).ok()?;
-    let block = span.get(index)?;
-    let same = block.transactions.len() == parent.batched.len()
-        && block.transactions.iter().zip(&parent.batched).all(|(a, b)| a.as_slice() == b.as_ref());
-    if !same {
-        return Some("span batch's overlapped block differs from the agreed block's transactions".into());
-    }
-    if block.l1_origin_number != parent.l1_info.l1_number {
-        return Some("span batch's overlapped block differs from the agreed block's L1 origin".into());
+    let agreed = parent.header.number;
+    for (i, block) in span.iter().enumerate().take(usize::try_from(overlap).ok()?) {
+        let number = agreed + 1 + i as u64 - overlap;
+        let (batched, origin) = if number == agreed {
+            (parent.batched.as_slice(), parent.l1_info.l1_number)
+        } else {
+            let ancestor = parent.ancestors.get(usize::try_from(agreed - 1 - number).ok()?)?;
+            (ancestor.batched.as_deref()?, ancestor.l1_origin?)
+        };
+        let same = block.transactions.len() == batched.len()
+            && block.transactions.iter().zip(batched).all(|(a, b)| a.as_slice() == b.as_ref());
+        if !same {
+            return Some(format!("span batch's overlapped block {number} differs from its transactions"));
+        }
+        if block.l1_origin_number != origin {
+            return Some(format!("span batch's overlapped block {number} differs from its L1 origin"));
+        }
     }
     None
 }

@@ -156,6 +156,7 @@ fn agreed(config: &RollupConfig, header: Header, transactions: &[Bytes]) -> Agre
         l1_info: parse_deposit(format, &transactions[0]).unwrap(),
         batched: transactions.iter().filter(|t| t.first() != Some(&0x7e)).cloned().collect(),
         header,
+        ancestors: Vec::new(),
     }
 }
 

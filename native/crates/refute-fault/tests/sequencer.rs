@@ -23,7 +23,7 @@ use refute_da::{
 use refute_fault::{
     deposits::DEPOSIT_EVENT_TOPIC,
     generate::deposit_log_data,
-    input::INPUT_VERSION,
+    input::{L2Ancestor, INPUT_VERSION},
     l1::{BlockReceipts, BlockTransactions},
     sequencer::{
         batch_blobs, blob_commitment, build_block, first_block_info, genesis, span_batch, BatchEncoding, BlockRequest,
@@ -121,6 +121,11 @@ enum Posting {
     SingularBlock3First,
     /// Singular batches in one channel: block 1, block 2 on a wrong parent, block 2, block 3.
     SingularWrongBlock2First,
+    /// Block 1's singular batch, then one span batch of blocks 2-4, in one channel.
+    SingularThenSpan,
+    /// One span batch of the four blocks whose block 2 carries one transaction fewer
+    /// than the chain's block 2.
+    SpanWithAnotherBlock2,
 }
 
 struct Devnet {
@@ -128,11 +133,39 @@ struct Devnet {
     /// Agreed block 1, disputed block 2 (the first of epoch 101).
     input_for_block_2: FaultInput,
     input_for_block_3: FaultInput,
+    input_for_block_4: FaultInput,
+    genesis: Header,
     blocks: Vec<BuiltBlock>,
 }
 
+impl Devnet {
+    /// `input` (for block `N`) with L2 blocks `N − 2` down to `oldest` as ancestors;
+    /// the transactions of those at or before `transactions_through`.
+    fn with_ancestors(&self, input: &FaultInput, oldest: u64, transactions_through: u64) -> FaultInput {
+        let agreed = self.blocks.iter().find(|b| b.output_root == input.agreed_output_root).unwrap();
+        let mut input = input.clone();
+        input.l2_ancestors = (oldest..agreed.header.number)
+            .rev()
+            .map(|n| match n {
+                0 => L2Ancestor { header: self.genesis.clone(), transactions: vec![] },
+                _ => {
+                    let b = &self.blocks[n as usize - 1];
+                    let transactions = if n <= transactions_through { b.transactions.clone() } else { vec![] };
+                    L2Ancestor { header: b.header.clone(), transactions }
+                }
+            })
+            .collect();
+        input
+    }
+
+    /// `input` with every ancestor back to genesis, each with its transactions.
+    fn with_all_ancestors(&self, input: &FaultInput) -> FaultInput {
+        self.with_ancestors(input, 0, u64::MAX)
+    }
+}
+
 /// L1 100 (L2 genesis origin), 101 (a deposit), 102 (the batcher's blob), 103 (head);
-/// L2 blocks 1 (origin 100), 2 (origin 101, with the deposit), 3 (origin 101).
+/// L2 blocks 1 (origin 100), 2 (origin 101, with the deposit), 3 and 4 (origin 101).
 fn devnet(fork: OpHardfork) -> Devnet {
     devnet_posted(fork, Posting::Singular)
 }
@@ -179,7 +212,8 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
     let mut ancestors = vec![genesis.header.clone()];
     let mut parent_txs: Vec<Bytes> = Vec::new();
     let template = first_block_info(&params).unwrap();
-    let plan = [(&l1_100, vec![], 2u64), (&l1_101, vec![deposit.clone()], 3), (&l1_101, vec![], 1)];
+    let plan =
+        [(&l1_100, vec![], 2u64), (&l1_101, vec![deposit.clone()], 3), (&l1_101, vec![], 1), (&l1_101, vec![], 1)];
     let mut nonce = 0;
     for (origin, receipts, count) in plan {
         let transactions = (0..count)
@@ -224,13 +258,13 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
             batch_blobs(&batches, [0x5a; 16], span(true)).unwrap()
         }
         Posting::SingularBlock3First => {
-            let reordered = [batches[0].clone(), batches[2].clone(), batches[1].clone()];
+            let reordered = [batches[0].clone(), batches[2].clone(), batches[1].clone(), batches[3].clone()];
             batch_blobs(&reordered, [0x5a; 16], BatchEncoding::Singular).unwrap()
         }
         Posting::SingularWrongBlock2First => {
             let mut wrong = batches[1].clone();
             wrong.parent_hash = B256::repeat_byte(0xba);
-            let posted = [batches[0].clone(), wrong, batches[1].clone(), batches[2].clone()];
+            let posted = [batches[0].clone(), wrong, batches[1].clone(), batches[2].clone(), batches[3].clone()];
             batch_blobs(&posted, [0x5a; 16], BatchEncoding::Singular).unwrap()
         }
         Posting::SpanOnAnotherParent => {
@@ -238,8 +272,22 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
             orphans[0].parent_hash = B256::repeat_byte(0xba);
             batch_blobs(&orphans, [0x5a; 16], span(true)).unwrap()
         }
+        Posting::SingularThenSpan => {
+            let mut channel = batch_blobs(&batches[..1], [0x5a; 16], BatchEncoding::Singular).unwrap();
+            channel.extend(batch_blobs(&batches[1..], [0x5b; 16], span(true)).unwrap());
+            channel
+        }
+        Posting::SpanWithAnotherBlock2 => {
+            let mut batches = batches.clone();
+            batches[1].transactions.pop();
+            batch_blobs(&batches, [0x5a; 16], span(true)).unwrap()
+        }
     };
-    let per_channel = if posting == Posting::SpanPerBlock { 3 } else { 1 };
+    let per_channel = match posting {
+        Posting::SpanPerBlock => 4,
+        Posting::SingularThenSpan => 2,
+        _ => 1,
+    };
     assert_eq!(blobs.len(), per_channel, "small blocks fit one blob per channel");
     let versioned_hashes: Vec<B256> = blobs.iter().map(|b| blob_commitment(b).unwrap().1).collect();
     let blob_tx = {
@@ -283,6 +331,7 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
             agreed_output_root: agreed.output_root,
             agreed_output: agreed.output,
             parent_transactions: agreed.transactions.clone(),
+            l2_ancestors: vec![],
             l1_head: l1_103.hash_slow(),
             l1_headers,
             l1_transactions,
@@ -293,7 +342,8 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
     };
     let input_for_block_2 = input_for(2);
     let input_for_block_3 = input_for(3);
-    Devnet { params, input_for_block_2, input_for_block_3, blocks }
+    let input_for_block_4 = input_for(4);
+    Devnet { params, input_for_block_2, input_for_block_3, input_for_block_4, genesis: genesis.header.clone(), blocks }
 }
 
 #[test]
@@ -311,10 +361,11 @@ fn the_program_derives_and_executes_sequenced_blocks_to_the_same_root() {
 #[test]
 fn blocks_follow_the_epoch_rules() {
     let net = devnet(OpHardfork::Isthmus);
-    let [b1, b2, b3] = &net.blocks[..] else { panic!("three blocks") };
+    let [b1, b2, b3, b4] = &net.blocks[..] else { panic!("four blocks") };
     assert_eq!((b1.l1_origin, b1.sequence_number), (100, 0));
     assert_eq!((b2.l1_origin, b2.sequence_number), (101, 0));
     assert_eq!((b3.l1_origin, b3.sequence_number), (101, 1));
+    assert_eq!((b4.l1_origin, b4.sequence_number), (101, 2));
     // Block 2 opens epoch 101: L1-info deposit, the user deposit, then three transfers.
     assert_eq!(b2.transactions.len(), 1 + 1 + 3);
     assert_eq!(b3.transactions.len(), 1 + 1);
@@ -383,28 +434,32 @@ fn the_program_derives_blocks_of_one_span_batch_to_the_sequencers_roots() {
     for fork in [OpHardfork::Isthmus, OpHardfork::Holocene, OpHardfork::Granite] {
         for posting in [Posting::Span, Posting::SpanPerBlock, Posting::Singular] {
             let net = devnet_posted(fork, posting);
-            // Block 2 is the span batch's middle block and opens epoch 101 (origin bit set, deposit read);
-            // block 3 is its last (its L1 origin check is the batch's).
-            for (input, built, origin) in
-                [(&net.input_for_block_2, &net.blocks[1], 101), (&net.input_for_block_3, &net.blocks[2], 101)]
-            {
+            // Block 2 opens epoch 101 (origin bit set, deposit read); block 4 is the span's last
+            // (its L1 origin check is the batch's); the span reaches back past block 3's and
+            // block 4's agreed blocks to genesis, so their inputs carry ancestors.
+            let inputs = [
+                (net.input_for_block_2.clone(), &net.blocks[1], 101),
+                (net.with_all_ancestors(&net.input_for_block_3), &net.blocks[2], 101),
+                (net.with_all_ancestors(&net.input_for_block_4), &net.blocks[3], 101),
+            ];
+            for (input, built, origin) in &inputs {
                 let at = format!("{fork} {posting:?} block {}", built.header.number);
                 let outcome = refute_fault::run(input).unwrap_or_else(|e| panic!("{at}: {e}"));
                 assert_eq!(outcome.journal.computed_output_root, built.output_root, "{at}");
                 assert_eq!(outcome.journal.l2_block_number, built.header.number, "{at}");
-                assert_eq!(outcome.derived.l1_origin, origin, "{at}");
+                assert_eq!(outcome.derived.l1_origin, *origin, "{at}");
                 assert_eq!(outcome.derived.payload.transactions, built.transactions, "{at}");
                 assert!(outcome.derived.dropped.is_empty(), "{at}: {:?}", outcome.derived.dropped);
             }
-            // The blobs the program read hold one span batch of three blocks, three of one block
-            // each (in three channels), or three singular batches.
+            // The blobs the program read hold one span batch of four blocks, four of one block
+            // each (in four channels), or four singular batches.
             let rec = reconstruct(&net.input_for_block_3.config, &net.input_for_block_3.blobs);
             let batches: Vec<(u8, usize)> =
                 rec.channels.iter().flat_map(|c| c.batches.iter().map(|b| (b.1, b.2))).collect();
             let expected = match posting {
-                Posting::Span => vec![(SPAN_BATCH_TYPE, 3)],
-                Posting::SpanPerBlock => vec![(SPAN_BATCH_TYPE, 1); 3],
-                Posting::Singular => vec![(0, 1); 3],
+                Posting::Span => vec![(SPAN_BATCH_TYPE, 4)],
+                Posting::SpanPerBlock => vec![(SPAN_BATCH_TYPE, 1); 4],
+                Posting::Singular => vec![(0, 1); 4],
                 _ => unreachable!("not posted here"),
             };
             assert_eq!(batches, expected, "{fork} {posting:?}");
@@ -460,6 +515,87 @@ fn a_span_batch_on_another_parent_is_dropped_by_the_program() {
     );
 }
 
+/// A span batch that starts two or more blocks before `N` is judged against its
+/// parent, an older block than the agreed one: the program asks for the L2
+/// ancestors back to it (with its transactions, for its L1 origin; before
+/// Holocene also the overlapped blocks' transactions) and, given them, derives `N`.
+#[test]
+fn a_span_reaching_past_the_agreed_block_asks_for_its_parent() {
+    for (fork, posting, oldest, through_pre_holocene) in [
+        (OpHardfork::Holocene, Posting::Span, 0, 2),
+        (OpHardfork::Granite, Posting::Span, 0, 2),
+        (OpHardfork::Holocene, Posting::SingularThenSpan, 1, 2),
+        (OpHardfork::Granite, Posting::SingularThenSpan, 1, 2),
+    ] {
+        let at = format!("{fork} {posting:?}");
+        let net = devnet_posted(fork, posting);
+        let holocene = fork >= OpHardfork::Holocene;
+        let through = if holocene { oldest } else { through_pre_holocene };
+        let err = refute_fault::run(&net.input_for_block_4).unwrap_err();
+        assert_eq!(err.kind(), "l2_ancestors", "{at}: {err}");
+        assert!(
+            matches!(err, FaultError::L2Ancestors { oldest: o, transactions_through: t, .. } if o == oldest && t == through),
+            "{at}: {err}"
+        );
+        // Exactly what was asked for is enough; one transaction list less is not.
+        let outcome = refute_fault::run(&net.with_ancestors(&net.input_for_block_4, oldest, through))
+            .unwrap_or_else(|e| panic!("{at}: {e}"));
+        assert_eq!(outcome.journal.computed_output_root, net.blocks[3].output_root, "{at}");
+        if through > 0 {
+            let short = net.with_ancestors(&net.input_for_block_4, oldest, through - 1);
+            assert_eq!(refute_fault::run(&short).unwrap_err().kind(), "l2_ancestors", "{at}");
+        }
+    }
+}
+
+/// The span's parent check is against the block before its first, however far
+/// back: a span of blocks 2-4 on another parent than block 1 gives block 4 no batch.
+#[test]
+fn a_span_on_another_parent_is_dropped_however_far_back_it_starts() {
+    let net = devnet_posted(OpHardfork::Isthmus, Posting::SpanOnAnotherParent);
+    let err = refute_fault::run(&net.with_ancestors(&net.input_for_block_4, 1, 1)).unwrap_err();
+    assert!(
+        matches!(err, FaultError::Derivation(ref m) if m.contains("span batch parent check does not match L2 block 1")),
+        "{err}"
+    );
+}
+
+/// Before Holocene the blocks a span overlaps must equal the chain's; from
+/// Holocene on only its prefix is judged, and block 4 is derived.
+#[test]
+fn an_overlapped_block_that_differs_drops_the_span_only_before_holocene() {
+    let net = devnet_posted(OpHardfork::Granite, Posting::SpanWithAnotherBlock2);
+    let err = refute_fault::run(&net.with_all_ancestors(&net.input_for_block_4)).unwrap_err();
+    assert!(
+        matches!(err, FaultError::Derivation(ref m) if m.contains("span batch's overlapped block 2 differs from its transactions")),
+        "{err}"
+    );
+    let net = devnet_posted(OpHardfork::Holocene, Posting::SpanWithAnotherBlock2);
+    let outcome = refute_fault::run(&net.with_all_ancestors(&net.input_for_block_4)).unwrap();
+    assert_eq!(outcome.journal.computed_output_root, net.blocks[3].output_root);
+}
+
+/// Ancestors that are not the agreed chain's blocks are refused, whatever derivation needs.
+#[test]
+fn ancestors_that_do_not_link_to_the_agreed_block_are_refused() {
+    let net = devnet_posted(OpHardfork::Holocene, Posting::Span);
+    let good = net.with_all_ancestors(&net.input_for_block_4);
+    let mut skipped = good.clone();
+    skipped.l2_ancestors.remove(0);
+    let mut wrong_transactions = good.clone();
+    wrong_transactions.l2_ancestors[1].transactions.pop();
+    let mut past_genesis = good.clone();
+    past_genesis.l2_ancestors.push(good.l2_ancestors[0].clone());
+    for (input, why) in [
+        (skipped, "is not block 2 of the agreed chain"),
+        (wrong_transactions, "the transactions given for L2 block 1 hash to"),
+        (past_genesis, "past the L2 genesis block"),
+    ] {
+        let err = refute_fault::run(&input).unwrap_err();
+        assert!(err.to_string().contains(why), "{why}: {err}");
+    }
+}
+
 /// The blocks the derivation pipeline reads out of blobs.
 fn reconstruct(config: &RollupConfig, blobs: &[Bytes]) -> pipeline::Reconstruction {
     let derive = DeriveConfig {
@@ -477,7 +613,7 @@ fn reconstruct(config: &RollupConfig, blobs: &[Bytes]) -> pipeline::Reconstructi
 fn a_span_batch_decodes_to_the_blocks_of_its_singular_batches() {
     let net = devnet(OpHardfork::Isthmus);
     let config = &net.input_for_block_3.config;
-    let batches: Vec<SingularBatch> = net.blocks.iter().map(|b| b.batch.clone()).collect();
+    let batches: Vec<SingularBatch> = net.blocks.iter().take(3).map(|b| b.batch.clone()).collect();
 
     let span = span_batch(&batches, config, true).unwrap();
     assert_eq!(span.rel_timestamp, 2);
@@ -618,7 +754,7 @@ fn every_batchable_transaction_type_survives_a_span_batch() {
     let net = devnet(OpHardfork::Isthmus);
     let config = &net.input_for_block_3.config;
     let txs = every_batchable_transaction();
-    let mut batches: Vec<SingularBatch> = net.blocks.iter().map(|b| b.batch.clone()).collect();
+    let mut batches: Vec<SingularBatch> = net.blocks.iter().take(3).map(|b| b.batch.clone()).collect();
     // Split over the blocks, one block left empty: 4 + 0 + 2.
     batches[0].transactions = txs[..4].to_vec();
     batches[1].transactions = vec![];
