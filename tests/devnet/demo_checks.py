@@ -35,5 +35,7 @@ def check_demo_result(data: dict[str, Any], *, scenario: str, dev_mode: bool) ->
     steps = {s["step"]: s for s in data["steps"]}
     assert steps["fault_found"]["first_difference"] is not None
     assert steps["proved"]["dev_mode"] is dev_mode
-    assert steps["withdrawn"]["amount_wei"] == 2 * steps["devnet"]["bond_wei"]
+    # Both bonds reach the watcher: in one withdrawal, or two when the descendant is proposed later.
+    withdrawn = [s["amount_wei"] for s in data["steps"] if s["step"] == "withdrawn"]
+    assert sum(withdrawn) == 2 * steps["devnet"]["bond_wei"] and 1 <= len(withdrawn) <= 2, withdrawn
     assert steps["honest_untouched"]["resolved"] is True

@@ -17,12 +17,10 @@ from refute.devnet import ServedChain
 from refute.devnet.apps import scenario
 from refute.devnet.network import Devnet
 from refute.prover import native
+from refute.prover.fault.api import L2_ANCESTORS_ITEM
 from refute.prover.fault.collect import collect, endpoints_from_urls
 from refute.prover.fault.errors import FaultInputRefused
 from refute.prover.guests_registry import load_guest
-
-#: The position of ``l2_ancestors`` in the fault input's RLP list (``FaultInput``).
-ANCESTORS_FIELD = 6
 
 
 @pytest.mark.slow
@@ -59,7 +57,7 @@ def test_a_block_mid_span_is_bundled_with_the_ancestors_its_span_needs() -> None
 
     # Without its ancestors the program asks for exactly them (Isthmus: the parent's transactions only).
     fields = rlp.decode(mid_span.input)
-    fields[ANCESTORS_FIELD] = []
+    fields[L2_ANCESTORS_ITEM] = []
     with pytest.raises(FaultInputRefused) as refused:
         native.call_json("fault_check", rlp.encode(fields))
     assert refused.value.kind == "l2_ancestors"

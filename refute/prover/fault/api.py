@@ -30,7 +30,8 @@ GUEST = "fault"
 WORKLOADS = ("eth_transfer", "erc20_transfer", "deployment", "storage_heavy", "precompile_heavy")
 #: Position of fields in the RLP ``FaultInput`` list (``native/crates/refute-fault/src/input.rs``).
 _PAYOUT_ITEM = 1
-_BLOBS_ITEM = 10
+L2_ANCESTORS_ITEM = 6
+_BLOBS_ITEM = 11
 
 
 @dataclass(frozen=True)

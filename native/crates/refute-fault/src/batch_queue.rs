@@ -12,7 +12,7 @@
 
 use alloc::{format, string::String, vec::Vec};
 
-use refute_da::{frame::ChannelId, pipeline::Reconstruction};
+use refute_da::pipeline::Reconstruction;
 use refute_forks::OpHardfork;
 
 use crate::{
@@ -24,7 +24,6 @@ use crate::{
 pub struct BlockSource {
     /// Index of its channel in the reconstruction's channels.
     pub channel_index: usize,
-    pub channel: ChannelId,
     /// The L1 block in which the channel completed.
     pub inclusion: u64,
     /// Its batch, as indices into the reconstruction's blocks.
@@ -40,7 +39,6 @@ fn block_sources(rec: &Reconstruction) -> Vec<BlockSource> {
             let start = out.len();
             let source = BlockSource {
                 channel_index,
-                channel: channel.id,
                 inclusion: channel.ready_block,
                 batch: start..start + blocks,
                 span: kind == 1,
@@ -89,7 +87,7 @@ pub fn choose(
         let reason = if first > timestamp {
             Some(format!("batch for L2 time {first} is ahead of block N's {timestamp}"))
         } else {
-            judge(config, chain, parent, rec, source, timestamp)?
+            judge(config, chain, parent, rec, source, timestamp, holocene)?
         };
         match reason {
             None => {
@@ -107,7 +105,7 @@ pub fn choose(
 }
 
 /// Whether op-node reads a batch completed in L1 block `inclusion` by Holocene's rules.
-fn holocene_batch_rules(config: &RollupConfig, chain: &L1Chain, inclusion: u64) -> FaultResult<bool> {
+pub(crate) fn holocene_batch_rules(config: &RollupConfig, chain: &L1Chain, inclusion: u64) -> FaultResult<bool> {
     let time = chain.require(inclusion, "the L1 block that completed a batch's channel")?.timestamp;
     Ok(config.forks.is_active(OpHardfork::Holocene, time))
 }
@@ -120,10 +118,11 @@ fn judge(
     rec: &Reconstruction,
     source: &BlockSource,
     timestamp: u64,
+    holocene: bool,
 ) -> FaultResult<Option<String>> {
     let blocks = &rec.blocks[source.batch.clone()];
     if source.span {
-        if let Some(reason) = span::drop_reason(config, chain, parent, blocks, source.inclusion)? {
+        if let Some(reason) = span::drop_reason(config, chain, parent, blocks, source.inclusion, holocene)? {
             return Ok(Some(reason));
         }
     }

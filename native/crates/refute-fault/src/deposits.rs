@@ -9,10 +9,7 @@ use alloy_eips::eip2718::Encodable2718;
 use alloy_primitives::{b256, Address, Bytes, Log, TxKind, B256, U256};
 use op_alloy_consensus::{OpTxEnvelope, TxDeposit, UserDepositSource};
 
-use crate::{
-    error::{FaultError, FaultResult},
-    system_config::is_config_update,
-};
+use crate::error::{FaultError, FaultResult};
 
 /// `keccak256("TransactionDeposited(address,address,uint256,bytes)")`, the
 /// deposit contract's event (a test checks the hash).
@@ -75,24 +72,18 @@ fn deposit_from_log(log: &Log, block_hash: B256, log_index: u64) -> FaultResult<
     Ok(Bytes::from(OpTxEnvelope::Deposit(alloy_primitives::Sealed::new(tx)).encoded_2718()))
 }
 
-/// The user deposits of an L1 block, in log order. A system config change in the
-/// same block is refused: the program derives under the parent's system config.
+/// The user deposits of an L1 block, in log order (the log index counts every
+/// log of the block, as op-node's does).
 pub fn user_deposits(
     receipts: &[ReceiptEnvelope],
     block_hash: B256,
     deposit_contract: Address,
-    system_config: Address,
 ) -> FaultResult<Vec<Bytes>> {
     let mut out = Vec::new();
     let mut log_index = 0u64;
     for receipt in receipts {
         let succeeded = receipt.status();
         for log in receipt.logs() {
-            if is_config_update(succeeded, log, system_config) {
-                return Err(FaultError::Unsupported(format!(
-                    "L1 origin {block_hash} changes the system config (log {log_index})"
-                )));
-            }
             if succeeded && log.address == deposit_contract && log.topics().first() == Some(&DEPOSIT_EVENT_TOPIC) {
                 out.push(deposit_from_log(log, block_hash, log_index)?);
             }

@@ -27,6 +27,7 @@ use crate::{
     deposits::user_deposits,
     error::{FaultError, FaultResult},
     l1::{verify_receipts, verify_transactions, BlockReceipts, BlockTransactions, L1Chain},
+    system_config::SystemConfig,
     window,
 };
 
@@ -71,22 +72,26 @@ pub struct DerivedBlock {
     pub skipped: Vec<String>,
 }
 
-/// Batcher transactions (to the inbox, signed by the system config's batcher as
-/// the agreed block's L1-info deposit names it) of the L1 blocks `l1_blocks`, as
-/// pipeline inputs; blob transactions take their blobs from `blobs` in order.
+/// Batcher transactions (to the inbox, signed by the system config's batcher
+/// for that block, `batchers`: [`crate::system_config::batchers`]) of the L1
+/// blocks `l1_blocks`, as pipeline inputs; blob transactions take their blobs
+/// from `blobs` in order.
 pub fn batcher_data(
     config: &RollupConfig,
     chain: &L1Chain,
-    parent: &AgreedBlock,
     l1_blocks: &[BlockTransactions],
+    batchers: &[Address],
     blobs: &[Bytes],
 ) -> FaultResult<BatcherData> {
-    let batcher = parent.l1_info.batcher()?;
+    if batchers.len() != l1_blocks.len() {
+        return Err(FaultError::L1Data(format!("{} batchers for {} L1 blocks", batchers.len(), l1_blocks.len())));
+    }
     let mut data = BatcherData { first_l1_block: l1_blocks.first().map(|b| b.number), ..BatcherData::default() };
     let given = blobs.len();
     let mut blobs = blobs.iter();
     let mut previous: Option<u64> = None;
-    for block in l1_blocks {
+    for (block, batcher) in l1_blocks.iter().zip(batchers) {
+        let batcher = *batcher;
         if let Some(p) = previous {
             if block.number != p + 1 {
                 return Err(FaultError::L1Data(format!(
@@ -166,33 +171,51 @@ pub(crate) fn drop_reason(
     if !check.is_empty() && check.as_slice() != &origin_hash[..check.len().min(32)] {
         return Ok(Some(format!("L1 origin check does not match L1 block {epoch}")));
     }
-    if candidate.timestamp < origin.timestamp {
-        return Ok(Some("timestamp is before its L1 origin's".into()));
-    }
     if epoch + config.seq_window_size < inclusion_block {
         return Ok(Some(format!("included in L1 block {inclusion_block}, past the sequencing window")));
     }
-    let drift = config.max_sequencer_drift_at_origin(origin.timestamp);
-    if candidate.timestamp > origin.timestamp.saturating_add(drift) {
-        if !candidate.transactions.is_empty() {
-            return Ok(Some("past the sequencer drift with transactions".into()));
-        }
-        // An empty batch past the drift keeps L2 time at or after L1 time; it is
-        // valid unless it stays in the parent's epoch although the next L1 block
-        // could have been its origin (op-node waits for that block: the input
-        // must hold it).
-        if epoch == parent_origin {
-            let next =
-                chain.require(epoch + 1, "the next L1 origin an empty batch past the sequencer drift could adopt")?;
-            if candidate.timestamp >= next.timestamp {
-                return Ok(Some(format!(
-                    "empty batch past the sequencer drift stays in epoch {epoch} although L1 block {} could be its origin",
-                    epoch + 1
-                )));
-            }
-        }
+    if let Some(reason) = origin_time_drop_reason(config, chain, candidate, origin, epoch != parent_origin)? {
+        return Ok(Some(reason));
     }
     Ok(transaction_drop_reason(config, candidate))
+}
+
+/// Why a block is dropped for its time against its L1 origin `origin`: before
+/// the origin's time, or past the sequencer drift (Fjord's or the earlier one,
+/// by the origin's time) with transactions. An empty block past the drift
+/// keeps L2 time at or after L1 time and is valid, unless it stays in its
+/// parent's epoch (`advanced` false) although the next L1 block could have
+/// been its origin (op-node waits for that block: the input must hold it).
+/// Shared by singular batches and, before Holocene, a span's later blocks.
+pub(crate) fn origin_time_drop_reason(
+    config: &RollupConfig,
+    chain: &L1Chain,
+    block: &L2Block,
+    origin: &Header,
+    advanced: bool,
+) -> FaultResult<Option<String>> {
+    if block.timestamp < origin.timestamp {
+        return Ok(Some("timestamp is before its L1 origin's".into()));
+    }
+    let drift = config.max_sequencer_drift_at_origin(origin.timestamp);
+    if block.timestamp <= origin.timestamp.saturating_add(drift) {
+        return Ok(None);
+    }
+    if !block.transactions.is_empty() {
+        return Ok(Some("past the sequencer drift with transactions".into()));
+    }
+    if !advanced {
+        let epoch = origin.number;
+        let next =
+            chain.require(epoch + 1, "the next L1 origin an empty batch past the sequencer drift could adopt")?;
+        if block.timestamp >= next.timestamp {
+            return Ok(Some(format!(
+                "empty batch past the sequencer drift stays in epoch {epoch} although L1 block {} could be its origin",
+                epoch + 1
+            )));
+        }
+    }
+    Ok(None)
 }
 
 /// What a batch may not carry (op-node's last check, transaction by
@@ -281,7 +304,8 @@ pub fn derive_block(
             dropped.join("; ")
         )));
     };
-    let (batch, channel, inclusion_block) = (&rec.blocks[index], source.channel, source.inclusion);
+    let (batch, channel, inclusion_block) =
+        (&rec.blocks[index], rec.channels[source.channel_index].id, source.inclusion);
     window::check_headless(first_read, full_start, &rec.headless, inclusion_block)?;
     if rec.headless.iter().any(|h| h.id == channel) {
         return Err(FaultError::Unsupported(format!(
@@ -292,25 +316,27 @@ pub fn derive_block(
     }
     let epoch = batch.l1_origin_number;
     let origin = chain.require(epoch, "the L1 origin")?;
+    let mut system = SystemConfig::of_block(config, &parent.header, &parent.l1_info, timestamp)?;
     let (l1_info, deposits) = if epoch == parent_origin {
         let mut info = parent.l1_info;
         info.sequence_number += 1;
         (info, Vec::new())
     } else {
-        let info = parent.l1_info.with_origin(origin, || config.blob_update_fraction(origin.timestamp))?;
         let receipts = receipts
             .iter()
             .find(|r| r.number == epoch)
             .ok_or_else(|| FaultError::L1Data(format!("the receipts of new L1 origin {epoch} are not given")))?;
         let receipts = verify_receipts(chain, receipts)?;
+        system.update_with_receipts(config, origin, &receipts)?;
+        let info = parent.l1_info.with_origin(origin, || config.blob_update_fraction(origin.timestamp))?;
         let hash = chain.hash(epoch).unwrap_or_default();
-        (info, user_deposits(&receipts, hash, config.deposit_contract, config.system_config)?)
+        (system.l1_info(info)?, user_deposits(&receipts, hash, config.deposit_contract)?)
     };
     let mut transactions = Vec::with_capacity(1 + deposits.len() + batch.transactions.len());
     transactions.push(l1_info.deposit_transaction());
     transactions.extend(deposits);
     transactions.extend(batch.transactions.iter().map(|t| Bytes::copy_from_slice(t)));
-    let (eip1559_params, min_base_fee) = fee_parameters(config, &parent.header, timestamp)?;
+    let (eip1559_params, min_base_fee) = system.fee_attributes(config, timestamp);
     let beacon_root: Option<B256> = if forks.is_active(OpHardfork::Ecotone, timestamp) {
         Some(origin.parent_beacon_block_root.ok_or_else(|| {
             FaultError::Unsupported(format!("L1 origin {epoch} has no parent beacon block root (pre-Cancun L1)"))
@@ -323,7 +349,7 @@ pub fn derive_block(
         timestamp,
         prev_randao: origin.mix_hash,
         fee_recipient: SEQUENCER_FEE_VAULT,
-        gas_limit: parent.header.gas_limit,
+        gas_limit: system.gas_limit,
         transactions,
         parent_beacon_block_root: beacon_root,
         eip1559_params,
@@ -681,9 +707,17 @@ mod tests {
     /// `SpanBatch::check_batch` before Holocene (by the inclusion block's
     /// time), `check_batch_prefix` and then the block's `SingleBatch::check_batch` from Holocene on.
     /// `None` where kona's pipeline stops with a critical error (a block after the safe head names
-    /// an L1 origin it does not hold), as op-node's does: no block is derived there at all.
+    /// an L1 origin it does not hold), as op-node's does, or may stop there once it decides: no
+    /// block is derived there at all.
     fn kona_span_verdict(s: &Setup, span: &[L2Block], inclusion: u64) -> Option<BatchValidity> {
         let KonaView { l1_blocks, safe_head, config: cfg } = kona_view(s);
+        // A block after the safe head with an L1 origin before the safe head's: kona (like
+        // op-node) either drops the span or accepts it and then halts, finding no such origin
+        // among its L1 blocks; it never derives from it. The program drops it.
+        let head_time = s.parent.header.timestamp;
+        if span.iter().any(|b| b.timestamp > head_time && b.l1_origin_number < s.parent.l1_info.l1_number) {
+            return None;
+        }
         let head = &s.parent.header;
         let mut blocks = alloc::vec![(safe_head, kona_l2_block(head, &s.parent.l1_info))];
         for (ancestor, header) in s.parent.ancestors.iter().zip(&s.ancestor_headers) {
@@ -805,7 +839,8 @@ mod tests {
             // the program never asks about it (it only judges spans holding N's timestamp).
             let next = s.parent.header.timestamp + bt;
             let Some(n) = span.iter().position(|b| b.timestamp == next) else { return Ok(()) };
-            let ours = crate::span::drop_reason(&s.config, &s.chain, &s.parent, &span, inclusion).and_then(|r| match r {
+            let holocene = batch_queue::holocene_batch_rules(&s.config, &s.chain, inclusion).unwrap();
+            let ours = crate::span::drop_reason(&s.config, &s.chain, &s.parent, &span, inclusion, holocene).and_then(|r| match r {
                 Some(reason) => Ok(Some(reason)),
                 None => drop_reason(&s.config, &s.chain, &s.parent, &span[n], true, inclusion),
             });

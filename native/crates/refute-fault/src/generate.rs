@@ -699,7 +699,7 @@ pub fn example(options: &ExampleOptions) -> FaultResult<Example> {
         .iter()
         .map(|r| alloy_eips::Decodable2718::decode_2718(&mut r.as_ref()).map_err(gen_err))
         .collect::<FaultResult<_>>()?;
-    let deposits = user_deposits(&receipts_b, b.hash_slow(), DEPOSIT_CONTRACT, SYSTEM_CONFIG)?;
+    let deposits = user_deposits(&receipts_b, b.hash_slow(), DEPOSIT_CONTRACT)?;
     let info_b = info_a.with_origin(&b, || Ok(PRAGUE_BLOB_UPDATE_FRACTION))?;
     let mut batched = Vec::with_capacity(options.transactions);
     for i in 0..options.transactions as u64 {

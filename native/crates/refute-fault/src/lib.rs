@@ -73,8 +73,8 @@ pub fn run_observed(input: &FaultInput, observe: &mut dyn FnMut(&'static str)) -
     observe(PHASES[1]);
     let chain = l1::L1Chain::verify(input.l1_head, &input.l1_headers)?;
     observe(PHASES[2]);
-    system_config::check_window(&chain, &input.l1_transactions, &input.l1_receipts, input.config.system_config)?;
-    let data = derivation::batcher_data(&input.config, &chain, &parent, &input.l1_transactions, &input.blobs)?;
+    let batchers = system_config::batchers(&input.config, &chain, &parent, &input.l1_transactions, &input.l1_receipts)?;
+    let data = derivation::batcher_data(&input.config, &chain, &input.l1_transactions, &batchers, &input.blobs)?;
     observe(PHASES[3]);
     let openings = data.open_blobs()?;
     observe(PHASES[4]);

@@ -33,10 +33,11 @@ use crate::{
     agreed::message_passer_root,
     config::{BlobFeeStep, RollupConfig, CONFIG_VERSION},
     deposits::user_deposits,
-    derivation::{fee_parameters, SEQUENCER_FEE_VAULT},
+    derivation::SEQUENCER_FEE_VAULT,
     error::{FaultError, FaultResult},
     input::OutputPreimage,
     l1_info::{parse_deposit, L1Info, L1InfoFormat},
+    system_config::SystemConfig,
 };
 
 /// The most ancestors a block needs (`BLOCKHASH` reaches 256 back).
@@ -249,6 +250,7 @@ pub fn build_block(request: &BlockRequest, first_info: Option<&L1Info>) -> Fault
         )));
     }
     let new_epoch = parent.number == 0 || origin_hash != info.l1_hash;
+    let mut system = SystemConfig::of_block(config, parent, &info, timestamp)?;
     let (l1_info, deposits) = if new_epoch {
         if parent.number != 0 && (origin.number != info.l1_number + 1 || origin.parent_hash != info.l1_hash) {
             return Err(seq_err(format!(
@@ -264,8 +266,9 @@ pub fn build_block(request: &BlockRequest, first_info: Option<&L1Info>) -> Fault
                 ReceiptEnvelope::decode_2718(&mut r.as_ref()).map_err(|e| seq_err(format!("receipt {i}: {e}")))
             })
             .collect::<FaultResult<_>>()?;
+        system.update_with_receipts(config, origin, &receipts)?;
         let info = info.with_origin(origin, || config.blob_update_fraction(origin.timestamp))?;
-        (info, user_deposits(&receipts, origin_hash, config.deposit_contract, config.system_config)?)
+        (system.l1_info(info)?, user_deposits(&receipts, origin_hash, config.deposit_contract)?)
     } else {
         let mut info = info;
         info.sequence_number += 1;
@@ -275,13 +278,13 @@ pub fn build_block(request: &BlockRequest, first_info: Option<&L1Info>) -> Fault
     transactions.push(l1_info.deposit_transaction());
     transactions.extend(deposits);
     transactions.extend(request.transactions.iter().cloned());
-    let (eip1559_params, min_base_fee) = fee_parameters(config, parent, timestamp)?;
+    let (eip1559_params, min_base_fee) = system.fee_attributes(config, timestamp);
     let payload = OpPayload {
         parent_hash: parent.hash_slow(),
         timestamp,
         prev_randao: origin.mix_hash,
         fee_recipient: SEQUENCER_FEE_VAULT,
-        gas_limit: parent.gas_limit,
+        gas_limit: system.gas_limit,
         transactions: transactions.clone(),
         parent_beacon_block_root: origin.parent_beacon_block_root,
         eip1559_params,

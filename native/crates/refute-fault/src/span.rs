@@ -19,13 +19,12 @@
 use alloc::{format, string::String};
 
 use refute_da::derive::L2Block;
-use refute_forks::OpHardfork;
 
 use crate::{
     agreed::AgreedBlock,
     ancestors::VerifiedAncestor,
     config::RollupConfig,
-    derivation::transaction_drop_reason,
+    derivation::{origin_time_drop_reason, transaction_drop_reason},
     error::{FaultError, FaultResult},
     l1::L1Chain,
 };
@@ -91,7 +90,9 @@ fn span_parent(config: &RollupConfig, parent: &AgreedBlock, overlap: u64, holoce
 }
 
 /// Why op-node would drop the span batch `span` (one of whose blocks has `N`'s
-/// timestamp) for the block after `parent`; `None`: it is valid as a whole.
+/// timestamp), completed in L1 block `inclusion_block`, for the block after
+/// `parent`; `None`: it is valid as a whole. `holocene`: Holocene's rules
+/// apply (by the inclusion block's time, [`crate::batch_queue`]).
 /// An `Err` of kind `l1_data` or `l2_ancestors` is op-node's "undecided": the
 /// input holds too few L1 blocks, or too few L2 blocks before the agreed one.
 pub fn drop_reason(
@@ -100,6 +101,7 @@ pub fn drop_reason(
     parent: &AgreedBlock,
     span: &[L2Block],
     inclusion_block: u64,
+    holocene: bool,
 ) -> FaultResult<Option<String>> {
     let (Some(first), Some(last)) = (span.first(), span.last()) else {
         return Err(FaultError::Derivation("an empty span batch".into()));
@@ -126,8 +128,6 @@ pub fn drop_reason(
     } else {
         0
     };
-    let inclusion_time = chain.require(inclusion_block, "the L1 block that completed the batch's channel")?.timestamp;
-    let holocene = config.forks.is_active(OpHardfork::Holocene, inclusion_time);
     let span_parent = span_parent(config, parent, overlap, holocene)?;
     if first.parent_check.as_slice() != &span_parent.hash[..20] {
         let number = parent.header.number.saturating_sub(overlap);
@@ -183,26 +183,8 @@ fn later_block_drop_reason(
             0 => epoch == span_parent.l1_origin + 1,
             _ => epoch > span[i - 1].l1_origin_number,
         };
-        if block.timestamp < l1_origin.timestamp {
-            return Ok(Some(format!("span batch: L2 block {number}'s timestamp is before its L1 origin's")));
-        }
-        let drift = config.max_sequencer_drift_at_origin(l1_origin.timestamp);
-        if block.timestamp > l1_origin.timestamp.saturating_add(drift) {
-            if !block.transactions.is_empty() {
-                return Ok(Some(format!(
-                    "span batch: L2 block {number} is past the sequencer drift with transactions"
-                )));
-            }
-            if !advanced {
-                let next =
-                    chain.require(epoch + 1, "the next L1 origin an empty span block past the drift could adopt")?;
-                if block.timestamp >= next.timestamp {
-                    return Ok(Some(format!(
-                        "span batch: L2 block {number} is empty past the sequencer drift although L1 block {} could be its origin",
-                        epoch + 1
-                    )));
-                }
-            }
+        if let Some(reason) = origin_time_drop_reason(config, chain, block, l1_origin, advanced)? {
+            return Ok(Some(format!("span batch: L2 block {number}: {reason}")));
         }
         if let Some(reason) = transaction_drop_reason(config, block) {
             return Ok(Some(format!("span batch: L2 block {number}: {reason}")));

@@ -1,8 +1,8 @@
 //! Differential tests against kona (`kona-protocol` / `kona-genesis` 0.4.5 from
 //! crates.io, dev-dependencies only) for the two derivation rules the program
-//! writes itself: user deposits from `TransactionDeposited` logs, and the L1-info
+//! writes itself: user deposits from `TransactionDeposited` logs, the L1-info
 //! deposit (its calldata in every format kona knows, and the whole deposit a new
-//! epoch starts with).
+//! epoch starts with), and system config updates (`ConfigUpdate` logs).
 //!
 //! op-node decides where the two disagree. The tolerated disagreements are kona
 //! deviations, listed in `docs/protocol.md` ("Differential test against kona")
@@ -21,6 +21,7 @@
 //!   L1-info deposit carries a wrong blob base fee. kona-protocol on crates.io
 //!   lags the chain here; the program takes the fraction from the rollup
 //!   config's L1 blob schedule.
+//! - **K8-K10** system config updates: see [`kona_deviates`].
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use alloy_consensus::{Eip658Value, Receipt, ReceiptEnvelope, ReceiptWithBloom};
@@ -48,7 +49,7 @@ fn deposit_log(topics: Vec<B256>, data: Vec<u8>) -> Log {
 fn our_deposit(log: &Log) -> Result<Bytes, String> {
     let receipt = Receipt { status: Eip658Value::Eip658(true), cumulative_gas_used: 50_000, logs: vec![log.clone()] };
     let envelope = ReceiptEnvelope::Eip1559(ReceiptWithBloom { receipt, logs_bloom: Bloom::ZERO });
-    let mut out = user_deposits(&[envelope], L1_BLOCK, PORTAL, SYSTEM_CONFIG).map_err(|e| e.to_string())?;
+    let mut out = user_deposits(&[envelope], L1_BLOCK, PORTAL).map_err(|e| e.to_string())?;
     assert_eq!(out.len(), 1, "one deposit log gives one deposit");
     Ok(out.remove(0))
 }
@@ -445,4 +446,215 @@ proptest! {
         // Everything but the blob base fee agrees.
         prop_assert_eq!(L1Info { l1_blob_base_fee: U256::ZERO, ..ours_info }, L1Info { l1_blob_base_fee: U256::ZERO, ..kona_info });
     }
+}
+
+// ---------------------------------------------------------------- system config updates
+
+/// A `ConfigUpdate` log of `SYSTEM_CONFIG`: `type_word` is its third topic.
+fn config_log(version: B256, type_word: B256, data: Vec<u8>, extra_topic: bool) -> Log {
+    let mut topics = vec![refute_fault::system_config::CONFIG_UPDATE_TOPIC, version, type_word];
+    if extra_topic {
+        topics.push(B256::ZERO);
+    }
+    Log { address: SYSTEM_CONFIG, data: LogData::new_unchecked(topics, Bytes::from(data)) }
+}
+
+/// ABI `bytes` data: the pointer (32), the length, the payload.
+fn abi_bytes(pointer: u64, length: u64, payload: &[u8]) -> Vec<u8> {
+    let mut out = U256::from(pointer).to_be_bytes::<32>().to_vec();
+    out.extend_from_slice(&U256::from(length).to_be_bytes::<32>());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// A config before the update: a packed (Ecotone) scalar word unless `bedrock`.
+fn base_config(bedrock: bool) -> (refute_fault::system_config::SystemConfig, SystemConfig) {
+    let mut scalar = [0u8; 32];
+    if !bedrock {
+        scalar[0] = 1;
+        scalar[24..28].copy_from_slice(&7u32.to_be_bytes());
+        scalar[28..32].copy_from_slice(&9u32.to_be_bytes());
+    } else {
+        scalar[31] = 0x44;
+    }
+    let ours = refute_fault::system_config::SystemConfig {
+        batcher: Address::repeat_byte(0xba),
+        overhead: U256::from(if bedrock { 188 } else { 0 }),
+        scalar: B256::from(scalar),
+        gas_limit: 30_000_000,
+        eip1559_params: alloy_primitives::B64::from([0, 0, 0, 250, 0, 0, 0, 6]),
+        operator_fee_scalar: 3,
+        operator_fee_constant: 5,
+        min_base_fee: 0,
+        da_footprint_gas_scalar: 400,
+    };
+    let kona = SystemConfig {
+        batcher_address: ours.batcher,
+        overhead: ours.overhead,
+        scalar: U256::from_be_bytes(scalar),
+        gas_limit: ours.gas_limit,
+        eip1559_denominator: Some(250),
+        eip1559_elasticity: Some(6),
+        operator_fee_scalar: Some(3),
+        operator_fee_constant: Some(5),
+        ..Default::default()
+    };
+    (ours, kona)
+}
+
+/// The fields both sides hold, as ours holds them.
+fn same_config(ours: &refute_fault::system_config::SystemConfig, kona: &SystemConfig) -> bool {
+    let mut params = [0u8; 8];
+    params[..4].copy_from_slice(&kona.eip1559_denominator.unwrap_or_default().to_be_bytes());
+    params[4..].copy_from_slice(&kona.eip1559_elasticity.unwrap_or_default().to_be_bytes());
+    ours.batcher == kona.batcher_address
+        && ours.overhead == kona.overhead
+        && U256::from_be_bytes(ours.scalar.0) == kona.scalar
+        && ours.gas_limit == kona.gas_limit
+        && ours.eip1559_params.0 == params
+        && Some(ours.operator_fee_scalar) == kona.operator_fee_scalar
+        && Some(ours.operator_fee_constant) == kona.operator_fee_constant
+}
+
+/// A random update: mostly well-formed for its type, sometimes with a wrong
+/// pointer, length, size, padding, version, type word or topic count.
+fn arb_config_log() -> impl Strategy<Value = Log> {
+    (
+        0u64..9,
+        any::<[u8; 32]>(),
+        any::<[u8; 32]>(),
+        prop::bool::weighted(0.15),
+        prop::bool::weighted(0.05),
+        prop::bool::weighted(0.05),
+        prop::bool::weighted(0.05),
+        prop::bool::weighted(0.05),
+        prop::bool::weighted(0.05),
+        0usize..4,
+    )
+        .prop_map(
+            |(kind, a, b, keep_padding, bad_pointer, bad_length, extra_byte, bad_version, high_type, shape)| {
+                // A value word of `bytes` bytes, its padding kept random when `keep_padding`.
+                let word = |w: [u8; 32], bytes: usize| {
+                    let mut w = w;
+                    if !keep_padding {
+                        w[..32 - bytes].fill(0);
+                    }
+                    w
+                };
+                let (length, payload): (u64, Vec<u8>) = match kind {
+                    0 | 3 => (32, word(a, 20).to_vec()),
+                    1 => {
+                        // The scalar: version 0 or 1 with its padding, or anything.
+                        let mut scalar = b;
+                        match shape {
+                            0 => {
+                                scalar[0] = 0;
+                                scalar[1..28].fill(0);
+                            }
+                            1 | 2 => {
+                                scalar[0] = 1;
+                                scalar[1..24].fill(0);
+                            }
+                            _ => {}
+                        }
+                        (64, [a, scalar].concat())
+                    }
+                    2 | 4 | 6 => (32, word(a, 8).to_vec()),
+                    5 => (32, a.to_vec()),
+                    7 => (32, word(a, 2).to_vec()),
+                    _ => (32, a.to_vec()),
+                };
+                let mut data = abi_bytes(if bad_pointer { 64 } else { 32 }, length + u64::from(bad_length), &payload);
+                if extra_byte {
+                    data.push(0);
+                }
+                let version = if bad_version { B256::with_last_byte(1) } else { B256::ZERO };
+                let mut type_word = B256::with_last_byte(kind as u8);
+                if high_type {
+                    type_word.0[0] = 1;
+                }
+                config_log(version, type_word, data, shape == 3 && extra_byte)
+            },
+        )
+}
+
+/// What kona does differently from op-node (and us) with this update: K8
+/// (kona 0.4.5 predates Jovian's types 6 and 7, and refuses them), K9 (kona
+/// reads the update type from the low 8 bytes of its topic and accepts more
+/// than three topics; op-node compares the whole word and wants exactly three),
+/// K10 (kona checks the data of an unsafe-block-signer update, which op-node
+/// ignores without reading).
+fn kona_deviates(log: &Log) -> bool {
+    let topics = log.topics();
+    let kind = topics[2];
+    let low_kind = u64::from_be_bytes(kind.0[24..].try_into().unwrap());
+    (6..=7).contains(&low_kind) || kind.0[..24].iter().any(|b| *b != 0) || topics.len() != 3 || low_kind == 3
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, .. ProptestConfig::default() })]
+
+    /// Decoding and applying one `ConfigUpdate`, before and after Ecotone (by the
+    /// L1 block's time), with a Bedrock or packed scalar in force: the same
+    /// config as kona's `SystemConfig::update_with_receipts`, or both refuse,
+    /// except for K8-K10.
+    #[test]
+    fn config_updates_agree_with_kona(log in arb_config_log(), ecotone in any::<bool>(), bedrock in any::<bool>()) {
+        let (mut ours, mut kona) = base_config(bedrock);
+        let decoded = refute_fault::system_config::ConfigUpdate::decode(&log, ecotone);
+        if let Ok(update) = decoded {
+            ours.apply(update);
+        }
+        let receipt = alloy_consensus_v1::Receipt {
+            status: alloy_consensus_v1::Eip658Value::Eip658(true),
+            cumulative_gas_used: 50_000,
+            logs: vec![log.clone()],
+        };
+        let kona_result = kona.update_with_receipts(&[receipt], SYSTEM_CONFIG, ecotone);
+        match (&decoded, &kona_result) {
+            (Ok(_), Ok(_)) => prop_assert!(same_config(&ours, &kona), "ours {:?}\nkona {:?}", ours, kona),
+            (Err(_), Err(_)) => {}
+            _ => prop_assert!(kona_deviates(&log), "ours {:?}, kona {:?}, log {:?}", decoded, kona_result, log),
+        }
+    }
+}
+
+/// K8-K10 in their exact shape.
+#[test]
+fn k8_to_k10_in_their_exact_shape() {
+    let kona_applies = |log: &Log| {
+        let (_, mut kona) = base_config(false);
+        let receipt = alloy_consensus_v1::Receipt {
+            status: alloy_consensus_v1::Eip658Value::Eip658(true),
+            cumulative_gas_used: 0,
+            logs: vec![log.clone()],
+        };
+        kona.update_with_receipts(&[receipt], SYSTEM_CONFIG, true).is_ok()
+    };
+    let ours = |log: &Log| refute_fault::system_config::ConfigUpdate::decode(log, true);
+    let word = |v: u64| U256::from(v).to_be_bytes::<32>();
+    // K8: Jovian's minimum base fee and DA footprint scalar.
+    for (kind, value) in [(6u8, 1_000_000u64), (7, 800)] {
+        let log = config_log(B256::ZERO, B256::with_last_byte(kind), abi_bytes(32, 32, &word(value)), false);
+        assert!(!kona_applies(&log));
+        let expected = match kind {
+            6 => refute_fault::system_config::ConfigUpdate::MinBaseFee(value),
+            _ => refute_fault::system_config::ConfigUpdate::DaFootprintGasScalar(value as u16),
+        };
+        assert_eq!(ours(&log).unwrap(), expected);
+    }
+    // K9: a gas limit update whose type word has a high byte set, or a fourth topic.
+    let gas = abi_bytes(32, 32, &word(60_000_000));
+    let mut high = B256::with_last_byte(2);
+    high.0[0] = 1;
+    for log in
+        [config_log(B256::ZERO, high, gas.clone(), false), config_log(B256::ZERO, B256::with_last_byte(2), gas, true)]
+    {
+        assert!(kona_applies(&log));
+        assert_eq!(ours(&log).unwrap_err().kind(), "unsupported");
+    }
+    // K10: an unsafe-block-signer update whose data is not an ABI-encoded address.
+    let log = config_log(B256::ZERO, B256::with_last_byte(3), vec![1, 2, 3], false);
+    assert!(!kona_applies(&log));
+    assert_eq!(ours(&log).unwrap(), refute_fault::system_config::ConfigUpdate::UnsafeBlockSigner);
 }

@@ -174,7 +174,8 @@ fn derives_op_mainnet_blocks_109279675_to_109279680() {
         // Every L1 block after the parent's origin, whole: the data must start there.
         let origin = parent.l1_info.l1_number;
         let window: Vec<BlockTransactions> = l1.transactions.iter().filter(|b| b.number > origin).cloned().collect();
-        let data = batcher_data(&config, &chain, &parent, &window, &[]).unwrap();
+        let batchers = refute_fault::system_config::batchers(&config, &chain, &parent, &window, &[]).unwrap();
+        let data = batcher_data(&config, &chain, &window, &batchers, &[]).unwrap();
         let derived = derive_block(&config, &chain, &parent, &data, Vec::new(), &l1.receipts).unwrap();
         let p = &derived.payload;
         assert_eq!(p.timestamp, real.timestamp, "block {number}: timestamp");
@@ -206,7 +207,7 @@ fn real_l1_blooms_rule_out_system_config_updates_in_the_window() {
     let window: Vec<BlockTransactions> = l1.transactions.iter().filter(|b| b.number > L1_FIRST).cloned().collect();
     assert_eq!(window.len(), 13);
     assert_eq!(refute_fault::system_config::receipts_needed(&chain, &window, config.system_config), Vec::<u64>::new());
-    refute_fault::system_config::check_window(&chain, &window, &[], config.system_config).unwrap();
+
     // The bloom does hold what the receipts hold: the portal's deposit event in the new origin.
     let origin = l1.headers.iter().find(|h| h.number == L1_FIRST + 1).unwrap();
     let portal = address!("beb5fc579115071764c7423a4f12edde41f106ed");

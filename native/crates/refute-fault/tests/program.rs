@@ -189,14 +189,9 @@ fn refuses_when_the_batch_is_not_in_the_data_read() {
 #[test]
 fn batcher_data_that_does_not_decode_is_skipped() {
     use refute_da::pipeline::{Input, InputKind};
-    use refute_fault::{agreed, derivation, l1::L1Chain};
-    use refute_stf::mpt::NodeStore;
+    use refute_fault::derivation;
 
-    let input = &fixture().input;
-    let store = NodeStore::from_nodes(input.witness.state.iter().cloned());
-    let parent = agreed::verify(input, &store).unwrap();
-    let chain = L1Chain::verify(input.l1_head, &input.l1_headers).unwrap();
-    let data = derivation::batcher_data(&input.config, &chain, &parent, &input.l1_transactions, &input.blobs).unwrap();
+    let Derivation { input, parent, chain, data } = Derivation::of_example();
     let derive = |data: &derivation::BatcherData| {
         derivation::derive_block(&input.config, &chain, &parent, data, Vec::new(), &input.l1_receipts).unwrap()
     };
@@ -263,8 +258,16 @@ impl Derivation {
         let store = refute_stf::mpt::NodeStore::from_nodes(input.witness.state.iter().cloned());
         let parent = agreed::verify(input, &store).unwrap();
         let chain = L1Chain::verify(input.l1_head, &input.l1_headers).unwrap();
+        let batchers = refute_fault::system_config::batchers(
+            &input.config,
+            &chain,
+            &parent,
+            &input.l1_transactions,
+            &input.l1_receipts,
+        )
+        .unwrap();
         let data =
-            derivation::batcher_data(&input.config, &chain, &parent, &input.l1_transactions, &input.blobs).unwrap();
+            derivation::batcher_data(&input.config, &chain, &input.l1_transactions, &batchers, &input.blobs).unwrap();
         Derivation { input, parent, chain, data }
     }
 
@@ -425,21 +428,70 @@ fn last_window_block() -> u64 {
     fixture().input.l1_transactions.last().unwrap().number
 }
 
+/// A successful receipt with one `ConfigUpdate` of the fixture's system config:
+/// update type `kind`, its ABI `bytes` data a single `word`.
+fn update_receipt(kind: u8, word: [u8; 32]) -> alloy_consensus::ReceiptEnvelope {
+    use alloy_consensus::{Eip658Value, Receipt, ReceiptWithBloom};
+    let mut data = alloy_primitives::U256::from(32).to_be_bytes::<32>().to_vec();
+    data.extend_from_slice(&alloy_primitives::U256::from(32).to_be_bytes::<32>());
+    data.extend_from_slice(&word);
+    let topics = vec![refute_fault::system_config::CONFIG_UPDATE_TOPIC, B256::ZERO, B256::with_last_byte(kind)];
+    let log = alloy_primitives::Log::new_unchecked(fixture().input.config.system_config, topics, Bytes::from(data));
+    let receipt = Receipt { status: Eip658Value::Eip658(true), cumulative_gas_used: 50_000, logs: vec![log] };
+    let bloom = receipt.bloom_slow();
+    alloy_consensus::ReceiptEnvelope::Eip1559(ReceiptWithBloom { receipt, logs_bloom: bloom })
+}
+
+/// The L1 block holding the batcher's blob transaction.
+fn batch_block() -> u64 {
+    let input = &fixture().input;
+    input.l1_transactions.iter().find(|b| !b.transactions.is_empty() && b.number > 102).unwrap().number
+}
+
 #[test]
-fn refuses_a_window_in_which_the_system_config_changes() {
+fn refuses_a_system_config_update_op_node_cannot_decode() {
     let config = fixture().input.config.system_config;
     let update = refute_fault::system_config::CONFIG_UPDATE_TOPIC;
     let number = last_window_block();
+    // A batcher update whose ABI pointer is zero: op-node halts on it.
     let input = with_l1_receipts(number, &[receipt(true, &[(config, update)])]);
     let err = refused(&input);
     assert_eq!(err.kind(), "unsupported", "{err}");
     assert!(err.to_string().contains(&format!("L1 block {number}")), "{err}");
+    assert!(err.to_string().contains("op-node cannot decode"), "{err}");
     // Without the receipts the bloom asks for, the program cannot tell.
     let mut short = input.clone();
     short.l1_receipts.retain(|r| r.number != number);
     let err = refused(&short);
     assert_eq!(err.kind(), "l1_data", "{err}");
     assert!(err.to_string().contains("logs bloom"), "{err}");
+}
+
+/// op-node reads an L1 block's batcher data under the config its own updates
+/// leave: a batcher rotated in the block that carries the batch leaves the
+/// old batcher's transaction unread (no batch for `N`); a rotation to the same
+/// batcher, a rotation after the batch, or a gas limit change changes nothing.
+#[test]
+fn the_batcher_is_the_one_in_force_at_each_l1_block() {
+    let batcher = fixture().input.config.batcher.into_word().0;
+    let other = alloy_primitives::Address::repeat_byte(0x77).into_word().0;
+    let mut rotated = with_l1_receipts(batch_block(), &[update_receipt(0, other)]);
+    // Its blob is no batcher data any more, so the input may not carry it ...
+    assert!(refused(&rotated).to_string().contains("1 blobs given but the batcher's transactions carry 0"));
+    // ... and without it no batch for block 2 is left.
+    rotated.blobs.clear();
+    let err = refused(&rotated);
+    assert_eq!(err.kind(), "derivation", "{err}");
+    assert!(err.to_string().contains("no valid batch"), "{err}");
+    let gas_limit = alloy_primitives::U256::from(45_000_000).to_be_bytes::<32>();
+    for input in [
+        with_l1_receipts(batch_block(), &[update_receipt(0, batcher)]),
+        with_l1_receipts(last_window_block(), &[update_receipt(0, other)]),
+        with_l1_receipts(batch_block(), &[update_receipt(2, gas_limit)]),
+    ] {
+        let journal = run(&input).unwrap().journal;
+        assert_eq!(journal.computed_output_root, fixture().true_output_root);
+    }
 }
 
 #[test]

@@ -90,8 +90,30 @@ fn l1_header(parent: B256, number: u64, timestamp: u64, txs: &[Bytes], receipts:
         excess_blob_gas: Some(0),
         parent_beacon_block_root: Some(keccak256([&number.to_be_bytes()[..], b"beacon"].concat())),
         requests_hash: Some(EMPTY_REQUESTS_HASH),
+        logs_bloom: receipts
+            .iter()
+            .map(|r| {
+                <ReceiptEnvelope as alloy_eips::eip2718::Decodable2718>::decode_2718(&mut r.as_ref())
+                    .unwrap()
+                    .logs_bloom()
+                    .to_owned()
+            })
+            .fold(alloy_primitives::Bloom::ZERO, |a, b| a | b),
         ..Default::default()
     }
+}
+
+/// A successful receipt with one `ConfigUpdate` of `system_config`: update type
+/// `kind`, its ABI `bytes` data the single `word`.
+fn update_receipt(system_config: Address, kind: u8, word: [u8; 32]) -> Bytes {
+    let mut data = U256::from(32).to_be_bytes::<32>().to_vec();
+    data.extend_from_slice(&U256::from(32).to_be_bytes::<32>());
+    data.extend_from_slice(&word);
+    let topics = vec![refute_fault::system_config::CONFIG_UPDATE_TOPIC, B256::ZERO, B256::with_last_byte(kind)];
+    let log = Log { address: system_config, data: LogData::new_unchecked(topics, Bytes::from(data)) };
+    let receipt = Receipt { status: Eip658Value::Eip658(true), cumulative_gas_used: 150_000, logs: vec![log] };
+    let with_bloom: ReceiptWithBloom<Receipt<Log>> = receipt.into();
+    Bytes::from(ReceiptEnvelope::Eip1559(with_bloom).encoded_2718())
 }
 
 fn deposit_receipt(from: Address, to: Address) -> Bytes {
@@ -171,6 +193,12 @@ fn devnet(fork: OpHardfork) -> Devnet {
 }
 
 fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
+    devnet_with(fork, posting, |_| Vec::new())
+}
+
+/// [`devnet_posted`], with L1 101 (block 2's new origin) also carrying the
+/// `ConfigUpdate` receipts `updates` makes for the system config's address.
+fn devnet_with(fork: OpHardfork, posting: Posting, updates: impl Fn(Address) -> Vec<Bytes>) -> Devnet {
     let user = key(0x11);
     let batcher = key(0x22);
     let l1_100 = l1_header(B256::repeat_byte(0x42), 100, L2_TIME - 12, &[], &[]);
@@ -199,13 +227,9 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
     let deposit = deposit_receipt(address!("00000000000000000000000000000000000d0d01"), address_of(&user));
     // The deposit's L1 transaction (a call to the portal; only its receipt's log is derived from).
     let deposit_tx = transfer(&user, 900, 0, DEPOSIT_CONTRACT);
-    let l1_101 = l1_header(
-        l1_100.hash_slow(),
-        101,
-        L2_TIME + 1,
-        core::slice::from_ref(&deposit_tx),
-        core::slice::from_ref(&deposit),
-    );
+    let mut receipts_101 = vec![deposit.clone()];
+    receipts_101.extend(updates(params.system_config));
+    let l1_101 = l1_header(l1_100.hash_slow(), 101, L2_TIME + 1, core::slice::from_ref(&deposit_tx), &receipts_101);
 
     let mut blocks: Vec<BuiltBlock> = Vec::new();
     let mut state = alloc;
@@ -213,7 +237,7 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
     let mut parent_txs: Vec<Bytes> = Vec::new();
     let template = first_block_info(&params).unwrap();
     let plan =
-        [(&l1_100, vec![], 2u64), (&l1_101, vec![deposit.clone()], 3), (&l1_101, vec![], 1), (&l1_101, vec![], 1)];
+        [(&l1_100, vec![], 2u64), (&l1_101, receipts_101.clone(), 3), (&l1_101, vec![], 1), (&l1_101, vec![], 1)];
     let mut nonce = 0;
     for (origin, receipts, count) in plan {
         let transactions = (0..count)
@@ -314,7 +338,7 @@ fn devnet_posted(fork: OpHardfork, posting: Posting) -> Devnet {
         if number == 2 {
             // Block 1's origin is L1 100, and block 2 opens epoch 101 (its deposits are read).
             l1_headers.push(l1_100.clone());
-            l1_receipts.push(BlockReceipts { number: 101, receipts: vec![deposit.clone()] });
+            l1_receipts.push(BlockReceipts { number: 101, receipts: receipts_101.clone() });
         }
         // The data read starts right after the agreed block's L1 origin.
         let mut l1_transactions = vec![
@@ -593,6 +617,63 @@ fn ancestors_that_do_not_link_to_the_agreed_block_are_refused() {
     ] {
         let err = refute_fault::run(&input).unwrap_err();
         assert!(err.to_string().contains(why), "{why}: {err}");
+    }
+}
+
+/// System config updates in a new L1 origin's receipts apply to the first
+/// block of that epoch (and, through it, to the blocks after): the gas limit,
+/// the fee scalars in the L1-info deposit, Holocene's EIP-1559 parameters and
+/// Isthmus's operator fee. The sequencer builds with them, and the program
+/// derives and executes the same blocks.
+#[test]
+fn system_config_updates_at_a_new_origin_reach_its_first_block() {
+    let word = |bytes: &[u8]| {
+        let mut w = [0u8; 32];
+        w[32 - bytes.len()..].copy_from_slice(bytes);
+        w
+    };
+    let mut scalars = [0u8; 32];
+    scalars[0] = 1;
+    scalars[24..28].copy_from_slice(&11u32.to_be_bytes());
+    scalars[28..32].copy_from_slice(&13u32.to_be_bytes());
+    let mut operator_fee = [0u8; 32];
+    operator_fee[20..24].copy_from_slice(&17u32.to_be_bytes());
+    operator_fee[24..32].copy_from_slice(&19u64.to_be_bytes());
+    for fork in [OpHardfork::Granite, OpHardfork::Holocene, OpHardfork::Isthmus] {
+        let net = devnet_with(fork, Posting::Singular, |system_config| {
+            let mut fee_scalars = U256::from(32).to_be_bytes::<32>().to_vec();
+            fee_scalars.extend_from_slice(&U256::from(64).to_be_bytes::<32>());
+            fee_scalars.extend_from_slice(&[0u8; 32]);
+            fee_scalars.extend_from_slice(&scalars);
+            let topics = vec![refute_fault::system_config::CONFIG_UPDATE_TOPIC, B256::ZERO, B256::with_last_byte(1)];
+            let log = Log { address: system_config, data: LogData::new_unchecked(topics, Bytes::from(fee_scalars)) };
+            let receipt = Receipt { status: Eip658Value::Eip658(true), cumulative_gas_used: 1, logs: vec![log] };
+            let with_bloom: ReceiptWithBloom<Receipt<Log>> = receipt.into();
+            vec![
+                update_receipt(system_config, 2, word(&45_000_000u64.to_be_bytes())),
+                Bytes::from(ReceiptEnvelope::Eip1559(with_bloom).encoded_2718()),
+                update_receipt(system_config, 4, word(&[0, 0, 0, 50, 0, 0, 0, 4])),
+                update_receipt(system_config, 5, operator_fee),
+            ]
+        });
+        let b2 = &net.blocks[1];
+        assert_eq!(b2.header.gas_limit, 45_000_000, "{fork}");
+        let info = refute_fault::l1_info::parse_deposit(
+            refute_fault::l1_info::L1InfoFormat::for_fork(fork).unwrap(),
+            &b2.transactions[0],
+        )
+        .unwrap();
+        assert_eq!((info.blob_base_fee_scalar, info.base_fee_scalar), (11, 13), "{fork}");
+        if fork >= OpHardfork::Isthmus {
+            assert_eq!((info.operator_fee_scalar, info.operator_fee_constant), (17, 19), "{fork}");
+        }
+        for (input, built) in [(&net.input_for_block_2, b2), (&net.input_for_block_3, &net.blocks[2])] {
+            let outcome = refute_fault::run(input).unwrap_or_else(|e| panic!("{fork}: {e}"));
+            assert_eq!(outcome.journal.computed_output_root, built.output_root, "{fork}");
+            assert_eq!(outcome.derived.payload.gas_limit, 45_000_000, "{fork}");
+            let params = outcome.derived.payload.eip1559_params;
+            assert_eq!(params.map(|p| p.0), (fork >= OpHardfork::Holocene).then_some([0, 0, 0, 50, 0, 0, 0, 4]));
+        }
     }
 }
 
