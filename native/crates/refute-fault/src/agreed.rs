@@ -30,6 +30,14 @@ pub struct AgreedBlock {
     pub ancestors: Vec<VerifiedAncestor>,
 }
 
+impl AgreedBlock {
+    /// The ancestor numbered `number` (below this block's number), if the input holds it.
+    pub fn ancestor(&self, number: u64) -> Option<&VerifiedAncestor> {
+        let index = self.header.number.checked_sub(number.checked_add(1)?)?;
+        self.ancestors.get(usize::try_from(index).ok()?)
+    }
+}
+
 /// The transactions root of a block holding `transactions` (EIP-2718 encodings).
 pub fn transactions_root(transactions: &[Bytes]) -> B256 {
     ordered_trie_root_with_encoder(transactions, |t: &Bytes, buf: &mut Vec<u8>| buf.extend_from_slice(t))

@@ -302,8 +302,18 @@ fn normalise_op_block(v: &Value) -> Value {
     v
 }
 
-fn claimed_hash(v: &Value, piece: &'static str, what: &str) -> SourceResult<B256> {
-    word(v, "hash", piece).map_err(|e| SourceError { piece, message: format!("{what}: {}", e.message) })
+/// The hash of `header`, checked against the JSON's `hash`: a node's header
+/// that does not hash to the hash it names is refused (`what` names the block
+/// in the message, e.g. "L2 block").
+fn checked_hash(v: &Value, header: &Header, piece: &'static str, what: &str) -> SourceResult<B256> {
+    let what = format!("{what} {}", header.number);
+    let claimed =
+        word(v, "hash", piece).map_err(|e| SourceError { piece, message: format!("{what}: {}", e.message) })?;
+    let hash = header.hash_slow();
+    if hash != claimed {
+        return err(piece, format!("{what}: the header hashes to {hash}, the node said {claimed}"));
+    }
+    Ok(hash)
 }
 
 /// An L2 block with full transactions: its header, hash (checked against the JSON
@@ -315,14 +325,7 @@ pub fn l2_block_from_json(v: &Value) -> SourceResult<(Header, B256, Vec<Bytes>)>
 fn full_l2_block_from_json(v: &Value, piece: &'static str) -> SourceResult<(Header, B256, Vec<Bytes>)> {
     let block = refute_stf::rpc::op_block_from_rpc_json(&normalise_op_block(v))
         .map_err(|e| SourceError { piece, message: format!("{e}") })?;
-    let hash = block.header.hash_slow();
-    let claimed = claimed_hash(v, piece, "L2 block")?;
-    if hash != claimed {
-        return err(
-            piece,
-            format!("L2 block {}: the header hashes to {hash}, the node said {claimed}", block.header.number),
-        );
-    }
+    let hash = checked_hash(v, &block.header, piece, "L2 block")?;
     let txs: Vec<Bytes> = block.body.transactions.iter().map(|t| Bytes::from(t.encoded_2718())).collect();
     let root = ordered_root(&txs);
     if root != block.header.transactions_root {
@@ -383,14 +386,7 @@ fn l2_ancestors_from_json(req: &Value, agreed: &Header) -> SourceResult<Vec<L2An
         } else {
             let header = refute_stf::rpc::header_from_rpc_json(&normalise_op_block(v))
                 .map_err(|e| SourceError { piece: P, message: format!("{e}") })?;
-            let hash = header.hash_slow();
-            let claimed = claimed_hash(v, P, &format!("L2 block {}", header.number))?;
-            if hash != claimed {
-                return err(
-                    P,
-                    format!("L2 block {}: the header hashes to {hash}, the node said {claimed}", header.number),
-                );
-            }
+            let hash = checked_hash(v, &header, P, "L2 block")?;
             (header, hash, Vec::new())
         };
         if hash != child_parent_hash {
@@ -424,11 +420,7 @@ pub fn l1_block_from_json(v: &Value) -> SourceResult<L1Block> {
     const P: &str = "l1_block";
     let header =
         refute_stf::rpc::header_from_rpc_json(v).map_err(|e| SourceError { piece: P, message: format!("{e}") })?;
-    let hash = header.hash_slow();
-    let claimed = claimed_hash(v, P, &format!("L1 block {}", header.number))?;
-    if hash != claimed {
-        return err(P, format!("L1 block {}: the header hashes to {hash}, the node said {claimed}", header.number));
-    }
+    let hash = checked_hash(v, &header, P, "L1 block")?;
     let full = v.get("transactions").and_then(Value::as_array).is_some_and(|t| t.iter().all(Value::is_object));
     let listed = v.get("transactions").and_then(Value::as_array).map_or(0, Vec::len);
     let transactions = if full && listed > 0 {

@@ -22,7 +22,6 @@ use refute_da::derive::L2Block;
 
 use crate::{
     agreed::AgreedBlock,
-    ancestors::VerifiedAncestor,
     config::RollupConfig,
     derivation::{origin_time_drop_reason, transaction_drop_reason},
     error::{FaultError, FaultResult},
@@ -33,24 +32,6 @@ use crate::{
 struct SpanParent {
     hash: alloy_primitives::B256,
     l1_origin: u64,
-}
-
-/// The L2 ancestors a span overlapping `overlap` blocks up to the agreed block
-/// needs and the input does not hold: its parent (block `N − 1 − overlap`)
-/// and, before Holocene, the transactions of every overlapped block.
-fn missing_ancestors(parent: &AgreedBlock, oldest: u64, holocene: bool) -> Option<FaultError> {
-    let agreed = parent.header.number;
-    let held = |number: u64| {
-        let index = agreed.checked_sub(number + 1).and_then(|i| usize::try_from(i).ok());
-        index.and_then(|i| parent.ancestors.get(i)).is_some_and(|a| a.l1_origin.is_some() && a.batched.is_some())
-    };
-    let transactions_through = if holocene { oldest } else { agreed.saturating_sub(1) };
-    let complete = (oldest..=transactions_through).all(held);
-    (!complete).then(|| FaultError::L2Ancestors {
-        oldest,
-        transactions_through,
-        reason: format!("a span batch for block {} starts at block {}", agreed + 1, oldest + 1),
-    })
 }
 
 /// The span's parent when the span starts `overlap` blocks at or before the agreed block.
@@ -71,22 +52,31 @@ fn span_parent(config: &RollupConfig, parent: &AgreedBlock, overlap: u64, holoce
                     parent.header.number + 1
                 )));
             };
-            if let Some(missing) = missing_ancestors(parent, oldest, holocene) {
-                return Err(missing);
-            }
-            let ancestor = usize::try_from(overlap - 1).ok().and_then(|i| parent.ancestors.get(i));
-            match ancestor {
-                Some(VerifiedAncestor { hash, l1_origin: Some(l1_origin), .. }) => {
-                    Ok(SpanParent { hash: *hash, l1_origin: *l1_origin })
-                }
-                _ => Err(FaultError::L2Ancestors {
-                    oldest,
-                    transactions_through: oldest,
-                    reason: "the span's parent is not held".into(),
-                }),
-            }
+            held_span_parent(parent, oldest, holocene)
         }
     }
+}
+
+/// The span's parent, block `oldest` before the agreed block, from the
+/// input's L2 ancestors. The span needs that block's hash and origin and,
+/// before Holocene, the transactions of every block it overlaps; when the
+/// input lacks any of them, an `L2Ancestors` error says which blocks to add.
+fn held_span_parent(parent: &AgreedBlock, oldest: u64, holocene: bool) -> FaultResult<SpanParent> {
+    let agreed = parent.header.number;
+    let held = |number: u64| {
+        let ancestor = parent.ancestor(number).filter(|a| a.batched.is_some())?;
+        Some(SpanParent { hash: ancestor.hash, l1_origin: ancestor.l1_origin? })
+    };
+    let transactions_through = if holocene { oldest } else { agreed.saturating_sub(1) };
+    let missing = || FaultError::L2Ancestors {
+        oldest,
+        transactions_through,
+        reason: format!("a span batch for block {} starts at block {}", agreed + 1, oldest + 1),
+    };
+    if !(oldest..=transactions_through).all(|number| held(number).is_some()) {
+        return Err(missing());
+    }
+    held(oldest).ok_or_else(missing)
 }
 
 /// Why op-node would drop the span batch `span` (one of whose blocks has `N`'s
@@ -195,7 +185,7 @@ fn later_block_drop_reason(
 
 /// Before Holocene: the span's blocks that overlap the safe chain must equal
 /// it, in batched transactions and L1 origin: the agreed block and the
-/// ancestors before it (all held: [`span_parent`] asked for them).
+/// ancestors before it (all held: [`held_span_parent`] asked for them).
 fn overlap_drop_reason(parent: &AgreedBlock, span: &[L2Block], overlap: u64) -> Option<String> {
     let agreed = parent.header.number;
     for (i, block) in span.iter().enumerate().take(usize::try_from(overlap).ok()?) {
@@ -203,7 +193,7 @@ fn overlap_drop_reason(parent: &AgreedBlock, span: &[L2Block], overlap: u64) -> 
         let (batched, origin) = if number == agreed {
             (parent.batched.as_slice(), parent.l1_info.l1_number)
         } else {
-            let ancestor = parent.ancestors.get(usize::try_from(agreed - 1 - number).ok()?)?;
+            let ancestor = parent.ancestor(number)?;
             (ancestor.batched.as_deref()?, ancestor.l1_origin?)
         };
         let same = block.transactions.len() == batched.len()

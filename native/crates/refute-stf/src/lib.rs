@@ -13,6 +13,7 @@
 
 extern crate alloc;
 
+pub mod bn254;
 pub mod chain;
 pub mod db;
 pub mod error;

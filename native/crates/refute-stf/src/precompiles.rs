@@ -2,22 +2,49 @@
 //!
 //! Why: revm's `ecrecover` precompile (0x01) runs k256 in software, millions of
 //! cycles per call in the zkVM, and contracts call it often (permits,
-//! multisigs, account abstraction). [`AcceleratedCrypto`] answers it with
-//! [`crate::secp256k1`], whose multiplications run on the bigint accelerator;
-//! every other precompile keeps revm's implementation. The guests install it
-//! once at start ([`install`]); the tests check it against revm's own k256
-//! backend, including high-s and invalid signatures.
+//! multisigs, account abstraction); its BN254 precompiles (0x06–0x08) run
+//! arkworks in software, tens of millions per pairing check, for every
+//! on-chain SNARK verifier. [`AcceleratedCrypto`] answers them with
+//! [`crate::secp256k1`] and [`crate::bn254`], whose arithmetic runs on the
+//! bigint accelerator; every other precompile keeps revm's implementation.
+//! The guests install it once at start ([`install`]); the tests check it
+//! against revm's own backends, including every refusal.
 
 use alloy_primitives::{B256, U256};
 use revm::precompile::{install_crypto, Crypto, PrecompileHalt};
 
-/// revm's default crypto, except `ecrecover` on refute's secp256k1 recovery.
+/// revm's default crypto, except `ecrecover` on refute's secp256k1 recovery
+/// and the BN254 precompiles on refute's BN254.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AcceleratedCrypto;
 
 impl Crypto for AcceleratedCrypto {
     fn secp256k1_ecrecover(&self, sig: &[u8; 64], recid: u8, msg: &[u8; 32]) -> Result<[u8; 32], PrecompileHalt> {
         ecrecover(sig, recid, msg).ok_or(PrecompileHalt::Secp256k1RecoverFailed)
+    }
+
+    fn bn254_g1_add(&self, p1: &[u8], p2: &[u8]) -> Result<[u8; 64], PrecompileHalt> {
+        crate::bn254::g1_add(p1, p2).map_err(bn254_halt)
+    }
+
+    fn bn254_g1_mul(&self, point: &[u8], scalar: &[u8]) -> Result<[u8; 64], PrecompileHalt> {
+        crate::bn254::g1_mul(point, scalar).map_err(bn254_halt)
+    }
+
+    fn bn254_pairing_check(&self, pairs: &[(&[u8], &[u8])]) -> Result<bool, PrecompileHalt> {
+        crate::bn254::pairing_check(pairs).map_err(bn254_halt)
+    }
+}
+
+/// revm's halt for a refused BN254 input. revm slices every input to exact
+/// lengths before calling the provider, so a length refusal cannot come from
+/// it; it is reported as the pairing's length error.
+pub fn bn254_halt(error: crate::bn254::Bn254Error) -> PrecompileHalt {
+    use crate::bn254::Bn254Error;
+    match error {
+        Bn254Error::NotAFieldElement => PrecompileHalt::Bn254FieldPointNotAMember,
+        Bn254Error::NotInGroup => PrecompileHalt::Bn254AffineGFailedToCreate,
+        Bn254Error::Length { .. } => PrecompileHalt::Bn254PairLength,
     }
 }
 
