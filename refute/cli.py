@@ -1073,6 +1073,29 @@ def bench_command(
     )
 
 
+@main.command("profile")
+@click.argument("case")
+@click.option("--top", type=click.IntRange(1, 500), default=20, show_default=True, help="functions listed")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="keep the pprof file here (CASE.pprof; open it with `go tool pprof` or speedscope)",
+)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def profile_command(case: str, top: int, out: Path | None, as_json: bool) -> None:
+    """Where a bench case's zkVM cycles go, by function, and whether the accelerators serve it.
+
+    CASE is a bench case: KIND/N (N transactions of a generated workload through the fault guest) or
+    op-sepolia/NUMBER (a fixture block through the block guest)."""
+    from refute.bench.profile import profile_case, summarize
+
+    with _status(f"executing {case} with the profiler on"):
+        profile, kept = profile_case(case, out)
+    summary = summarize(profile, top)
+    data = {"case": case, "pprof": str(kept) if kept else None, **summary.to_json()}
+    _emit(data, as_json, lambda d: summary.text(case) + (f"\nprofile: {d['pprof']}" if d["pprof"] else ""))
+
+
 # ---------------------------------------------------------------- watcher and devnet
 
 

@@ -15,3 +15,9 @@ class CostRegression(InvalidInputError):
     """A cycle count grew beyond the gate's tolerance over the committed baseline."""
 
     kind = "cost_regression"
+
+
+class ProfileFormatError(InvalidInputError):
+    """A cycle profile that is not the pprof protobuf the reader expects."""
+
+    kind = "invalid_profile"

@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from refute.bench.workloads import RealBlock, Workload
 from refute.hexutil import parse_hex
@@ -22,6 +22,9 @@ from refute.prover.errors import InvalidInputError
 from refute.prover.fault import example, load_bundle
 from refute.prover.fault.api import GUEST, input_blobs, phase_cycles
 from refute.prover.guests_registry import load_guest
+
+if TYPE_CHECKING:
+    from refute.prover.witness.kona import KonaFixture
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> float:
@@ -92,15 +95,22 @@ def measure_workload(workload: Workload, repeats: int) -> dict[str, Any]:
     return {"kind": workload.kind, "size": workload.transactions, **result}
 
 
-def measure_block(block: RealBlock, repeats: int) -> dict[str, Any]:
-    """A real fixture block through the ``block`` guest (execution only)."""
-    from refute.prover.execute import decode_journal, execute_payload, guest_input
+def block_case(block: RealBlock) -> tuple[KonaFixture, bytes]:
+    """A real fixture block and the ``block`` guest's input for it (built from its payload)."""
+    from refute.prover.execute import guest_input
     from refute.prover.witness.kona import load_kona_fixture
 
     fixture = load_kona_fixture(block.path)
+    return fixture, guest_input(fixture.payload, fixture.witness, fixture.chain, payload=True, check_header=False)
+
+
+def measure_block(block: RealBlock, repeats: int) -> dict[str, Any]:
+    """A real fixture block through the ``block`` guest (execution only)."""
+    from refute.prover.execute import decode_journal, execute_payload
+
+    fixture, data = block_case(block)
     outcome = execute_payload(fixture.payload, fixture.witness, fixture.chain)
     native_seconds = median_seconds(lambda: execute_payload(fixture.payload, fixture.witness, fixture.chain), repeats)
-    data = guest_input(fixture.payload, fixture.witness, fixture.chain, payload=True, check_header=False)
     guest = load_guest("block")
     run = zkvm.execute(guest.program, data)
     if decode_journal(run.journal)["block_hash"] != fixture.expected_block_hash:

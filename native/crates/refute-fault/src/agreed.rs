@@ -57,7 +57,7 @@ pub fn message_passer_root(store: &NodeStore, state_root: B256) -> FaultResult<B
     let Some(leaf) = leaf else {
         return Err(FaultError::AgreedState("the agreed state has no message passer account".into()));
     };
-    let account: TrieAccount = alloy_rlp::Decodable::decode(&mut leaf.as_slice())
+    let account: TrieAccount = alloy_rlp::Decodable::decode(&mut &leaf[..])
         .map_err(|e| FaultError::AgreedState(format!("message passer account RLP: {e}")))?;
     Ok(account.storage_root)
 }

@@ -28,7 +28,7 @@ pub mod journal;
 pub mod l1;
 pub mod l1_info;
 pub mod scalar;
-pub mod sha256;
+pub use refute_stf::sha256;
 pub mod span;
 pub mod system_config;
 pub mod window;

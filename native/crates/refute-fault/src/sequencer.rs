@@ -516,7 +516,7 @@ pub fn blob_commitment(blob: &[u8]) -> FaultResult<(Vec<u8>, B256)> {
     let blob = c_kzg::Blob::from_bytes(blob).map_err(|e| seq_err(format!("blob: {e}")))?;
     let commitment = settings.blob_to_kzg_commitment(&blob).map_err(|e| seq_err(format!("commitment: {e}")))?;
     let bytes = commitment.to_bytes().into_inner().to_vec();
-    let mut hash = B256::from_slice(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    let mut hash = B256::from(crate::sha256::sha256(&[&bytes]));
     hash[0] = 0x01;
     Ok((bytes, hash))
 }

@@ -114,7 +114,7 @@ impl<'w> WitnessDb<'w> {
             let (original, root) = match raw {
                 None => (None, EMPTY_ROOT_HASH),
                 Some(raw) => {
-                    let acc: TrieAccount = alloy_rlp::Decodable::decode(&mut raw.as_slice()).map_err(|e| {
+                    let acc: TrieAccount = alloy_rlp::Decodable::decode(&mut &raw[..]).map_err(|e| {
                         StfError::MalformedWitness(format!("account {address}: bad account RLP in the state trie: {e}"))
                     })?;
                     (Some(Info { nonce: acc.nonce, balance: acc.balance, code_hash: acc.code_hash }), acc.storage_root)
@@ -148,7 +148,7 @@ impl<'w> WitnessDb<'w> {
             .map_err(|e| StfError::trie(format!("storage slot {slot:#x} of {address}"), e))?;
         let value = match raw {
             None => U256::ZERO,
-            Some(raw) => alloy_rlp::Decodable::decode(&mut raw.as_slice()).map_err(|e| {
+            Some(raw) => alloy_rlp::Decodable::decode(&mut &raw[..]).map_err(|e| {
                 StfError::MalformedWitness(format!("storage slot {slot:#x} of {address}: bad value RLP: {e}"))
             })?,
         };
@@ -244,7 +244,7 @@ impl<'w> WitnessDb<'w> {
         match raw {
             None => Ok(EMPTY_ROOT_HASH),
             Some(raw) => {
-                let acc: TrieAccount = alloy_rlp::Decodable::decode(&mut raw.as_slice())
+                let acc: TrieAccount = alloy_rlp::Decodable::decode(&mut &raw[..])
                     .map_err(|e| StfError::MalformedWitness(format!("account {address}: bad account RLP: {e}")))?;
                 Ok(acc.storage_root)
             }

@@ -18,6 +18,8 @@ pub type Fe = [u32; 8];
 pub const ZERO: Fe = [0; 8];
 /// 1.
 pub const ONE: Fe = [1, 0, 0, 0, 0, 0, 0, 0];
+/// 3 (a tangent's slope on `y² = x³ + b` is 3x²/2y).
+pub const THREE: Fe = [3, 0, 0, 0, 0, 0, 0, 0];
 
 /// The words of `x`.
 pub fn from_u256(x: U256) -> Fe {

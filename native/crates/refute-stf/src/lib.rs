@@ -27,8 +27,11 @@ pub mod precompiles;
 mod rlp;
 pub mod secp256k1;
 pub mod sender;
+pub mod sha256;
 pub mod spec;
 pub mod validate;
+#[cfg(not(target_os = "zkvm"))]
+mod weierstrass;
 pub mod witness;
 
 #[cfg(feature = "std")]

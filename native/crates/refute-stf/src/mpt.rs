@@ -8,6 +8,10 @@
 //! [`NodeStore`] whose keys are keccak256 of the node bytes (computed by us, never
 //! taken from the input), so a node is accepted only if it hashes to the reference
 //! its parent (ultimately the state root) holds.
+//!
+//! A resolved node keeps the hash it was fetched by ([`Node::Resolved`]) until an
+//! insert or a deletion changes it, so the post-state root re-encodes and
+//! re-hashes only the nodes the block changed, not every node it read.
 
 use alloc::{boxed::Box, vec, vec::Vec};
 use core::cell::RefCell;
@@ -116,6 +120,19 @@ pub enum Node {
         value: Option<Vec<u8>>,
     },
     Hash(B256),
+    /// A node fetched from the store and not changed since (boxed, so that
+    /// `Node` stays the size of a hash reference).
+    Resolved(Box<Resolved>),
+}
+
+/// A node as fetched from a [`NodeStore`], with the hash it was fetched by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    hash: B256,
+    /// Length of the bytes `node` was decoded from.
+    len: usize,
+    /// Never `Hash` or `Resolved`.
+    node: Node,
 }
 
 fn empty_children() -> Box<[Node; 16]> {
@@ -150,18 +167,37 @@ fn rlp_item(buf: &[u8]) -> Result<(bool, &[u8], usize), &'static str> {
     Ok((h.list, &buf[header_len..end], end))
 }
 
-/// (is_list, payload, raw item) of each item of a list payload.
-type Items<'a> = Vec<(bool, &'a [u8], &'a [u8])>;
+/// One item of a list payload: (is_list, payload, raw item).
+type RlpItem<'a> = (bool, &'a [u8], &'a [u8]);
 
-fn rlp_list_items(payload: &[u8]) -> Result<Items<'_>, &'static str> {
-    let mut items = Vec::new();
-    let mut rest = payload;
-    while !rest.is_empty() {
-        let (is_list, item_payload, len) = rlp_item(rest)?;
-        items.push((is_list, item_payload, &rest[..len]));
-        rest = &rest[len..];
+/// The items of a list payload, read one at a time.
+struct RlpItems<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> RlpItems<'a> {
+    /// The next item, `None` at the end of the payload.
+    fn next_item(&mut self) -> Result<Option<RlpItem<'a>>, &'static str> {
+        if self.rest.is_empty() {
+            return Ok(None);
+        }
+        let (is_list, payload, len) = rlp_item(self.rest)?;
+        let raw = &self.rest[..len];
+        self.rest = &self.rest[len..];
+        Ok(Some((is_list, payload, raw)))
     }
-    Ok(items)
+
+    /// The next item; an error if the payload has ended.
+    fn item(&mut self) -> Result<RlpItem<'a>, &'static str> {
+        self.next_item()?.ok_or("node list has neither 2 nor 17 items")
+    }
+
+    fn finish(&mut self) -> Result<(), &'static str> {
+        match self.next_item()? {
+            None => Ok(()),
+            Some(_) => Err("node list has neither 2 nor 17 items"),
+        }
+    }
 }
 
 fn decode_hex_prefix(encoded: &[u8]) -> Result<(Vec<u8>, bool), &'static str> {
@@ -208,49 +244,54 @@ pub fn decode_node(raw: &[u8]) -> Result<Node, &'static str> {
     if len != raw.len() {
         return Err("trailing bytes after node");
     }
-    let items = rlp_list_items(payload)?;
-    match items.len() {
-        2 => {
-            let (path_list, path, _) = items[0];
-            if path_list {
-                return Err("node path is a list");
-            }
-            let (nibbles, leaf) = decode_hex_prefix(path)?;
-            if leaf {
-                let (value_list, value, _) = items[1];
-                if value_list {
-                    return Err("leaf value is a list");
-                }
-                if value.is_empty() {
-                    return Err("leaf with empty value");
-                }
-                Ok(Node::Leaf { path: nibbles, value: value.to_vec() })
-            } else {
-                if nibbles.is_empty() {
-                    return Err("extension with empty path");
-                }
-                let (l, p, r) = items[1];
-                let child = decode_child(l, p, r)?;
-                if matches!(child, Node::Empty) {
-                    return Err("extension pointing to an empty node");
-                }
-                Ok(Node::Extension { path: nibbles, child: Box::new(child) })
-            }
-        }
-        17 => {
+    let mut items = RlpItems { rest: payload };
+    let first = items.item()?;
+    let second = items.item()?;
+    match items.next_item()? {
+        None => decode_short(first, second),
+        Some(third) => {
             let mut children = empty_children();
-            for (i, (l, p, r)) in items[..16].iter().enumerate() {
-                children[i] = decode_child(*l, p, r)?;
+            for (i, item) in [first, second, third].into_iter().enumerate() {
+                children[i] = decode_child(item.0, item.1, item.2)?;
             }
-            let (vl, v, _) = items[16];
+            for child in children[3..].iter_mut() {
+                let (l, p, r) = items.item()?;
+                *child = decode_child(l, p, r)?;
+            }
+            let (vl, v, _) = items.item()?;
+            items.finish()?;
             if vl {
                 return Err("branch value is a list");
             }
             let value = if v.is_empty() { None } else { Some(v.to_vec()) };
             Ok(Node::Branch { children, value })
         }
-        _ => Err("node list has neither 2 nor 17 items"),
     }
+}
+
+/// A two-item node: a leaf or an extension, by its hex-prefix flag.
+fn decode_short((path_list, path, _): RlpItem<'_>, (l, p, r): RlpItem<'_>) -> Result<Node, &'static str> {
+    if path_list {
+        return Err("node path is a list");
+    }
+    let (nibbles, leaf) = decode_hex_prefix(path)?;
+    if leaf {
+        if l {
+            return Err("leaf value is a list");
+        }
+        if p.is_empty() {
+            return Err("leaf with empty value");
+        }
+        return Ok(Node::Leaf { path: nibbles, value: p.to_vec() });
+    }
+    if nibbles.is_empty() {
+        return Err("extension with empty path");
+    }
+    let child = decode_child(l, p, r)?;
+    if matches!(child, Node::Empty) {
+        return Err("extension pointing to an empty node");
+    }
+    Ok(Node::Extension { path: nibbles, child: Box::new(child) })
 }
 
 // ---------------------------------------------------------------- RLP encoding
@@ -316,6 +357,7 @@ impl Node {
                 encode_bytes(h.as_slice(), &mut p);
                 p
             }
+            Node::Resolved(r) => r.node.encode(),
         }
     }
 
@@ -325,6 +367,7 @@ impl Node {
         match self {
             Node::Empty => out.push(alloy_rlp::EMPTY_STRING_CODE),
             Node::Hash(h) => encode_bytes(h.as_slice(), out),
+            Node::Resolved(r) if r.len >= 32 => encode_bytes(r.hash.as_slice(), out),
             _ => {
                 let enc = self.encode();
                 if enc.len() < 32 {
@@ -341,6 +384,7 @@ impl Node {
     pub fn collect_hashed(&self, is_root: bool, out: &mut Vec<Bytes>) {
         match self {
             Node::Empty | Node::Hash(_) => return,
+            Node::Resolved(r) => return r.node.collect_hashed(is_root, out),
             Node::Extension { child, .. } => child.collect_hashed(false, out),
             Node::Branch { children, .. } => {
                 for c in children.iter() {
@@ -364,12 +408,36 @@ pub struct Trie {
     root: Node,
 }
 
+/// Replaces a [`Node::Hash`] by the node it refers to, as [`Node::Resolved`].
 fn resolve(node: &mut Node, store: &NodeStore, path: &[u8]) -> Result<(), MptError> {
     if let Node::Hash(hash) = node {
         let hash = *hash;
         let raw = store.fetch(&hash).ok_or_else(|| MptError::MissingNode { hash, path: path.to_vec() })?;
-        *node = decode_node(raw).map_err(|reason| MptError::InvalidNode { hash, reason })?;
+        let decoded = decode_node(raw).map_err(|reason| MptError::InvalidNode { hash, reason })?;
+        *node = Node::Resolved(Box::new(Resolved { hash, len: raw.len(), node: decoded }));
     }
+    Ok(())
+}
+
+/// The node itself, looking through a [`Node::Resolved`] wrapper (for reads).
+fn peel(node: &mut Node) -> &mut Node {
+    match node {
+        Node::Resolved(r) => &mut r.node,
+        other => other,
+    }
+}
+
+/// Drops the cached hash of a node about to change, leaving the node itself.
+fn unwrap_resolved(node: &mut Node) {
+    if let Node::Resolved(r) = node {
+        *node = core::mem::take(&mut r.node);
+    }
+}
+
+/// Resolves `node` for a change: the result holds no cached hash.
+fn resolve_for_change(node: &mut Node, store: &NodeStore, path: &[u8]) -> Result<(), MptError> {
+    resolve(node, store, path)?;
+    unwrap_resolved(node);
     Ok(())
 }
 
@@ -381,7 +449,7 @@ fn get<'a>(
     full: &[u8],
 ) -> Result<Option<&'a [u8]>, MptError> {
     resolve(node, store, &full[..depth])?;
-    match node {
+    match peel(node) {
         Node::Empty => Ok(None),
         Node::Leaf { path, value } => Ok(if path.as_slice() == key { Some(value.as_slice()) } else { None }),
         Node::Extension { path, child } => {
@@ -399,7 +467,7 @@ fn get<'a>(
                 get(&mut children[key[0] as usize], store, &key[1..], depth + 1, full)
             }
         }
-        Node::Hash(_) => unreachable!("resolved above"),
+        Node::Hash(_) | Node::Resolved(_) => unreachable!("resolved and peeled above"),
     }
 }
 
@@ -411,7 +479,7 @@ fn insert(
     depth: usize,
     full: &[u8],
 ) -> Result<(), MptError> {
-    resolve(node, store, &full[..depth])?;
+    resolve_for_change(node, store, &full[..depth])?;
     match node {
         Node::Empty => {
             *node = Node::Leaf { path: key.to_vec(), value };
@@ -472,14 +540,16 @@ fn insert(
                 insert(&mut children[key[0] as usize], store, &key[1..], value, depth + 1, full)?;
             }
         }
-        Node::Hash(_) => unreachable!("resolved above"),
+        Node::Hash(_) | Node::Resolved(_) => unreachable!("resolved and unwrapped above"),
     }
     Ok(())
 }
 
+/// Deletes `key` below `node`. Nodes on the path keep their cached hash unless
+/// the key was there (a deletion of an absent key changes nothing).
 fn remove(node: &mut Node, store: &NodeStore, key: &[u8], depth: usize, full: &[u8]) -> Result<bool, MptError> {
     resolve(node, store, &full[..depth])?;
-    let removed = match node {
+    let removed = match peel(node) {
         Node::Empty => false,
         Node::Leaf { path, .. } => {
             if path.as_slice() == key {
@@ -503,9 +573,10 @@ fn remove(node: &mut Node, store: &NodeStore, key: &[u8], depth: usize, full: &[
                 remove(&mut children[key[0] as usize], store, &key[1..], depth + 1, full)?
             }
         }
-        Node::Hash(_) => unreachable!("resolved above"),
+        Node::Hash(_) | Node::Resolved(_) => unreachable!("resolved and peeled above"),
     };
     if removed {
+        unwrap_resolved(node);
         normalize(node, store, &full[..depth])?;
     }
     Ok(removed)
@@ -543,7 +614,7 @@ fn normalize(node: &mut Node, store: &NodeStore, path: &[u8]) -> Result<(), MptE
                     let mut child = core::mem::take(&mut children[i]);
                     let mut child_path = path.to_vec();
                     child_path.push(i as u8);
-                    resolve(&mut child, store, &child_path)?;
+                    resolve_for_change(&mut child, store, &child_path)?;
                     *node = match child {
                         Node::Leaf { path: p, value } => {
                             let mut merged = vec![i as u8];
@@ -577,9 +648,9 @@ impl Trie {
     }
 
     /// Looks `key` up (the raw key; hash it first for secure tries).
-    pub fn get(&mut self, store: &NodeStore, key: &[u8]) -> Result<Option<Vec<u8>>, MptError> {
+    pub fn get(&mut self, store: &NodeStore, key: &[u8]) -> Result<Option<&[u8]>, MptError> {
         let path = nibbles(key);
-        Ok(get(&mut self.root, store, &path, 0, &path)?.map(|v| v.to_vec()))
+        get(&mut self.root, store, &path, 0, &path)
     }
 
     /// Inserts or replaces `key`; an empty value deletes it.
@@ -602,6 +673,7 @@ impl Trie {
         match &self.root {
             Node::Empty => EMPTY_ROOT_HASH,
             Node::Hash(h) => *h,
+            Node::Resolved(r) => r.hash,
             node => keccak256(node.encode()),
         }
     }
@@ -619,6 +691,7 @@ impl Trie {
 mod tests {
     use super::*;
     use alloy_primitives::U256;
+    use proptest::prelude::*;
 
     fn reference_root(pairs: &[(Vec<u8>, Vec<u8>)]) -> B256 {
         let mut sorted: Vec<_> = pairs.iter().map(|(k, v)| (alloy_trie::Nibbles::unpack(k), v.clone())).collect();
@@ -635,6 +708,16 @@ mod tests {
         let mut v = Vec::new();
         alloy_rlp::Encodable::encode(&U256::from(i * 7 + 1), &mut v);
         (k, v)
+    }
+
+    /// The witness of a trie holding `pairs`, and a trie that knows only its root.
+    fn witness_of<'a>(pairs: impl IntoIterator<Item = (&'a Vec<u8>, &'a Vec<u8>)>) -> (NodeStore, Trie) {
+        let empty = NodeStore::default();
+        let mut full = Trie::default();
+        for (k, v) in pairs {
+            full.insert(&empty, k, v.clone()).unwrap();
+        }
+        (NodeStore::from_nodes(full.hashed_nodes()), Trie::from_root(full.hash()))
     }
 
     #[test]
@@ -654,20 +737,14 @@ mod tests {
     fn partial_trie_deletes_and_collapses() {
         // Build a full trie, turn it into a witness, then delete from a trie that
         // knows only the root hash: result must equal a fresh trie of the survivors.
-        let store0 = NodeStore::default();
-        let mut full = Trie::default();
         let pairs: Vec<_> = (0..200).map(kv).collect();
-        for (k, v) in &pairs {
-            full.insert(&store0, k, v.clone()).unwrap();
-        }
-        let store = NodeStore::from_nodes(full.hashed_nodes());
-        let mut partial = Trie::from_root(full.hash());
+        let (store, mut partial) = witness_of(pairs.iter().map(|(k, v)| (k, v)));
         for (k, _) in pairs.iter().take(150) {
             assert!(partial.remove(&store, k).unwrap());
         }
         assert_eq!(partial.hash(), reference_root(&pairs[150..]));
         // and values read through the partial trie are the right ones
-        assert_eq!(partial.get(&store, &pairs[170].0).unwrap(), Some(pairs[170].1.clone()));
+        assert_eq!(partial.get(&store, &pairs[170].0).unwrap(), Some(pairs[170].1.as_slice()));
         assert_eq!(partial.get(&store, &pairs[10].0).unwrap(), None);
     }
 
@@ -692,10 +769,91 @@ mod tests {
         assert!(errors > 0);
     }
 
+    #[derive(Debug, Clone)]
+    enum Op {
+        Get(u64),
+        Insert(u64, u64),
+        Remove(u64),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0..96u64).prop_map(Op::Get),
+            (0..96u64, 1..1000u64).prop_map(|(k, v)| Op::Insert(k, v)),
+            (0..96u64).prop_map(Op::Remove),
+        ]
+    }
+
+    fn slot_key(i: u64) -> Vec<u8> {
+        kv(i).0
+    }
+
+    fn slot_value(v: u64) -> Vec<u8> {
+        alloy_rlp::encode(U256::from(v))
+    }
+
+    proptest! {
+        /// A trie known by its root, read and changed in any order, always
+        /// hashes like a fresh trie of its current contents: a node whose
+        /// cached hash outlived a change would give another root.
+        #[test]
+        fn witness_trie_agrees_with_a_fresh_trie(
+            initial in proptest::collection::btree_map(0..96u64, 1..1000u64, 0..64),
+            ops in proptest::collection::vec(op(), 0..48),
+        ) {
+            let mut model: std::collections::BTreeMap<Vec<u8>, Vec<u8>> =
+                initial.iter().map(|(k, v)| (slot_key(*k), slot_value(*v))).collect();
+            let (store, mut partial) = witness_of(&model);
+            for op in ops {
+                match op {
+                    Op::Get(k) => {
+                        let key = slot_key(k);
+                        prop_assert_eq!(partial.get(&store, &key).unwrap(), model.get(&key).map(|v| v.as_slice()));
+                    }
+                    Op::Insert(k, v) => {
+                        partial.insert(&store, &slot_key(k), slot_value(v)).unwrap();
+                        model.insert(slot_key(k), slot_value(v));
+                    }
+                    Op::Remove(k) => {
+                        let key = slot_key(k);
+                        prop_assert_eq!(partial.remove(&store, &key).unwrap(), model.remove(&key).is_some());
+                    }
+                }
+                let pairs: Vec<_> = model.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                prop_assert_eq!(partial.hash(), reference_root(&pairs));
+            }
+        }
+    }
+
+    #[test]
+    fn reads_keep_the_fetched_hash_and_changes_drop_it() {
+        let pairs: Vec<_> = (0..40).map(kv).collect();
+        let (store, mut partial) = witness_of(pairs.iter().map(|(k, v)| (k, v)));
+        let root = partial.hash();
+        for (k, _) in &pairs {
+            partial.get(&store, k).unwrap();
+        }
+        assert!(matches!(partial.root, Node::Resolved(_)));
+        assert_eq!(partial.hash(), root);
+        assert!(!partial.remove(&store, &kv(1000).0).unwrap());
+        assert!(matches!(partial.root, Node::Resolved(_)), "deleting an absent key changes nothing");
+        partial.insert(&store, &pairs[3].0, vec![0x2a]).unwrap();
+        assert!(matches!(partial.root, Node::Branch { .. }));
+        let mut changed = pairs.clone();
+        changed[3].1 = vec![0x2a];
+        assert_eq!(partial.hash(), reference_root(&changed));
+    }
+
     #[test]
     fn malformed_node_is_an_error() {
         assert!(decode_node(&[0xc0]).is_err());
         assert!(decode_node(&[0x80]).is_err());
         assert!(decode_node(&[0xc3, 0x82, 0x20]).is_err());
+        // Lists of 1, 3 and 18 items.
+        assert_eq!(decode_node(&[0xc1, 0x80]), Err("node list has neither 2 nor 17 items"));
+        assert_eq!(decode_node(&[0xc3, 0x80, 0x80, 0x80]), Err("node list has neither 2 nor 17 items"));
+        let mut eighteen = vec![0xd2];
+        eighteen.extend([0x80; 18]);
+        assert_eq!(decode_node(&eighteen), Err("node list has neither 2 nor 17 items"));
     }
 }

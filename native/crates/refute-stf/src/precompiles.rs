@@ -4,21 +4,27 @@
 //! cycles per call in the zkVM, and contracts call it often (permits,
 //! multisigs, account abstraction); its BN254 precompiles (0x06–0x08) run
 //! arkworks in software, tens of millions per pairing check, for every
-//! on-chain SNARK verifier. [`AcceleratedCrypto`] answers them with
+//! on-chain SNARK verifier; its SHA-256 precompile (0x02) runs the `sha2`
+//! crate in software. [`AcceleratedCrypto`] answers them with
 //! [`crate::secp256k1`] and [`crate::bn254`], whose arithmetic runs on the
-//! bigint accelerator; every other precompile keeps revm's implementation.
+//! bigint accelerator, and [`crate::sha256`] on the SHA accelerator; every
+//! other precompile keeps revm's implementation.
 //! The guests install it once at start ([`install`]); the tests check it
 //! against revm's own backends, including every refusal.
 
 use alloy_primitives::{B256, U256};
 use revm::precompile::{install_crypto, Crypto, PrecompileHalt};
 
-/// revm's default crypto, except `ecrecover` on refute's secp256k1 recovery
-/// and the BN254 precompiles on refute's BN254.
+/// revm's default crypto, except `ecrecover` on refute's secp256k1 recovery,
+/// the BN254 precompiles on refute's BN254 and SHA-256 on the accelerator.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AcceleratedCrypto;
 
 impl Crypto for AcceleratedCrypto {
+    fn sha256(&self, input: &[u8]) -> [u8; 32] {
+        crate::sha256::sha256(&[input])
+    }
+
     fn secp256k1_ecrecover(&self, sig: &[u8; 64], recid: u8, msg: &[u8; 32]) -> Result<[u8; 32], PrecompileHalt> {
         ecrecover(sig, recid, msg).ok_or(PrecompileHalt::Secp256k1RecoverFailed)
     }

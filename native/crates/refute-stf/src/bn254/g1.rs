@@ -70,34 +70,13 @@ pub(crate) fn double(a: &G1) -> G1 {
 /// `a + b`.
 #[cfg(not(target_os = "zkvm"))]
 pub(crate) fn add(a: &G1, b: &G1) -> G1 {
-    let ((x1, y1), (x2, y2)) = match (a, b) {
-        (None, other) | (other, None) => return *other,
-        (Some(a), Some(b)) => (a, b),
-    };
-    if x1 == x2 {
-        return if y1 == y2 { double(a) } else { None };
-    }
-    let slope = field::mul(&field::sub(y2, y1, &P), &field::invert_prime(&field::sub(x2, x1, &P), &P), &P);
-    Some(chord_end(&slope, x1, y1, x2))
+    crate::weierstrass::add(a, b, &P)
 }
 
 /// `2·a`.
 #[cfg(not(target_os = "zkvm"))]
 pub(crate) fn double(a: &G1) -> G1 {
-    let (x, y) = a.as_ref()?;
-    // No point of odd order r has y = 0.
-    let three_x_squared = field::mul(&field::square(x, &P), &[3, 0, 0, 0, 0, 0, 0, 0], &P);
-    let slope = field::mul(&three_x_squared, &field::invert_prime(&field::add(y, y, &P), &P), &P);
-    Some(chord_end(&slope, x, y, x))
-}
-
-/// The third intersection of the line of `slope` through `(x1, y1)` and a
-/// point with abscissa `x2`, reflected: `x3 = s² − x1 − x2`, `y3 = s(x1 − x3) − y1`.
-#[cfg(not(target_os = "zkvm"))]
-fn chord_end(slope: &Fe, x1: &Fe, y1: &Fe, x2: &Fe) -> (Fe, Fe) {
-    let x3 = field::sub(&field::sub(&field::square(slope, &P), x1, &P), x2, &P);
-    let y3 = field::sub(&field::mul(slope, &field::sub(x1, &x3, &P), &P), y1, &P);
-    (x3, y3)
+    crate::weierstrass::double(a, &P)
 }
 
 /// `k·a` for any 256-bit `k`: a fixed 4-bit window from `k`'s highest

@@ -4,6 +4,7 @@
 
 use super::fp12::FROBENIUS;
 use super::fp2::{self, Fp2};
+use crate::field;
 
 /// A point `(x, y)` of the twist with canonical coordinates.
 pub(crate) type Affine = (Fp2, Fp2);
@@ -45,7 +46,7 @@ pub(crate) fn neg(point: &Affine) -> Affine {
 
 /// The slope of the tangent at `t` (`y ≠ 0`: no point of odd order has it).
 pub(crate) fn tangent_slope(t: &Affine) -> Fp2 {
-    let three_x_squared = fp2::mul_by_fp(&fp2::square(&t.0), &[3, 0, 0, 0, 0, 0, 0, 0]);
+    let three_x_squared = fp2::mul_by_fp(&fp2::square(&t.0), &field::THREE);
     fp2::mul(&three_x_squared, &fp2::inverse(&fp2::double(&t.1)))
 }
 

@@ -77,46 +77,16 @@ impl PointOps for Software {
     }
 
     fn add(a: &Self::Point, b: &Self::Point, out: &mut Self::Point) {
-        *out = match (a, b) {
-            (Some((x1, y1)), Some((x2, y2))) if x1 != x2 => {
-                let slope = field::mul(&field::sub(y2, y1, &P), &super::invert_p(&field::sub(x2, x1, &P)), &P);
-                Some(finish(slope, x1, y1, x2))
-            }
-            (Some((_, y1)), Some((_, y2))) if y1 == y2 => Self::twice(a),
-            (Some(_), Some(_)) => None,
-            _ => a.or(*b),
-        };
+        *out = crate::weierstrass::add(a, b, &P);
     }
 
     fn double(a: &Self::Point, out: &mut Self::Point) {
-        *out = Self::twice(a);
+        *out = crate::weierstrass::double(a, &P);
     }
 
     fn coordinates(a: &Self::Point) -> Option<(Fe, Fe)> {
         *a
     }
-}
-
-#[cfg(test)]
-impl Software {
-    fn twice(a: &Option<(Fe, Fe)>) -> Option<(Fe, Fe)> {
-        let (x, y) = (*a)?;
-        if field::is_zero(&y) {
-            return None;
-        }
-        let x2 = field::square(&x, &P);
-        let slope =
-            field::mul(&field::add(&field::add(&x2, &x2, &P), &x2, &P), &super::invert_p(&field::add(&y, &y, &P)), &P);
-        Some(finish(slope, &x, &y, &x))
-    }
-}
-
-/// `(x₃, y₃)` from the slope through `(x₁, y₁)` with the other x-coordinate `x₂`.
-#[cfg(test)]
-fn finish(slope: Fe, x1: &Fe, y1: &Fe, x2: &Fe) -> (Fe, Fe) {
-    let x3 = field::sub(&field::sub(&field::square(&slope, &P), x1, &P), x2, &P);
-    let y3 = field::sub(&field::mul(&slope, &field::sub(x1, &x3, &P), &P), y1, &P);
-    (x3, y3)
 }
 
 /// `a₁·G + a₂·(λ·G) + b₁·R + b₂·(λ·R)` for signed 128-bit halves (see

@@ -24,7 +24,6 @@ use crate::field::{self, Fe, ONE, ZERO};
 pub const P: Fe =
     [0xffff_fc2f, 0xffff_fffe, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff];
 
-const THREE: Fe = [3, 0, 0, 0, 0, 0, 0, 0];
 const FOUR: Fe = [4, 0, 0, 0, 0, 0, 0, 0];
 const EIGHT: Fe = [8, 0, 0, 0, 0, 0, 0, 0];
 
@@ -125,7 +124,7 @@ impl Jacobian {
         let c = square(&b);
         let xb = mul(&self.x, &b);
         let d = mul(&xb, &FOUR); // 4·X·Y²
-        let e = mul(&a, &THREE); // 3·X²
+        let e = mul(&a, &field::THREE); // 3·X²
         let x3 = sub(&square(&e), &mul(&xb, &EIGHT));
         let y3 = sub(&mul(&e, &sub(&d, &x3)), &mul(&c, &EIGHT));
         let yz = mul(&self.y, &self.z);

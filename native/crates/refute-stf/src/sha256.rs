@@ -1,9 +1,9 @@
 //! SHA-256 over a few byte slices: the zkVM's SHA accelerator in the guest,
 //! the `sha2` crate on the host.
 //!
-//! Why: the blob binding's challenge hashes a whole blob (128 KiB, 2,049
-//! compressions); in software that is millions of cycles, with the
-//! accelerator a few thousand.
+//! Why: the fault program's blob binding hashes whole blobs (128 KiB, 2,049
+//! compressions), and the EVM's SHA-256 precompile hashes call data; in
+//! software that is about 70 times the cycles of the accelerator.
 
 /// `sha256(parts[0] ‖ parts[1] ‖ …)`.
 #[cfg(not(target_os = "zkvm"))]
