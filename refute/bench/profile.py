@@ -39,6 +39,14 @@ MAX_PROFILE_BYTES = 256 * 2**20
 #: The crate hash rustc puts in demangled paths (``refute_stf[1d4ecd3dbb73fbf6]``).
 _CRATE_HASH = re.compile(r"\[[0-9a-f]{16}\]")
 
+#: Crates whose code in a guest's profile means a software path where an accelerator should serve:
+#: software Keccak, secp256k1, BN254 and SHA-256.
+SOFTWARE_FALLBACKS = ("tiny_keccak", "keccak", "sha3", "keccak_asm", "k256", "ark_bn254", "ark_ec", "ark_ff", "sha2")
+#: The accelerators' entry points that stay functions in a guest's profile, by what they compute (the
+#: bigint and SHA programs are single instructions inlined into their callers).
+ACCELERATORS = {"keccak": "risc0_keccak_update"}
+
+
 # pprof's profile.proto field numbers.
 _PROFILE_SAMPLE, _PROFILE_LOCATION, _PROFILE_FUNCTION, _PROFILE_STRINGS = 2, 4, 5, 6
 _SAMPLE_LOCATIONS, _SAMPLE_VALUES = 1, 2
@@ -240,22 +248,15 @@ def profile_case(name: str, out: Path | None = None) -> tuple[Profile, Path | No
         return load(path), (path if out else None)
 
 
-#: Crates whose code in a guest's profile means a software path where an accelerator should serve:
-#: software Keccak, secp256k1, BN254 and SHA-256.
-SOFTWARE_FALLBACKS = ("tiny_keccak", "keccak", "sha3", "keccak_asm", "k256", "ark_bn254", "ark_ec", "ark_ff", "sha2")
-#: The accelerators' entry points that stay functions in a guest's profile, by what they compute (the
-#: bigint and SHA programs are single instructions inlined into their callers).
-ACCELERATORS = {"keccak": "risc0_keccak_update"}
-
-
 def _containing(text: str) -> Callable[[str], bool]:
     """Whether a function name contains ``text``."""
     return lambda name: text in name
 
 
 def _in_crate(crate: str) -> Callable[[str], bool]:
-    """Whether a function name has a path segment in ``crate`` (``k256::…``, ``<k256::…>``; not ``…keccak256``)."""
-    pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(crate)}::")
+    """Whether a function name has a path in ``crate`` (``k256::…``, ``<k256::…>``), not merely a segment or
+    name that ends like it (``refute_stf::keccak::…``, ``native_keccak256``)."""
+    pattern = re.compile(rf"(?<![A-Za-z0-9_:]){re.escape(crate)}::")
     return lambda name: pattern.search(name) is not None
 
 
