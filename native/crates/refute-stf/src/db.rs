@@ -186,7 +186,7 @@ impl<'w> WitnessDb<'w> {
         addresses.sort();
         let mut deletions = Vec::new();
         for address in addresses {
-            let entry = self.accounts.get(&address).expect("listed").clone();
+            let entry = &self.accounts[&address];
             let key = keccak256(address);
             match entry.current {
                 None => {

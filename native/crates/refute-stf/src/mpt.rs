@@ -14,7 +14,7 @@
 //! re-hashes only the nodes the block changed, not every node it read.
 
 use alloc::{boxed::Box, vec, vec::Vec};
-use core::cell::RefCell;
+use core::cell::Cell;
 
 use alloy_primitives::{keccak256, map::B256Map, map::B256Set, Bytes, B256};
 use alloy_trie::EMPTY_ROOT_HASH;
@@ -43,26 +43,41 @@ impl core::fmt::Display for MptError {
     }
 }
 
-/// Trie nodes by keccak256 of their RLP, with a record of which ones were used.
+/// Trie nodes by keccak256 of their RLP, each with a mark of whether it was used.
+///
+/// The mark lives beside the node, not in a set of its own: a fetch already finds
+/// the node's entry, so marking it costs no second hash lookup (and no set that
+/// grows and rehashes as the block reads the state).
 #[derive(Debug, Default)]
 pub struct NodeStore {
-    nodes: B256Map<Bytes>,
-    used: RefCell<B256Set>,
+    nodes: B256Map<StoredNode>,
+}
+
+#[derive(Debug)]
+struct StoredNode {
+    raw: Bytes,
+    used: Cell<bool>,
+}
+
+impl StoredNode {
+    fn new(raw: Bytes) -> Self {
+        StoredNode { raw, used: Cell::new(false) }
+    }
 }
 
 impl NodeStore {
     /// Indexes `nodes` by their own hash (so a tampered node simply has another key).
     pub fn from_nodes<I: IntoIterator<Item = Bytes>>(nodes: I) -> Self {
-        let mut map = B256Map::default();
+        let mut store = NodeStore::default();
         for node in nodes {
-            map.insert(keccak256(&node), node);
+            store.insert(node);
         }
-        NodeStore { nodes: map, used: RefCell::new(B256Set::default()) }
+        store
     }
 
     /// Adds one node (used when building stores from a full state).
     pub fn insert(&mut self, node: Bytes) {
-        self.nodes.insert(keccak256(&node), node);
+        self.nodes.insert(keccak256(&node), StoredNode::new(node));
     }
 
     pub fn len(&self) -> usize {
@@ -75,28 +90,26 @@ impl NodeStore {
 
     fn fetch(&self, hash: &B256) -> Option<&Bytes> {
         let node = self.nodes.get(hash)?;
-        self.used.borrow_mut().insert(*hash);
-        Some(node)
+        node.used.set(true);
+        Some(&node.raw)
     }
 
     /// Hashes of nodes that were fetched so far.
     pub fn used(&self) -> B256Set {
-        self.used.borrow().clone()
+        self.nodes.iter().filter(|(_, n)| n.used.get()).map(|(h, _)| *h).collect()
     }
 
-    /// The nodes fetched so far (the minimal witness for what ran).
+    /// The nodes fetched so far (the minimal witness for what ran), by hash.
     pub fn used_nodes(&self) -> Vec<Bytes> {
-        let used = self.used.borrow();
         let mut out: Vec<(B256, Bytes)> =
-            used.iter().filter_map(|h| self.nodes.get(h).map(|n| (*h, n.clone()))).collect();
+            self.nodes.iter().filter(|(_, n)| n.used.get()).map(|(h, n)| (*h, n.raw.clone())).collect();
         out.sort_by_key(|a| a.0);
         out.into_iter().map(|(_, n)| n).collect()
     }
 
     /// Hashes of nodes that were never fetched, sorted.
     pub fn unused(&self) -> Vec<B256> {
-        let used = self.used.borrow();
-        let mut out: Vec<B256> = self.nodes.keys().filter(|h| !used.contains(*h)).copied().collect();
+        let mut out: Vec<B256> = self.nodes.iter().filter(|(_, n)| !n.used.get()).map(|(h, _)| *h).collect();
         out.sort();
         out
     }
