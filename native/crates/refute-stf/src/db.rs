@@ -54,6 +54,18 @@ struct AccountEntry {
     touched: bool,
 }
 
+impl AccountEntry {
+    fn has_storage(&self) -> bool {
+        self.storage.values().any(|v| !v.is_zero())
+            || (!self.storage_cleared && self.original_storage_root != EMPTY_ROOT_HASH)
+    }
+
+    /// Neither a nonce nor code: only its storage could make a CREATE here collide.
+    fn creatable_but_for_storage(&self) -> bool {
+        self.current.is_none_or(|i| i.nonce == 0 && i.code_hash == KECCAK_EMPTY)
+    }
+}
+
 /// The witness-backed state of one block execution.
 pub struct WitnessDb<'w> {
     store: &'w NodeStore,
@@ -71,6 +83,9 @@ pub struct WitnessDb<'w> {
     /// type; [`WitnessDb::check`] reports it as itself.
     read_error: Option<StfError>,
     oldest_hash: Option<u64>,
+    /// Whether an account that a CREATE could collide with by its storage alone
+    /// (EIP-7610) was read since [`WitnessDb::take_create_hazard`] last asked.
+    create_hazard: bool,
 }
 
 impl core::fmt::Debug for WitnessDb<'_> {
@@ -102,6 +117,7 @@ impl<'w> WitnessDb<'w> {
             poisoned: None,
             read_error: None,
             oldest_hash: None,
+            create_hazard: false,
         }
     }
 
@@ -168,11 +184,14 @@ impl<'w> WitnessDb<'w> {
 
     /// Whether `address` has non-empty storage (EIP-7610: such an address cannot be created).
     pub fn has_storage(&mut self, address: Address) -> Result<bool, StfError> {
-        let entry = self.load(address)?;
-        if entry.storage.values().any(|v| !v.is_zero()) {
-            return Ok(true);
-        }
-        Ok(!entry.storage_cleared && entry.original_storage_root != EMPTY_ROOT_HASH)
+        Ok(self.load(address)?.has_storage())
+    }
+
+    /// Whether an account without nonce and code but with storage was read since
+    /// the last call: a CREATE at such an address collides (EIP-7610), which
+    /// revm does not check by itself. Resets the mark.
+    pub fn take_create_hazard(&mut self) -> bool {
+        core::mem::take(&mut self.create_hazard)
     }
 
     /// Whether `address` currently has code (system contracts must).
@@ -317,7 +336,10 @@ pub struct AccountChange {
 impl WitnessDb<'_> {
     fn read_basic(&mut self, address: Address) -> Result<Option<AccountInfo>, StfError> {
         let entry = self.load(address)?;
-        Ok(entry.current.map(|i| {
+        let hazard = entry.creatable_but_for_storage() && entry.has_storage();
+        let current = entry.current;
+        self.create_hazard |= hazard;
+        Ok(current.map(|i| {
             let mut info =
                 AccountInfo { balance: i.balance, nonce: i.nonce, code_hash: i.code_hash, ..Default::default() };
             info.code = if i.code_hash == KECCAK_EMPTY { Some(Bytecode::default()) } else { None };

@@ -22,14 +22,17 @@ use alloy_eips::{eip4895::Withdrawal, eip7685::Requests, Typed2718};
 use alloy_primitives::{b256, keccak256, logs_bloom, map::B256Set, Address, Bloom, Bytes, Log, B256, U256};
 use revm::{
     context::{BlockEnv, CfgEnv, Context, ContextTr, TxEnv},
-    context_interface::{block::BlobExcessGasAndPrice, result::EVMError},
+    context_interface::{
+        block::BlobExcessGasAndPrice,
+        result::{EVMError, ExecutionResult},
+    },
     context_interface::{journaled_state::account::JournaledAccountTr, JournalTr},
     handler::system_call::SYSTEM_ADDRESS,
     inspector::Inspector,
     interpreter::{
         interpreter::EthInterpreter, CreateInputs, CreateOutcome, Gas, InstructionResult, InterpreterResult,
     },
-    DatabaseCommit, InspectCommitEvm, MainBuilder, MainContext, SystemCallEvm,
+    DatabaseCommit, ExecuteCommitEvm, ExecuteEvm, InspectEvm, MainBuilder, MainContext, SystemCallEvm,
 };
 
 use crate::{
@@ -613,6 +616,25 @@ fn apply_transactions(
     Ok(applied)
 }
 
+/// Executes and commits one transaction on revm's plain interpreter loop, or
+/// again with [`CollisionCheck`] when it read an account a CREATE could collide
+/// with by its storage alone.
+///
+/// Why: the inspector's hooks cost every instruction, and only EIP-7610's
+/// storage rule needs them; an account with storage but no nonce or code is
+/// rare, and a CREATE at an address loads that account from the database first,
+/// which is where [`WitnessDb`] marks it.
+fn execute_transaction(evm: &mut Evm<'_>, tx: TxEnv) -> Result<ExecutionResult, EVMError<StfError>> {
+    evm.ctx.db_mut().take_create_hazard();
+    let mut run = evm.transact(tx.clone());
+    if evm.ctx.db_mut().take_create_hazard() {
+        run = evm.inspect_tx(tx);
+    }
+    let run = run?;
+    evm.commit(run.state);
+    Ok(run.result)
+}
+
 /// Whether the block still has room for `tx`; returns the blob gas it takes.
 fn check_transaction(
     index: usize,
@@ -649,7 +671,7 @@ fn process_transaction(
     sender: Address,
     applied: &mut Applied,
 ) -> Result<(), StfError> {
-    let result = evm.inspect_tx_commit(tx_env(tx, sender)).map_err(|e| evm_error(index, e))?;
+    let result = execute_transaction(evm, tx_env(tx, sender)).map_err(|e| evm_error(index, e))?;
     evm.ctx.db_mut().check()?;
     let gas_used = result.tx_gas_used();
     applied.gas_used += gas_used;
