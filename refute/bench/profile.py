@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from refute.bench.errors import ProfileFormatError
-from refute.bench.workloads import KINDS, MAX_TRANSACTIONS, RealBlock, Workload, fixtures_dir
+from refute.bench.workloads import KINDS, MAX_TRANSACTIONS, Workload, real_blocks, real_blocks_dir
 from refute.prover import zkvm
 from refute.prover.errors import InvalidInputError, UsageError
 
@@ -214,12 +214,12 @@ def case_input(name: str) -> tuple[str, bytes]:
     guest) or ``op-sepolia/NUMBER`` (a real fixture block through the ``block`` guest)."""
     kind, _, size = name.partition("/")
     if kind == "op-sepolia":
-        path = fixtures_dir() / "fixtures" / "execution-witness" / "kona-op-sepolia" / f"block-{size}.tar.gz"
-        if not size.isdigit() or not path.is_file():
-            raise UsageError(f"{name}: no such fixture block ({path})")
+        block = next((b for b in real_blocks(quick=False) if b.name == name), None)
+        if block is None:
+            raise UsageError(f"{name}: no such fixture block in {real_blocks_dir()}")
         from refute.bench.measure import block_case
 
-        return "block", block_case(RealBlock(path))[1]
+        return "block", block_case(block)[1]
     if kind not in KINDS or not size.isdigit() or not 1 <= int(size) <= MAX_TRANSACTIONS:
         raise UsageError(
             f"{name}: expected KIND/N (KIND one of {', '.join(KINDS)}; N from 1 to {MAX_TRANSACTIONS}) "

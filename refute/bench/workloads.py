@@ -58,10 +58,14 @@ def fixtures_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
 
 
+def real_blocks_dir() -> Path:
+    """Where the OP Sepolia fixture blocks (kona executor fixtures) are."""
+    return fixtures_dir() / "fixtures" / "execution-witness" / "kona-op-sepolia"
+
+
 def real_blocks(quick: bool) -> list[RealBlock]:
     """The OP Sepolia fixture blocks present (quick: only the smallest)."""
-    folder = fixtures_dir() / "fixtures" / "execution-witness" / "kona-op-sepolia"
-    paths = sorted(folder.glob("block-*.tar.gz"))
+    paths = sorted(real_blocks_dir().glob("block-*.tar.gz"))
     if quick:
         paths = [p for p in paths if p.name.removesuffix(".tar.gz") in QUICK_BLOCKS]
     return [RealBlock(p) for p in paths]
