@@ -185,12 +185,14 @@ fn key(seed: u8) -> FaultResult<SigningKey> {
     SigningKey::from_bytes(&[seed; 32].into()).map_err(gen_err)
 }
 
-fn address_of(key: &SigningKey) -> Address {
+/// The Ethereum address of `key`.
+pub fn address_of(key: &SigningKey) -> Address {
     let point = key.verifying_key().to_encoded_point(false);
     Address::from_raw_public_key(&point.as_bytes()[1..])
 }
 
-fn sign<T: SignableTransaction<Signature>>(key: &SigningKey, tx: &T) -> FaultResult<Signature> {
+/// `key`'s recoverable signature of `tx`'s signature hash.
+pub fn sign<T: SignableTransaction<Signature>>(key: &SigningKey, tx: &T) -> FaultResult<Signature> {
     let (sig, recovery) = key.sign_prehash_recoverable(tx.signature_hash().as_slice()).map_err(gen_err)?;
     let (r, s) = sig.split_bytes();
     Ok(Signature::new(U256::from_be_slice(&r), U256::from_be_slice(&s), recovery.is_y_odd()))

@@ -7,10 +7,13 @@
 
 use alloy_consensus::{Header, SignableTransaction, TxEip1559, TxEnvelope, EMPTY_OMMER_ROOT_HASH};
 use alloy_eips::eip2718::Encodable2718;
-use alloy_primitives::{address, bytes, keccak256, Address, Bytes, Signature, TxKind, B256, U256};
+use alloy_primitives::{address, bytes, keccak256, Address, Bytes, TxKind, B256, U256};
 use alloy_trie::EMPTY_ROOT_HASH;
 use k256::ecdsa::SigningKey;
-use refute_fault::sequencer::{build_block, first_block_info, genesis, BlockRequest, BuiltBlock, ChainParams};
+use refute_fault::{
+    generate::{address_of, sign},
+    sequencer::{build_block, first_block_info, genesis, BlockRequest, BuiltBlock, ChainParams},
+};
 use refute_forks::OpHardfork;
 use refute_stf::prestate::{FullAccount, FullState};
 
@@ -27,19 +30,13 @@ fn user() -> SigningKey {
     SigningKey::from_bytes(&[0x11; 32].into()).unwrap()
 }
 
-fn address_of(key: &SigningKey) -> Address {
-    Address::from_raw_public_key(&key.verifying_key().to_encoded_point(false).as_bytes()[1..])
-}
-
 /// Where the user's first CREATE deploys.
 fn target() -> Address {
     address_of(&user()).create(0)
 }
 
 fn signed(tx: TxEip1559) -> Bytes {
-    let (sig, recovery) = user().sign_prehash_recoverable(tx.signature_hash().as_slice()).unwrap();
-    let (r, s) = sig.split_bytes();
-    let signature = Signature::new(U256::from_be_slice(&r), U256::from_be_slice(&s), recovery.is_y_odd());
+    let signature = sign(&user(), &tx).unwrap();
     Bytes::from(TxEnvelope::Eip1559(tx.into_signed(signature)).encoded_2718())
 }
 

@@ -22,7 +22,7 @@ use refute_da::{
 };
 use refute_fault::{
     deposits::DEPOSIT_EVENT_TOPIC,
-    generate::deposit_log_data,
+    generate::{address_of, deposit_log_data, sign},
     input::{L2Ancestor, INPUT_VERSION},
     l1::{BlockReceipts, BlockTransactions},
     sequencer::{
@@ -43,14 +43,8 @@ fn key(seed: u8) -> SigningKey {
     SigningKey::from_bytes(&[seed; 32].into()).unwrap()
 }
 
-fn address_of(key: &SigningKey) -> Address {
-    Address::from_raw_public_key(&key.verifying_key().to_encoded_point(false).as_bytes()[1..])
-}
-
 fn signed<T: SignableTransaction<Signature>>(key: &SigningKey, tx: &T) -> Signature {
-    let (sig, recovery) = key.sign_prehash_recoverable(tx.signature_hash().as_slice()).unwrap();
-    let (r, s) = sig.split_bytes();
-    Signature::new(U256::from_be_slice(&r), U256::from_be_slice(&s), recovery.is_y_odd())
+    sign(key, tx).unwrap()
 }
 
 fn transfer(key: &SigningKey, chain_id: u64, nonce: u64, to: Address) -> Bytes {
